@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/certgate/certgate/lint"
+	"github.com/certgate/certgate/lint/format"
+)
+
+// evalFlags are the flags of every command that evaluates policies.
+type evalFlags struct {
+	now            string
+	certctlVersion string
+	policyDirs     []string
+	format         string
+	output         string
+	failOn         string
+}
+
+func (f *evalFlags) register(fs *pflag.FlagSet, formats bool) {
+	fs.StringVar(&f.now, "now", "", "judge time-based rules at this instant (RFC3339 or unix seconds; default: now, or SOURCE_DATE_EPOCH)")
+	fs.StringVar(&f.certctlVersion, "certctl-version", lint.DefaultCertctlVersion, "certctl release whose defaults apply, to ask \"what breaks when I upgrade?\"")
+	fs.StringArrayVar(&f.policyDirs, "policy", nil, "directory of extra Rego policies, evaluated next to the built-in catalog (repeatable)")
+	fs.StringVar(&f.failOn, "fail-on", "error", "lowest severity that makes the exit code 1: error, warning or info")
+	if formats {
+		fs.StringVarP(&f.format, "format", "o", "text", "output format: "+joinNames(format.Names()))
+		fs.StringVar(&f.output, "output", "", "write the report to this file instead of stdout")
+	}
+}
+
+func joinNames(names []string) string {
+	s := ""
+	for i, n := range names {
+		if i > 0 {
+			s += ", "
+		}
+		s += n
+	}
+	return s
+}
+
+// resolved are evalFlags after validation.
+type resolved struct {
+	now     time.Time
+	version string
+	failOn  lint.Severity
+	engine  *lint.Engine
+}
+
+func (f *evalFlags) resolve(ctx context.Context, environ []string) (*resolved, error) {
+	r := &resolved{}
+	var err error
+	if r.now, err = parseNow(f.now, environ); err != nil {
+		return nil, usageError("%v", err)
+	}
+	if r.version, err = lint.NormalizeVersion(f.certctlVersion); err != nil {
+		return nil, usageError("--certctl-version: %v", err)
+	}
+	if r.failOn, err = lint.ParseSeverity(f.failOn); err != nil {
+		return nil, usageError("--fail-on: %v", err)
+	}
+	opts := make([]lint.Option, 0, len(f.policyDirs))
+	for _, d := range f.policyDirs {
+		opts = append(opts, lint.WithPolicyDir(d))
+	}
+	if r.engine, err = lint.New(ctx, opts...); err != nil {
+		return nil, inputError(err)
+	}
+	return r, nil
+}
+
+// parseNow reads --now, falling back to SOURCE_DATE_EPOCH, then the clock.
+func parseNow(s string, environ []string) (time.Time, error) {
+	if s == "" {
+		for _, kv := range environ {
+			if v, ok := cutPrefix(kv, "SOURCE_DATE_EPOCH="); ok && v != "" {
+				n, err := strconv.ParseInt(v, 10, 64)
+				if err != nil {
+					return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH=%q is not a unix epoch in seconds", v)
+				}
+				return time.Unix(n, 0).UTC(), nil
+			}
+		}
+		return time.Now(), nil
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return time.Unix(n, 0).UTC(), nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("--now %q: want RFC3339 (2026-11-27T10:00:00Z) or unix seconds", s)
+	}
+	return t, nil
+}
+
+func cutPrefix(s, prefix string) (string, bool) {
+	if len(s) >= len(prefix) && s[:len(prefix)] == prefix {
+		return s[len(prefix):], true
+	}
+	return "", false
+}
+
+// write renders the report in the chosen format to --output or w.
+func (f *evalFlags) write(w io.Writer, r *lint.Report, eng *lint.Engine) error {
+	wr, err := format.New(f.format, format.Run{Policies: eng.Policies(), Version: version})
+	if err != nil {
+		return usageError("--format: %v", err)
+	}
+	if f.output == "" {
+		return wr.Write(w, r)
+	}
+	file, err := os.Create(f.output)
+	if err != nil {
+		return inputError(fmt.Errorf("--output: %w", err))
+	}
+	if err := wr.Write(file, r); err != nil {
+		file.Close()
+		return inputError(fmt.Errorf("write %s: %w", f.output, err))
+	}
+	if err := file.Close(); err != nil {
+		return inputError(fmt.Errorf("write %s: %w", f.output, err))
+	}
+	return nil
+}
+
+// exitFor turns a report into the command's result.
+func exitFor(r *lint.Report, failOn lint.Severity) error {
+	if code := r.ExitCode(failOn); code != lint.ExitOK {
+		return &exitError{code: code}
+	}
+	return nil
+}

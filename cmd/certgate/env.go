@@ -1,0 +1,60 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/certgate/certgate/lint"
+	"github.com/certgate/certgate/lint/env"
+)
+
+func (a *app) envCmd() *cobra.Command {
+	var flags evalFlags
+	var envFiles []string
+	cmd := &cobra.Command{
+		Use:   "env",
+		Short: "Check the environment a certctl server would start with",
+		Long: `Check the environment a certctl server would start with: the live process
+environment, or only the given .env files (later files override earlier ones).
+It predicts whether the server would refuse to start, and exactly why.`,
+		Example: `  # the environment of this shell
+  certgate env
+  # a .env file, judged as certctl 2.2.0 would read it
+  certgate env --env-file .env --certctl-version 2.2.0
+  # machine-readable
+  certgate env --env-file .env --format json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			r, err := flags.resolve(cmd.Context(), a.environ())
+			if err != nil {
+				return err
+			}
+			in := &lint.Input{Meta: lint.Meta{NowUnix: r.now.Unix(), CertctlVersion: r.version}}
+			if len(envFiles) == 0 {
+				in.Envs = []lint.Env{env.FromEnviron(a.environ())}
+			} else {
+				var files []*env.Dotenv
+				for _, p := range envFiles {
+					fsys, name := osPath(p)
+					d, err := env.LoadDotenv(fsys, name, p)
+					if err != nil {
+						return inputError(err)
+					}
+					in.AddFile(d.File)
+					files = append(files, d)
+				}
+				in.Envs = []lint.Env{env.Env("env files", lint.RoleServer, files...)}
+			}
+			report, err := r.engine.Eval(cmd.Context(), in)
+			if err != nil {
+				return inputError(err)
+			}
+			if err := flags.write(a.out, report, r.engine); err != nil {
+				return err
+			}
+			return exitFor(report, r.failOn)
+		},
+	}
+	flags.register(cmd.Flags(), true)
+	cmd.Flags().StringArrayVar(&envFiles, "env-file", nil, "check this .env file instead of the process environment (repeatable; later files win)")
+	return cmd
+}

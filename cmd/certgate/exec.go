@@ -1,0 +1,67 @@
+package main
+
+import (
+	"fmt"
+	"os/exec"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/certgate/certgate/server"
+)
+
+func execve(argv0 string, argv, envv []string) error { return syscall.Exec(argv0, argv, envv) }
+
+func (a *app) execCmd() *cobra.Command {
+	var flags evalFlags
+	cmd := &cobra.Command{
+		Use:   "exec [flags] -- CMD [ARGS...]",
+		Short: "Run the startup gate, then replace this process with CMD only if it passes",
+		Long: `Run the startup gate on this process's environment, as a certctl server would
+see it, and replace certgate with CMD (same PID, same environment) only when no
+finding is at or above --fail-on. Otherwise CMD never starts: the findings are
+printed on stderr and the exit code is 1 (2 when the gate itself cannot run).
+Use it as a container entrypoint in front of the certctl server.`,
+		Example: `  # Dockerfile
+  ENTRYPOINT ["certgate", "exec", "--", "/usr/local/bin/certctl-server"]
+  # judge against the next release's defaults
+  certgate exec --certctl-version 2.2.0 -- certctl-server`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if cmd.ArgsLenAtDash() != 0 {
+				return usageError("put the command after --: certgate exec [flags] -- %s", args[0])
+			}
+			path, err := exec.LookPath(args[0])
+			if err != nil {
+				return usageError("cannot run %s: %v", args[0], err)
+			}
+			environ := a.environ()
+			r, err := flags.resolve(cmd.Context(), environ)
+			if err != nil {
+				return err
+			}
+			report, err := server.Check(cmd.Context(), environ,
+				server.WithEngine(r.engine), server.WithCertctlVersion(r.version),
+				server.WithClock(func() time.Time { return r.now }), server.WithFailOn(r.failOn))
+			if report != nil && len(report.Findings) > 0 {
+				flags.format = "text"
+				if werr := flags.write(a.err, report, r.engine); werr != nil {
+					return werr
+				}
+			}
+			if err != nil {
+				if report == nil {
+					return inputError(err)
+				}
+				return &exitError{code: report.ExitCode(r.failOn), err: fmt.Errorf("refusing to start %s", args[0])}
+			}
+			if err := a.execve(path, args, environ); err != nil {
+				return inputError(fmt.Errorf("exec %s: %w", path, err))
+			}
+			return nil
+		},
+	}
+	flags.register(cmd.Flags(), false)
+	return cmd
+}

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"errors"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/certgate/certgate/lint/config"
+	"github.com/certgate/certgate/lint/load"
+)
+
+// lintFlags are the inputs of certgate lint besides the evaluation flags.
+type lintFlags struct {
+	envFiles     []string
+	composeFiles []string
+}
+
+func (a *app) lintCmd() *cobra.Command {
+	var flags evalFlags
+	var lf lintFlags
+	cmd := &cobra.Command{
+		Use:   "lint [PATH...]",
+		Short: "Lint compose files, Helm charts and manifests",
+		Long: `Lint compose files, Helm charts and Kubernetes manifests. Directories are
+walked (skipping .git, vendor and node_modules); "-" reads a manifest stream
+from stdin, for example the output of helm template.`,
+		Example: `  certgate lint compose/
+  certgate lint compose/ --env-file compose/.env --format json
+  helm template certctl charts/certctl | certgate lint -`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			r, err := flags.resolve(cmd.Context(), a.environ())
+			if err != nil {
+				return err
+			}
+			root, err := os.Getwd()
+			if err != nil {
+				return inputError(err)
+			}
+			cfg, err := config.Load(root)
+			if err != nil {
+				return inputError(err)
+			}
+			if len(args) == 0 {
+				args = []string{"."}
+			}
+			in, err := load.Load(cmd.Context(), args, load.Options{
+				Root: root, Config: cfg, EnvFiles: lf.envFiles, ComposeFiles: lf.composeFiles, Stdin: a.in,
+			})
+			if err != nil {
+				if errors.Is(err, load.ErrNothingToLint) {
+					return usageError("%v", err)
+				}
+				return inputError(err)
+			}
+			in.Meta.NowUnix, in.Meta.CertctlVersion = r.now.Unix(), r.version
+			report, err := r.engine.Eval(cmd.Context(), in)
+			if err != nil {
+				return inputError(err)
+			}
+			if err := flags.write(a.out, report, r.engine); err != nil {
+				return err
+			}
+			return exitFor(report, r.failOn)
+		},
+	}
+	flags.register(cmd.Flags(), true)
+	cmd.Flags().StringArrayVar(&lf.envFiles, "env-file", nil, "values for compose interpolation (repeatable; later files win)")
+	cmd.Flags().StringArrayVar(&lf.composeFiles, "compose", nil, "treat this file as a compose file whatever its name (repeatable)")
+	return cmd
+}

@@ -1,0 +1,78 @@
+// Package config reads certgate.yaml, the repository-level settings of certgate:
+// which compose files are demo overlays, service role overrides, declared charts
+// and value profiles, and governed carve-outs. Unknown keys are an error, so a
+// misspelled setting is never silently ignored.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"gopkg.in/yaml.v3"
+)
+
+// FileName is the name certgate looks for at the repository root.
+const FileName = "certgate.yaml"
+
+// Config is certgate.yaml.
+type Config struct {
+	// CertctlVersion is the default target release (--certctl-version wins).
+	CertctlVersion string `yaml:"certctl_version"`
+	// DemoGlobs match compose files that are demo overlays, in addition to
+	// docker-compose.demo.yml/.yaml.
+	DemoGlobs []string `yaml:"demo_globs"`
+	// Roles overrides the detected role (server, agent, other) per compose
+	// service or container name.
+	Roles map[string]string `yaml:"roles"`
+
+	// Dir is the directory certgate.yaml was read from ("" when none was found).
+	Dir string `yaml:"-"`
+	// Path is the file that was read.
+	Path string `yaml:"-"`
+}
+
+// Load reads dir/certgate.yaml. A missing file is an empty Config, not an error.
+func Load(dir string) (*Config, error) {
+	path := filepath.Join(dir, FileName)
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return &Config{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	c, err := Parse(b, path)
+	if err != nil {
+		return nil, err
+	}
+	c.Dir = dir
+	return c, nil
+}
+
+// Parse reads the bytes of a certgate.yaml named path.
+func Parse(b []byte, path string) (*Config, error) {
+	c := &Config{Path: path}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	for name, role := range c.Roles {
+		switch role {
+		case "server", "agent", "other":
+		default:
+			return nil, fmt.Errorf("%s: roles.%s: %q is not server, agent or other", path, name, role)
+		}
+	}
+	for _, g := range c.DemoGlobs {
+		if _, err := filepath.Match(g, ""); err != nil {
+			return nil, fmt.Errorf("%s: demo_globs: %q: %w", path, g, err)
+		}
+	}
+	return c, nil
+}

@@ -1,0 +1,304 @@
+package lint
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+
+	"github.com/certgate/certgate/policies"
+)
+
+// Engine holds the compiled catalog and one prepared query over every rule
+// package. Build it once with New; Eval is safe for concurrent use.
+type Engine struct {
+	policies []Policy
+	byPkg    map[string]*Policy
+	digest   string
+	query    rego.PreparedEvalQuery
+}
+
+// Option configures New.
+type Option func(*engineConfig)
+
+type engineConfig struct {
+	builtins bool
+	extra    []fs.FS
+	dirs     []string
+}
+
+// WithPolicyDir adds the .rego files under dir (not its _test.rego files) next to
+// the built-in catalog, as --policy does.
+func WithPolicyDir(dir string) Option {
+	return func(c *engineConfig) { c.dirs = append(c.dirs, dir) }
+}
+
+// WithPolicyFS adds the .rego files of fsys next to the built-in catalog.
+func WithPolicyFS(fsys fs.FS) Option {
+	return func(c *engineConfig) { c.extra = append(c.extra, fsys) }
+}
+
+// WithoutBuiltins leaves the embedded catalog out (tests of user policies).
+func WithoutBuiltins() Option {
+	return func(c *engineConfig) { c.builtins = false }
+}
+
+// evalPackage is the generated module that gathers every rule's results.
+const evalPackage = "certgate_engine"
+
+// New parses, validates and strictly compiles the catalog and prepares the query.
+// Any problem is returned as an error; a nil Engine never evaluates.
+func New(ctx context.Context, opts ...Option) (*Engine, error) {
+	cfg := engineConfig{builtins: true}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	var srcs []source
+	if cfg.builtins {
+		s, err := readSources(policies.FS, "policies/", true)
+		if err != nil {
+			return nil, fmt.Errorf("read built-in policies: %w", err)
+		}
+		srcs = append(srcs, s...)
+	}
+	for _, dir := range cfg.dirs {
+		if st, err := os.Stat(dir); err != nil {
+			return nil, fmt.Errorf("policy directory: %w", err)
+		} else if !st.IsDir() {
+			return nil, fmt.Errorf("policy directory %s: not a directory", dir)
+		}
+		s, err := readSources(os.DirFS(dir), strings.TrimSuffix(dir, "/")+"/", false)
+		if err != nil {
+			return nil, fmt.Errorf("read policy directory %s: %w", dir, err)
+		}
+		if len(s) == 0 {
+			return nil, fmt.Errorf("policy directory %s: %w", dir, ErrNoPolicies)
+		}
+		srcs = append(srcs, s...)
+	}
+	for _, fsys := range cfg.extra {
+		s, err := readSources(fsys, "", false)
+		if err != nil {
+			return nil, fmt.Errorf("read policies: %w", err)
+		}
+		srcs = append(srcs, s...)
+	}
+	if len(srcs) == 0 {
+		return nil, ErrNoPolicies
+	}
+	modules, pols, err := catalog(srcs)
+	if err != nil {
+		return nil, err
+	}
+	gen, err := ast.ParseModuleWithOpts("certgate_engine.rego", generated(pols), ast.ParserOptions{RegoVersion: ast.RegoV1})
+	if err != nil {
+		return nil, fmt.Errorf("generated query module: %w", err)
+	}
+	modules["certgate_engine.rego"] = gen
+	compiler := ast.NewCompiler().WithStrict(true)
+	if compiler.Compile(modules); compiler.Failed() {
+		return nil, &PolicyError{File: "catalog", Err: compileErrors(compiler.Errors)}
+	}
+	pq, err := rego.New(
+		rego.Compiler(compiler),
+		rego.Query("data."+evalPackage+".results"),
+		rego.StrictBuiltinErrors(true),
+	).PrepareForEval(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("prepare policy query: %w", err)
+	}
+	e := &Engine{policies: pols, byPkg: map[string]*Policy{}, digest: digest(srcs), query: pq}
+	for i := range e.policies {
+		e.byPkg[e.policies[i].Package] = &e.policies[i]
+	}
+	return e, nil
+}
+
+// compileErrors keeps every compiler message, each with its file and line.
+func compileErrors(errs ast.Errors) error {
+	out := make([]error, 0, len(errs))
+	for _, e := range errs {
+		out = append(out, errors.New(e.Error()))
+	}
+	return errors.Join(out...)
+}
+
+// generated writes the module that collects [package, kind, finding] triples
+// from every rule package, so one prepared query evaluates the whole catalog.
+func generated(pols []Policy) string {
+	var b strings.Builder
+	b.WriteString("package " + evalPackage + "\n\n")
+	for _, p := range pols {
+		for _, k := range p.Kinds {
+			fmt.Fprintf(&b, "results contains [%q, %q, f] if some f in %s.%s\n", p.Package, k, p.Package, k)
+		}
+	}
+	if len(pols) == 0 {
+		b.WriteString("results := set()\n")
+	}
+	return b.String()
+}
+
+// Policies returns the catalog, sorted by ID.
+func (e *Engine) Policies() []Policy { return e.policies }
+
+// Policy returns the catalog entry for id.
+func (e *Engine) Policy(id string) (Policy, bool) {
+	for _, p := range e.policies {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return Policy{}, false
+}
+
+// Digest identifies the exact policy sources the engine was built from.
+func (e *Engine) Digest() string { return e.digest }
+
+// EvalError is an evaluation that did not complete; the input must not be
+// considered checked.
+type EvalError struct{ Err error }
+
+func (e *EvalError) Error() string { return "evaluate policies: " + e.Err.Error() }
+func (e *EvalError) Unwrap() error { return e.Err }
+
+// Eval evaluates in against the catalog and returns the located, sorted report.
+func (e *Engine) Eval(ctx context.Context, in *Input) (*Report, error) {
+	raw, err := e.evalRaw(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	findings := make([]Finding, 0, len(raw))
+	for _, r := range raw {
+		findings = append(findings, e.finding(in, r))
+	}
+	return NewReport(findings), nil
+}
+
+// rawResult is one {msg, ref, subject} produced by a rule package.
+type rawResult struct {
+	pkg, kind, msg, subject string
+	ref                     *Ref
+}
+
+func (e *Engine) evalRaw(ctx context.Context, in *Input) ([]rawResult, error) {
+	v, err := in.value()
+	if err != nil {
+		return nil, &EvalError{fmt.Errorf("convert input: %w", err)}
+	}
+	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(v))
+	if err != nil {
+		return nil, &EvalError{err}
+	}
+	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
+		return nil, &EvalError{errors.New("query returned no result set")}
+	}
+	set, ok := rs[0].Expressions[0].Value.([]any)
+	if !ok {
+		return nil, &EvalError{fmt.Errorf("query returned %T", rs[0].Expressions[0].Value)}
+	}
+	out := make([]rawResult, 0, len(set))
+	for _, item := range set {
+		triple, ok := item.([]any)
+		if !ok || len(triple) != 3 {
+			return nil, &EvalError{fmt.Errorf("malformed result %v", item)}
+		}
+		r := rawResult{pkg: fmt.Sprint(triple[0]), kind: fmt.Sprint(triple[1])}
+		switch f := triple[2].(type) {
+		case string:
+			r.msg = f
+		case map[string]any:
+			r.msg, _ = f["msg"].(string)
+			r.subject, _ = f["subject"].(string)
+			r.ref = refFrom(f["ref"])
+		default:
+			return nil, &EvalError{fmt.Errorf("%s.%s produced %T; want an object with msg and ref", r.pkg, r.kind, f)}
+		}
+		if r.msg == "" {
+			return nil, &EvalError{fmt.Errorf("%s.%s produced a finding without msg", r.pkg, r.kind)}
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func refFrom(v any) *Ref {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil
+	}
+	r := &Ref{}
+	r.File, _ = m["file"].(string)
+	r.Doc = toInt(m["doc"])
+	if path, ok := m["path"].([]any); ok {
+		for _, p := range path {
+			if s, ok := p.(string); ok {
+				r.Path = append(r.Path, s)
+			} else {
+				r.Path = append(r.Path, toInt(p))
+			}
+		}
+	}
+	return r
+}
+
+func toInt(v any) int {
+	switch n := v.(type) {
+	case int:
+		return n
+	case float64:
+		return int(n)
+	case interface{ Int64() (int64, error) }:
+		i, _ := n.Int64()
+		return int(i)
+	}
+	return 0
+}
+
+func (e *Engine) finding(in *Input, r rawResult) Finding {
+	p := e.byPkg[r.pkg]
+	f := Finding{
+		Rule:        p.ID,
+		Severity:    resultKinds[r.kind],
+		Title:       p.Title,
+		Message:     r.msg,
+		Subject:     r.subject,
+		Remediation: p.Remediation,
+		Docs:        p.Docs,
+	}
+	if r.ref != nil {
+		f.Path = dotted(r.ref.Path)
+		if file := in.File(r.ref.File); file != nil {
+			f.File = file.Path
+			if file.Locator != nil {
+				f.Line, f.Column = file.Locator.Locate(r.ref.Doc, r.ref.Path)
+			}
+		} else {
+			f.File = r.ref.File
+		}
+	}
+	f.Fingerprint = f.fingerprint()
+	return f
+}
+
+// dotted renders a ref path as services.server.environment[2].
+func dotted(path []any) string {
+	var b strings.Builder
+	for _, p := range path {
+		switch p := p.(type) {
+		case int:
+			fmt.Fprintf(&b, "[%d]", p)
+		default:
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			fmt.Fprint(&b, p)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,178 @@
+package lint
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Severity orders findings: info < warning < error.
+type Severity string
+
+const (
+	SeverityInfo    Severity = "info"
+	SeverityWarning Severity = "warning"
+	SeverityError   Severity = "error"
+)
+
+// ParseSeverity reads a --fail-on style value.
+func ParseSeverity(s string) (Severity, error) {
+	switch Severity(s) {
+	case SeverityInfo, SeverityWarning, SeverityError:
+		return Severity(s), nil
+	case "warn":
+		return SeverityWarning, nil
+	}
+	return "", fmt.Errorf("unknown severity %q (want error, warning or info)", s)
+}
+
+// Rank is 0 for info, 1 for warning, 2 for error and -1 for anything else.
+func (s Severity) Rank() int {
+	switch s {
+	case SeverityInfo:
+		return 0
+	case SeverityWarning:
+		return 1
+	case SeverityError:
+		return 2
+	}
+	return -1
+}
+
+// AtLeast reports whether s is as severe as min or more.
+func (s Severity) AtLeast(min Severity) bool { return s.Rank() >= min.Rank() }
+
+// Finding is one located policy result.
+type Finding struct {
+	Rule     string   `json:"rule"`
+	Severity Severity `json:"severity"`
+	Title    string   `json:"title"`
+	Message  string   `json:"message"`
+	File     string   `json:"file"`
+	Line     int      `json:"line"`
+	Column   int      `json:"column"`
+	Path     string   `json:"path"`
+	// Subject names what the finding is about: an environment, a compose file
+	// set and service, a rendered object.
+	Subject     string  `json:"subject,omitempty"`
+	Remediation string  `json:"remediation,omitempty"`
+	Docs        string  `json:"docs,omitempty"`
+	Fingerprint string  `json:"fingerprint"`
+	Waiver      *Waiver `json:"waiver,omitempty"`
+}
+
+// Waiver records the carve-out that waived a finding.
+type Waiver struct {
+	Source  string `json:"source"`
+	Owner   string `json:"owner,omitempty"`
+	Reason  string `json:"reason"`
+	Expires string `json:"expires,omitempty"`
+}
+
+// Location renders file:line:column, or the subject when there is no file.
+func (f Finding) Location() string {
+	switch {
+	case f.File == "":
+		return f.Subject
+	case f.Line == 0:
+		return f.File
+	case f.Column == 0:
+		return fmt.Sprintf("%s:%d", f.File, f.Line)
+	}
+	return fmt.Sprintf("%s:%d:%d", f.File, f.Line, f.Column)
+}
+
+// fingerprint is stable across runs and line moves: it hashes what the finding is
+// about, not where it currently is or the message (which may carry a clock).
+func (f Finding) fingerprint() string {
+	h := sha256.Sum256([]byte(strings.Join([]string{f.Rule, string(f.Severity), f.File, f.Path, f.Subject}, "\x00")))
+	return hex.EncodeToString(h[:8])
+}
+
+// Summary counts findings by severity; waived findings are counted apart.
+type Summary struct {
+	Errors   int `json:"errors"`
+	Warnings int `json:"warnings"`
+	Infos    int `json:"infos"`
+	Waived   int `json:"waived,omitempty"`
+}
+
+// Report is the result of one evaluation: sorted findings and their counts.
+type Report struct {
+	Findings []Finding `json:"findings"`
+	Summary  Summary   `json:"summary"`
+}
+
+// NewReport sorts findings (file, line, column, rule, message), drops exact
+// duplicates and counts them.
+func NewReport(findings []Finding) *Report {
+	slices.SortFunc(findings, compareFindings)
+	findings = slices.CompactFunc(findings, func(a, b Finding) bool { return compareFindings(a, b) == 0 })
+	r := &Report{Findings: findings}
+	if r.Findings == nil {
+		r.Findings = []Finding{}
+	}
+	r.recount()
+	return r
+}
+
+func compareFindings(a, b Finding) int {
+	return cmp.Or(
+		cmp.Compare(a.File, b.File),
+		cmp.Compare(a.Line, b.Line),
+		cmp.Compare(a.Column, b.Column),
+		cmp.Compare(a.Rule, b.Rule),
+		cmp.Compare(b.Severity.Rank(), a.Severity.Rank()),
+		cmp.Compare(a.Subject, b.Subject),
+		cmp.Compare(a.Message, b.Message),
+	)
+}
+
+func (r *Report) recount() {
+	r.Summary = Summary{}
+	for _, f := range r.Findings {
+		if f.Waiver != nil {
+			r.Summary.Waived++
+			continue
+		}
+		switch f.Severity {
+		case SeverityError:
+			r.Summary.Errors++
+		case SeverityWarning:
+			r.Summary.Warnings++
+		case SeverityInfo:
+			r.Summary.Infos++
+		}
+	}
+}
+
+// Exit codes, as documented for every command.
+const (
+	ExitOK       = 0
+	ExitFindings = 1
+	ExitError    = 2
+)
+
+// ExitCode is 1 when an unwaived finding is at or above failOn, else 0.
+func (r *Report) ExitCode(failOn Severity) int {
+	for _, f := range r.Findings {
+		if f.Waiver == nil && f.Severity.AtLeast(failOn) {
+			return ExitFindings
+		}
+	}
+	return ExitOK
+}
+
+// Blocking returns the unwaived findings at or above failOn.
+func (r *Report) Blocking(failOn Severity) []Finding {
+	var out []Finding
+	for _, f := range r.Findings {
+		if f.Waiver == nil && f.Severity.AtLeast(failOn) {
+			out = append(out, f)
+		}
+	}
+	return out
+}

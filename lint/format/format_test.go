@@ -1,0 +1,62 @@
+package format_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/certgate/certgate/lint"
+	"github.com/certgate/certgate/lint/format"
+)
+
+func sample() *lint.Report {
+	return lint.NewReport([]lint.Finding{
+		{Rule: "SEC-M4", Severity: lint.SeverityError, Message: "CERTCTL_ACME_INSECURE is true", File: "compose/docker-compose.yml", Line: 12, Column: 7, Subject: "server", Remediation: "Remove it.", Fingerprint: "ab"},
+		{Rule: "SEC-H1", Severity: lint.SeverityWarning, Message: "token empty", Subject: "process environment", Fingerprint: "cd"},
+	})
+}
+
+func TestText(t *testing.T) {
+	var b bytes.Buffer
+	if err := (format.Text{}).Write(&b, sample()); err != nil {
+		t.Fatal(err)
+	}
+	// Findings without a file (the process environment) sort first.
+	want := "process environment: warning SEC-H1: token empty\n" +
+		"compose/docker-compose.yml:12:7: error SEC-M4: CERTCTL_ACME_INSECURE is true [server]\n" +
+		"    fix: Remove it.\n" +
+		"1 error, 1 warning, 0 infos\n"
+	if b.String() != want {
+		t.Fatalf("got\n%s\nwant\n%s", b.String(), want)
+	}
+}
+
+func TestJSON(t *testing.T) {
+	var b bytes.Buffer
+	if err := (format.JSON{}).Write(&b, sample()); err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Findings []map[string]any `json:"findings"`
+		Summary  map[string]int   `json:"summary"`
+	}
+	if err := json.Unmarshal(b.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Findings) != 2 || got.Summary["errors"] != 1 || got.Summary["warnings"] != 1 || got.Summary["infos"] != 0 {
+		t.Fatalf("unexpected JSON: %s", b.String())
+	}
+	for _, k := range []string{"rule", "severity", "message", "file", "line", "column", "fingerprint"} {
+		if _, ok := got.Findings[0][k]; !ok {
+			t.Errorf("finding lacks %q: %v", k, got.Findings[0])
+		}
+	}
+}
+
+func TestNewRejectsUnknown(t *testing.T) {
+	_, err := format.New("yaml", format.Run{})
+	if err == nil || !strings.Contains(err.Error(), "json, text") {
+		t.Fatalf("err = %v, want the sorted list of formats", err)
+	}
+}

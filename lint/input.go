@@ -1,0 +1,257 @@
+package lint
+
+import (
+	"maps"
+	"slices"
+	"strconv"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+)
+
+// File kinds.
+const (
+	KindDotenv     = "dotenv"
+	KindCompose    = "compose"
+	KindManifest   = "manifest"
+	KindHelmValues = "helm-values"
+)
+
+// Environment origins and roles.
+const (
+	OriginProcess        = "process"
+	OriginDotenv         = "dotenv"
+	OriginComposeService = "compose-service"
+	OriginContainer      = "container"
+
+	RoleServer = "server"
+	RoleAgent  = "agent"
+	RoleOther  = "other"
+)
+
+// Input is the document every policy sees as `input`. Loaders fill it; the Engine
+// converts it to an OPA value once per evaluation.
+type Input struct {
+	Meta Meta `json:"meta"`
+	// Files are every loaded file, in load order.
+	Files []*File `json:"files"`
+	// Envs are the environments a certctl process would start with.
+	Envs []Env `json:"envs"`
+	// Manifests are Kubernetes objects (rendered charts, manifest streams).
+	Manifests []Object `json:"manifests,omitempty"`
+	// Compose holds one effective project per compose file set.
+	Compose []Object `json:"compose,omitempty"`
+	// Extra holds further top-level sections (for example "probes", "releases"),
+	// each a JSON-shaped value.
+	Extra map[string]any `json:"-"`
+}
+
+// Meta is input.meta: the facts a policy may not compute itself.
+type Meta struct {
+	NowUnix        int64  `json:"now_unix"`
+	CertctlVersion string `json:"certctl_version"`
+	Profile        string `json:"profile,omitempty"`
+}
+
+// File is one loaded source file.
+type File struct {
+	ID   string `json:"id"`
+	Path string `json:"path"`
+	Kind string `json:"kind"`
+	// Role is base, overlay or demo for compose files; empty otherwise.
+	Role string `json:"role,omitempty"`
+	// Docs are the parsed documents as JSON-shaped values.
+	Docs []any `json:"docs"`
+	// SHA256 is the hex digest of the file's bytes.
+	SHA256 string `json:"sha256,omitempty"`
+	// Locator turns a ref path into a position; nil when positions are unknown.
+	Locator Locator `json:"-"`
+	// Source is the file's text, kept for inline waiver comments.
+	Source []byte `json:"-"`
+}
+
+// Env is one environment that a certctl process would see.
+type Env struct {
+	ID     string         `json:"id"`
+	Origin string         `json:"origin"`
+	Role   string         `json:"role"`
+	Ref    *Ref           `json:"ref"`
+	Vars   map[string]Var `json:"vars"`
+	// Labels carry loader facts policies may use (service, image, set, profile).
+	Labels map[string]string `json:"labels,omitempty"`
+}
+
+// Var is one environment variable. Known is false when the value is set but only
+// known at run time (interpolation, a secret outside the release); Value is then "".
+type Var struct {
+	Value string `json:"value"`
+	Known bool   `json:"known"`
+	Ref   *Ref   `json:"ref"`
+}
+
+// Ref points into a loaded file: the file ID, the document index and the path of
+// keys (strings) and indexes (ints) inside that document.
+type Ref struct {
+	File string `json:"file"`
+	Doc  int    `json:"doc"`
+	Path []any  `json:"path"`
+}
+
+// Object is a JSON-shaped value with the ref of where it was defined, used for
+// manifests and compose projects.
+type Object struct {
+	Ref   *Ref           `json:"ref"`
+	Value map[string]any `json:"value"`
+	// Labels carry loader facts (profile, release, template, set).
+	Labels map[string]string `json:"labels,omitempty"`
+}
+
+// AddFile appends f and returns it, for loader convenience.
+func (in *Input) AddFile(f *File) *File {
+	in.Files = append(in.Files, f)
+	return f
+}
+
+// File returns the file with the given ID, or nil.
+func (in *Input) File(id string) *File {
+	for _, f := range in.Files {
+		if f.ID == id {
+			return f
+		}
+	}
+	return nil
+}
+
+// Merge appends other's files, envs, manifests, compose projects and extra
+// sections to in. Meta is left alone.
+func (in *Input) Merge(other *Input) {
+	in.Files = append(in.Files, other.Files...)
+	in.Envs = append(in.Envs, other.Envs...)
+	in.Manifests = append(in.Manifests, other.Manifests...)
+	in.Compose = append(in.Compose, other.Compose...)
+	for k, v := range other.Extra {
+		if in.Extra == nil {
+			in.Extra = map[string]any{}
+		}
+		in.Extra[k] = v
+	}
+}
+
+// value converts the input to an OPA value directly, without a JSON round trip:
+// this is on the startup path of the server.
+func (in *Input) value() (ast.Value, error) {
+	files := make([]*ast.Term, 0, len(in.Files))
+	for _, f := range in.Files {
+		docs, err := ast.InterfaceToValue(f.Docs)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, ast.ObjectTerm(
+			item("id", ast.String(f.ID)),
+			item("path", ast.String(f.Path)),
+			item("kind", ast.String(f.Kind)),
+			item("role", ast.String(f.Role)),
+			item("sha256", ast.String(f.SHA256)),
+			[2]*ast.Term{ast.StringTerm("docs"), ast.NewTerm(docs)},
+		))
+	}
+	envs := make([]*ast.Term, 0, len(in.Envs))
+	for _, e := range in.Envs {
+		envs = append(envs, e.term())
+	}
+	manifests, err := objectsTerm(in.Manifests)
+	if err != nil {
+		return nil, err
+	}
+	compose, err := objectsTerm(in.Compose)
+	if err != nil {
+		return nil, err
+	}
+	obj := ast.NewObject(
+		[2]*ast.Term{ast.StringTerm("meta"), ast.ObjectTerm(
+			item("now_unix", ast.Number(strconv.FormatInt(in.Meta.NowUnix, 10))),
+			item("certctl_version", ast.String(in.Meta.CertctlVersion)),
+			item("profile", ast.String(in.Meta.Profile)),
+		)},
+		[2]*ast.Term{ast.StringTerm("files"), ast.ArrayTerm(files...)},
+		[2]*ast.Term{ast.StringTerm("envs"), ast.ArrayTerm(envs...)},
+		[2]*ast.Term{ast.StringTerm("manifests"), manifests},
+		[2]*ast.Term{ast.StringTerm("compose"), compose},
+	)
+	for _, k := range slices.Sorted(maps.Keys(in.Extra)) {
+		v, err := ast.InterfaceToValue(in.Extra[k])
+		if err != nil {
+			return nil, err
+		}
+		obj.Insert(ast.StringTerm(k), ast.NewTerm(v))
+	}
+	return obj, nil
+}
+
+func (e Env) term() *ast.Term {
+	vars := ast.NewObject()
+	for name, v := range e.Vars {
+		vars.Insert(ast.StringTerm(name), ast.ObjectTerm(
+			item("value", ast.String(v.Value)),
+			item("known", ast.Boolean(v.Known)),
+			[2]*ast.Term{ast.StringTerm("ref"), v.Ref.term()},
+		))
+	}
+	return ast.ObjectTerm(
+		item("id", ast.String(e.ID)),
+		item("origin", ast.String(e.Origin)),
+		item("role", ast.String(e.Role)),
+		[2]*ast.Term{ast.StringTerm("ref"), e.Ref.term()},
+		[2]*ast.Term{ast.StringTerm("vars"), ast.NewTerm(vars)},
+		[2]*ast.Term{ast.StringTerm("labels"), labelsTerm(e.Labels)},
+	)
+}
+
+func (r *Ref) term() *ast.Term {
+	if r == nil {
+		return ast.NullTerm()
+	}
+	path := make([]*ast.Term, len(r.Path))
+	for i, p := range r.Path {
+		switch p := p.(type) {
+		case int:
+			path[i] = ast.IntNumberTerm(p)
+		case string:
+			path[i] = ast.StringTerm(p)
+		default:
+			path[i] = ast.StringTerm("?")
+		}
+	}
+	return ast.ObjectTerm(
+		item("file", ast.String(r.File)),
+		[2]*ast.Term{ast.StringTerm("doc"), ast.IntNumberTerm(r.Doc)},
+		[2]*ast.Term{ast.StringTerm("path"), ast.ArrayTerm(path...)},
+	)
+}
+
+func objectsTerm(objs []Object) (*ast.Term, error) {
+	terms := make([]*ast.Term, 0, len(objs))
+	for _, o := range objs {
+		v, err := ast.InterfaceToValue(o.Value)
+		if err != nil {
+			return nil, err
+		}
+		terms = append(terms, ast.ObjectTerm(
+			[2]*ast.Term{ast.StringTerm("ref"), o.Ref.term()},
+			[2]*ast.Term{ast.StringTerm("value"), ast.NewTerm(v)},
+			[2]*ast.Term{ast.StringTerm("labels"), labelsTerm(o.Labels)},
+		))
+	}
+	return ast.ArrayTerm(terms...), nil
+}
+
+func labelsTerm(labels map[string]string) *ast.Term {
+	obj := ast.NewObject()
+	for k, v := range labels {
+		obj.Insert(ast.StringTerm(k), ast.StringTerm(v))
+	}
+	return ast.NewTerm(obj)
+}
+
+func item(k string, v ast.Value) [2]*ast.Term {
+	return [2]*ast.Term{ast.StringTerm(k), ast.NewTerm(v)}
+}

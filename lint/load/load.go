@@ -1,0 +1,159 @@
+// Package load turns the paths given to certgate lint and certgate audit into one
+// lint.Input: it walks directories, dispatches each file (or chart directory) to
+// the loader of its kind through the Kinds table, and merges what they return.
+// Every unreadable or unparsable input is an error; nothing is skipped silently.
+package load
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/certgate/certgate/lint"
+	"github.com/certgate/certgate/lint/config"
+)
+
+// Options are the inputs of a load besides the paths.
+type Options struct {
+	// Root is the repository root: certgate.yaml lives there and reported paths
+	// are relative to it when possible. Default: the working directory.
+	Root string
+	// Config is certgate.yaml (already loaded).
+	Config *config.Config
+	// EnvFiles supply values for compose interpolation.
+	EnvFiles []string
+	// ComposeFiles are files to treat as compose files whatever their names.
+	ComposeFiles []string
+	// Stdin is read for the path "-".
+	Stdin io.Reader
+}
+
+// Kind is one input kind: how to recognise its files and how to load them.
+type Kind struct {
+	Name string
+	// Doc is one line for help text.
+	Doc string
+	// Detect reports whether path (relative to the walk, slash-separated) is an
+	// input of this kind. isDir is true for directories; a directory claimed by a
+	// kind is not walked further.
+	Detect func(path string, isDir bool) bool
+	// Load loads every path detected for this kind in one call, so a kind can
+	// group related files (a compose base file and its overlays).
+	Load func(ctx context.Context, paths []string, opts Options) (*lint.Input, error)
+}
+
+// Kinds is the one registration table: --kind validation, help, detection and
+// docs all read it.
+var Kinds = []Kind{}
+
+// skipDirs are never walked.
+var skipDirs = map[string]bool{".git": true, "vendor": true, "node_modules": true}
+
+// ErrNothingToLint is returned when the given paths hold no input of any kind.
+var ErrNothingToLint = errors.New("nothing to lint")
+
+// Load walks paths and loads every input found. The path "-" reads a manifest
+// stream from opts.Stdin.
+func Load(ctx context.Context, paths []string, opts Options) (*lint.Input, error) {
+	byKind := map[string][]string{}
+	for _, p := range opts.ComposeFiles {
+		byKind["compose"] = append(byKind["compose"], p)
+	}
+	for _, p := range paths {
+		if p == "-" {
+			byKind["manifest"] = append(byKind["manifest"], p)
+			continue
+		}
+		if err := walk(p, byKind); err != nil {
+			return nil, err
+		}
+	}
+	in := &lint.Input{}
+	found := false
+	for _, k := range Kinds {
+		files := byKind[k.Name]
+		if len(files) == 0 {
+			continue
+		}
+		found = true
+		part, err := k.Load(ctx, uniq(files), opts)
+		if err != nil {
+			return nil, err
+		}
+		in.Merge(part)
+	}
+	if !found {
+		return nil, fmt.Errorf("%w in %s: no compose file, chart or manifest found (known kinds: %s)", ErrNothingToLint, strings.Join(paths, " "), kindNames())
+	}
+	return in, nil
+}
+
+func walk(root string, byKind map[string][]string) error {
+	st, err := os.Stat(root)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", root, unwrap(err))
+	}
+	if !st.IsDir() {
+		k := detect(root, false)
+		if k == "" {
+			return fmt.Errorf("%s: not a file certgate knows how to lint (known kinds: %s); use --compose to name a compose file", root, kindNames())
+		}
+		byKind[k] = append(byKind[k], root)
+		return nil
+	}
+	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return fmt.Errorf("read %s: %w", path, unwrap(err))
+		}
+		if d.IsDir() && path != root && skipDirs[d.Name()] {
+			return filepath.SkipDir
+		}
+		if k := detect(path, d.IsDir()); k != "" {
+			byKind[k] = append(byKind[k], path)
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+		}
+		return nil
+	})
+}
+
+func detect(path string, isDir bool) string {
+	for _, k := range Kinds {
+		if k.Detect != nil && k.Detect(filepath.ToSlash(path), isDir) {
+			return k.Name
+		}
+	}
+	return ""
+}
+
+func kindNames() string {
+	names := make([]string, 0, len(Kinds))
+	for _, k := range Kinds {
+		names = append(names, k.Name)
+	}
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
+}
+
+func uniq(paths []string) []string {
+	out := slices.Clone(paths)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func unwrap(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

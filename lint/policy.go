@@ -1,0 +1,210 @@
+package lint
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+)
+
+// Policy is the catalog entry of one rule package, read from its METADATA.
+type Policy struct {
+	ID          string   `json:"id"`
+	Title       string   `json:"title"`
+	Description string   `json:"description"`
+	Severity    Severity `json:"severity"`
+	Remediation string   `json:"remediation"`
+	Docs        string   `json:"docs"`
+	// Package is the Rego package path, for example data.certgate.sec_h1.
+	Package string `json:"package"`
+	// Kinds are the result rules the package defines (deny, warn, info).
+	Kinds []string `json:"-"`
+	// Builtin is false for --policy packages.
+	Builtin bool `json:"builtin"`
+}
+
+var idPattern = regexp.MustCompile(`^(SEC|DEPL|CFG)-[A-Z0-9]+(-[A-Z0-9]+)*$`)
+
+// resultKinds maps each result rule name to the severity of what it produces.
+var resultKinds = map[string]Severity{"deny": SeverityError, "warn": SeverityWarning, "info": SeverityInfo}
+
+// PolicyError is a policy that does not parse, compile or carry valid metadata.
+type PolicyError struct {
+	File string
+	Err  error
+}
+
+func (e *PolicyError) Error() string { return fmt.Sprintf("policy %s: %v", e.File, e.Err) }
+func (e *PolicyError) Unwrap() error { return e.Err }
+
+// ErrNoPolicies is returned when a policy directory holds no .rego files.
+var ErrNoPolicies = errors.New("no policies found")
+
+// source is one policy file before compilation.
+type source struct {
+	name    string
+	text    string
+	builtin bool
+}
+
+// readSources collects the non-test .rego files of fsys.
+func readSources(fsys fs.FS, prefix string, builtin bool) ([]source, error) {
+	var out []source
+	err := fs.WalkDir(fsys, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".rego") || strings.HasSuffix(path, "_test.rego") {
+			return nil
+		}
+		b, err := fs.ReadFile(fsys, path)
+		if err != nil {
+			return err
+		}
+		out = append(out, source{name: prefix + path, text: string(b), builtin: builtin})
+		return nil
+	})
+	return out, err
+}
+
+// catalog parses the sources and reads one Policy per rule package.
+func catalog(srcs []source) (map[string]*ast.Module, []Policy, error) {
+	modules := make(map[string]*ast.Module, len(srcs))
+	type pkgInfo struct {
+		policy  *Policy
+		metaErr error
+		kinds   map[string]bool
+		file    string
+		builtin bool
+	}
+	pkgs := map[string]*pkgInfo{}
+	var errs []error
+	for _, s := range srcs {
+		m, err := ast.ParseModuleWithOpts(s.name, s.text, ast.ParserOptions{RegoVersion: ast.RegoV1, ProcessAnnotation: true})
+		if err != nil {
+			errs = append(errs, &PolicyError{File: s.name, Err: err})
+			continue
+		}
+		modules[s.name] = m
+		path := m.Package.Path.String()
+		if !strings.HasPrefix(path, "data.certgate.") {
+			errs = append(errs, &PolicyError{File: s.name, Err: fmt.Errorf("package %s is not under data.certgate", strings.TrimPrefix(path, "data."))})
+			continue
+		}
+		info := pkgs[path]
+		if info == nil {
+			info = &pkgInfo{kinds: map[string]bool{}, file: s.name, builtin: s.builtin}
+			pkgs[path] = info
+		}
+		for _, r := range m.Rules {
+			if name := r.Head.Ref()[0].String(); resultKinds[name] != "" {
+				info.kinds[name] = true
+			}
+		}
+		for _, a := range m.Annotations {
+			if a.Scope != "package" {
+				continue
+			}
+			if info.policy != nil {
+				errs = append(errs, &PolicyError{File: s.name, Err: fmt.Errorf("package %s has METADATA in more than one file", path)})
+				continue
+			}
+			p, err := policyFromAnnotations(a)
+			if err != nil {
+				info.metaErr = &PolicyError{File: s.name, Err: err}
+			}
+			p.Package = path
+			p.Builtin = s.builtin
+			info.policy = &p
+		}
+	}
+	var policies []Policy
+	seen := map[string]string{}
+	for path, info := range pkgs {
+		if len(info.kinds) == 0 {
+			continue // a helper package (data.certgate.lib)
+		}
+		if info.policy == nil {
+			errs = append(errs, &PolicyError{File: info.file, Err: fmt.Errorf("package %s defines deny/warn/info but has no package METADATA with custom.id", strings.TrimPrefix(path, "data."))})
+			continue
+		}
+		if info.metaErr != nil {
+			errs = append(errs, info.metaErr)
+			continue
+		}
+		p := *info.policy
+		for k := range info.kinds {
+			p.Kinds = append(p.Kinds, k)
+		}
+		slices.Sort(p.Kinds)
+		if other, dup := seen[p.ID]; dup {
+			errs = append(errs, &PolicyError{File: info.file, Err: fmt.Errorf("rule ID %s is already used by %s", p.ID, other)})
+			continue
+		}
+		seen[p.ID] = path
+		policies = append(policies, p)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, nil, err
+	}
+	slices.SortFunc(policies, func(a, b Policy) int { return cmp.Compare(a.ID, b.ID) })
+	return modules, policies, nil
+}
+
+func policyFromAnnotations(a *ast.Annotations) (Policy, error) {
+	str := func(k string) string {
+		if v, ok := a.Custom[k].(string); ok {
+			return strings.TrimSpace(v)
+		}
+		return ""
+	}
+	p := Policy{
+		ID:          str("id"),
+		Title:       strings.TrimSpace(a.Title),
+		Description: strings.TrimSpace(a.Description),
+		Severity:    Severity(str("severity")),
+		Remediation: str("remediation"),
+		Docs:        str("docs"),
+	}
+	return p, p.Validate()
+}
+
+// Validate checks a catalog entry: an ID of the catalog's form, a title, a
+// rationale, a known severity and a remediation that is a sentence.
+func (p Policy) Validate() error {
+	var errs []error
+	if !idPattern.MatchString(p.ID) {
+		errs = append(errs, fmt.Errorf("custom.id %q is not of the form SEC-H1, DEPL-M2 or CFG-BOOL", p.ID))
+	}
+	if p.Title == "" {
+		errs = append(errs, errors.New("title is empty"))
+	}
+	if p.Description == "" {
+		errs = append(errs, errors.New("description is empty"))
+	}
+	if p.Severity.Rank() < 0 {
+		errs = append(errs, fmt.Errorf("custom.severity %q is not error, warning or info", p.Severity))
+	}
+	if !strings.HasSuffix(p.Remediation, ".") {
+		errs = append(errs, errors.New("custom.remediation must be a sentence ending with a period"))
+	}
+	return errors.Join(errs...)
+}
+
+// digest hashes the sources in name order, so reports can name the catalog.
+func digest(srcs []source) string {
+	sorted := slices.Clone(srcs)
+	slices.SortFunc(sorted, func(a, b source) int { return cmp.Compare(a.name, b.name) })
+	h := sha256.New()
+	for _, s := range sorted {
+		fmt.Fprintf(h, "%s\x00%d\x00%s", s.name, len(s.text), s.text)
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+}

@@ -1,0 +1,90 @@
+# METADATA
+# title: certctl value semantics
+# description: Helpers that read environment values the way the certctl server reads them.
+package certgate.lib
+
+# Environments whose role is "server": the ones certctl's server would start with.
+server_envs contains env if {
+	some env in input.envs
+	env.role == "server"
+}
+
+# certctl reads exactly these spellings as true, case-sensitively.
+true_spellings := {"true", "1", "yes"}
+
+# The spellings certctl documents; anything else is almost certainly a mistake.
+bool_spellings := {"true", "false", "1", "0", "yes", "no"}
+
+# The boolean variables the environment rules read.
+bool_vars := {
+	"CERTCTL_AGENT_BOOTSTRAP_TOKEN_DENY_EMPTY",
+	"CERTCTL_ACME_INSECURE",
+	"CERTCTL_ACME_INSECURE_ACK",
+	"CERTCTL_DEMO_MODE_ACK",
+}
+
+# known_value is the value of a variable that is present and known at lint time.
+known_value(env, name) := env.vars[name].value if env.vars[name].known
+
+# is_unknown: the variable is set, but its value is only known at run time
+# (an interpolated compose value, a Kubernetes secretKeyRef outside the release).
+is_unknown(env, name) if env.vars[name].known == false
+
+# is_unset: absent, or known and empty (certctl applies the default).
+is_unset(env, name) if not env.vars[name]
+
+is_unset(env, name) if known_value(env, name) == ""
+
+# is_true: certctl will read the variable as true.
+is_true(env, name) if known_value(env, name) in true_spellings
+
+# is_not_true: certctl will certainly not read the variable as true.
+is_not_true(env, name) if is_unset(env, name)
+
+is_not_true(env, name) if {
+	v := known_value(env, name)
+	v != ""
+	not v in true_spellings
+}
+
+# parse_int reads a value as Go's strconv.ParseInt(v, 10, 64) does; undefined
+# when certctl would fail to parse it.
+parse_int(v) := n if {
+	regex.match(`^[+-]?[0-9]{1,19}$`, v)
+	n := to_number(trim_prefix(v, "+"))
+	n <= 9223372036854775807
+	n >= -9223372036854775808
+}
+
+# deny_empty_flag is "on", "off" or "unknown": how certctl will read
+# CERTCTL_AGENT_BOOTSTRAP_TOKEN_DENY_EMPTY for the target release.
+deny_empty_flag(env) := "on" if is_true(env, "CERTCTL_AGENT_BOOTSTRAP_TOKEN_DENY_EMPTY")
+
+deny_empty_flag(env) := "off" if {
+	v := known_value(env, "CERTCTL_AGENT_BOOTSTRAP_TOKEN_DENY_EMPTY")
+	v != ""
+	not v in true_spellings
+}
+
+deny_empty_flag(env) := "on" if {
+	is_unset(env, "CERTCTL_AGENT_BOOTSTRAP_TOKEN_DENY_EMPTY")
+	deny_empty_default_on
+}
+
+deny_empty_flag(env) := "off" if {
+	is_unset(env, "CERTCTL_AGENT_BOOTSTRAP_TOKEN_DENY_EMPTY")
+	not deny_empty_default_on
+}
+
+deny_empty_flag(env) := "unknown" if is_unknown(env, "CERTCTL_AGENT_BOOTSTRAP_TOKEN_DENY_EMPTY")
+
+# From 2.2.0 certctl refuses an empty bootstrap token by default.
+deny_empty_default_on if semver.compare(input.meta.certctl_version, "2.2.0") >= 0
+
+# ref points at the variable when it is set, else at the environment itself.
+ref(env, name) := env.vars[name].ref if env.vars[name].ref
+
+ref(env, name) := object.get(env, "ref", null) if not env.vars[name].ref
+
+# finding builds a finding about a variable of an environment.
+finding(env, name, msg) := {"msg": msg, "ref": ref(env, name), "subject": env.id}

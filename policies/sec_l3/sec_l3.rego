@@ -1,0 +1,44 @@
+# METADATA
+# title: Request body cap must be a byte count
+# description: >-
+#   CERTCTL_MAX_BODY_SIZE caps request bodies (default 1 MiB, 1048576 bytes). certctl
+#   reads it as a base-10 integer and silently falls back to 1 MiB when it does not
+#   parse (10MB, 1e6, 1 MiB) or is not positive; a very large cap widens the
+#   denial-of-service surface.
+# custom:
+#   id: SEC-L3
+#   severity: error
+#   remediation: Set CERTCTL_MAX_BODY_SIZE to a plain number of bytes between 1 and 67108864 (for example 1048576), or leave it unset for 1 MiB.
+#   docs: docs/policies.md#sec-l3
+package certgate.sec_l3
+
+import data.certgate.lib
+
+name := "CERTCTL_MAX_BODY_SIZE"
+
+max_reasonable := 67108864
+
+deny contains f if {
+	some env in lib.server_envs
+	v := lib.known_value(env, name)
+	v != ""
+	not lib.parse_int(v)
+	msg := sprintf("%s=%q is not a base-10 byte count: certctl silently falls back to 1048576 bytes (1 MiB)", [name, v])
+	f := lib.finding(env, name, msg)
+}
+
+warn contains f if {
+	some env in lib.server_envs
+	n := lib.parse_int(lib.known_value(env, name))
+	n <= 0
+	msg := sprintf("%s=%d is not positive: certctl coerces it to 1048576 bytes (1 MiB)", [name, n])
+	f := lib.finding(env, name, msg)
+}
+
+warn contains f if {
+	some env in lib.server_envs
+	n := lib.parse_int(lib.known_value(env, name))
+	n > max_reasonable
+	msg := sprintf("%s=%d is above 64 MiB (67108864 bytes): a larger request body cap widens the denial-of-service surface", [name, n])
+	f := lib.finding(env, name, msg)
+}

@@ -1,0 +1,131 @@
+// Package server is certgate's startup gate: the same policies that certgate lint
+// runs, evaluated in-process against the environment a certctl server is about
+// to start with, before its core boots.
+//
+//	report, err := server.Check(ctx, os.Environ())
+//	if errors.Is(err, server.ErrACMEInsecureWithoutAck) { ... }
+//
+// The gate fails closed: if the policies do not compile, evaluation fails or
+// panics, Check returns an error wrapping ErrGateUnavailable. It never prints;
+// warnings go to the *slog.Logger given with WithLogger. The package depends on
+// the evaluator and the env loader only (no Helm, Kubernetes or compose loader).
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/certgate/certgate/lint"
+	"github.com/certgate/certgate/lint/env"
+)
+
+// DefaultCertctlVersion is the release judged when none is given.
+const DefaultCertctlVersion = lint.DefaultCertctlVersion
+
+// Option configures Check and Run.
+type Option func(*config)
+
+type config struct {
+	now     func() time.Time
+	version string
+	logger  *slog.Logger
+	engine  *lint.Engine
+	failOn  lint.Severity
+}
+
+// WithClock sets the clock the demo acknowledgement is judged against.
+func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
+
+// WithCertctlVersion sets the certctl release whose defaults apply (default 2.1.0).
+func WithCertctlVersion(v string) Option { return func(c *config) { c.version = v } }
+
+// WithLogger receives one record per warning and info finding, and one per
+// refusal. Without it the gate is silent.
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+
+// WithEngine uses an engine the caller built (for example with --policy dirs)
+// instead of the shared built-in one.
+func WithEngine(e *lint.Engine) Option { return func(c *config) { c.engine = e } }
+
+// WithFailOn lowers or raises the severity that refuses the start (default error).
+func WithFailOn(s lint.Severity) Option { return func(c *config) { c.failOn = s } }
+
+var (
+	builtinOnce   sync.Once
+	builtinEngine *lint.Engine
+	builtinErr    error
+)
+
+// builtin compiles the embedded catalog once per process.
+func builtin(ctx context.Context) (*lint.Engine, error) {
+	builtinOnce.Do(func() { builtinEngine, builtinErr = lint.New(ctx) })
+	return builtinEngine, builtinErr
+}
+
+// Check evaluates the policies against environ (os.Environ form) as the
+// environment of a certctl server. It returns the full report and, when any
+// finding is at or above the threshold, an error joining one *ViolationError per
+// finding. Gate failures wrap ErrGateUnavailable.
+func Check(ctx context.Context, environ []string, opts ...Option) (report *lint.Report, err error) {
+	cfg := config{now: time.Now, version: DefaultCertctlVersion, failOn: lint.SeverityError}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			report, err = nil, fmt.Errorf("%w: panic: %v", ErrGateUnavailable, p)
+			cfg.log(ctx, slog.LevelError, "certgate: startup gate panicked", "panic", fmt.Sprint(p))
+		}
+	}()
+	version, err := lint.NormalizeVersion(cfg.version)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrGateUnavailable, err)
+	}
+	eng := cfg.engine
+	if eng == nil {
+		if eng, err = builtin(ctx); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrGateUnavailable, err)
+		}
+	}
+	in := &lint.Input{
+		Meta: lint.Meta{NowUnix: cfg.now().Unix(), CertctlVersion: version},
+		Envs: []lint.Env{env.FromEnviron(environ)},
+	}
+	report, err = eng.Eval(ctx, in)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrGateUnavailable, err)
+	}
+	var errs []error
+	for _, f := range report.Findings {
+		if f.Waiver == nil && f.Severity.AtLeast(cfg.failOn) {
+			errs = append(errs, &ViolationError{Finding: f})
+			cfg.log(ctx, slog.LevelError, "certgate: refusing to start", "rule", f.Rule, "message", f.Message)
+			continue
+		}
+		level := slog.LevelWarn
+		if f.Severity == lint.SeverityInfo {
+			level = slog.LevelInfo
+		}
+		cfg.log(ctx, level, "certgate: "+f.Message, "rule", f.Rule)
+	}
+	return report, errors.Join(errs...)
+}
+
+// Run checks environ and calls boot only when the gate passes. It returns the
+// gate's error unchanged (so errors.Is works) or boot's error.
+func Run(ctx context.Context, environ []string, boot func(context.Context) error, opts ...Option) error {
+	if _, err := Check(ctx, environ, opts...); err != nil {
+		return err
+	}
+	return boot(ctx)
+}
+
+func (c *config) log(ctx context.Context, level slog.Level, msg string, args ...any) {
+	if c.logger != nil {
+		c.logger.Log(ctx, level, msg, args...)
+	}
+}
