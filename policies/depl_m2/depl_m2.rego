@@ -1,0 +1,37 @@
+# METADATA
+# title: No placeholder credentials outside the demo overlay
+# description: >-
+#   Placeholder credentials such as change-me-postgres-password belong only in the demo
+#   compose overlay (docker-compose.demo.yml), which is never a production deployment.
+#   Anywhere else (a base compose file, another overlay, an env_file of a non-demo
+#   service, a rendered Secret, ConfigMap, container env or a values file of a non-demo
+#   profile) such a literal ships a publicly known secret. Comments never count.
+#   Other well-known placeholders (replace-with-, CHANGE_ME, changeme, <your-...>) are
+#   warnings under the same ID.
+# custom:
+#   id: DEPL-M2
+#   severity: error
+#   remediation: Replace the literal with a required interpolation such as ${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}, a Kubernetes Secret reference, or move it into the demo overlay.
+#   docs: docs/policies.md#depl-m2
+package certgate.depl_m2
+
+# This file holds the catalog entry and the placeholder classification; the
+# sources are judged in compose.rego (compose files and their env_file targets)
+# and manifests.rego (rendered objects and Helm values files).
+
+# is_error_placeholder: the change-me- family, case-insensitive.
+is_error_placeholder(s) if contains(lower(s), "change-me-")
+
+# is_warning_placeholder: other well-known placeholders, when not already an error.
+is_warning_placeholder(s) if {
+	not is_error_placeholder(s)
+	some p in warning_patterns
+	regex.match(p, s)
+}
+
+warning_patterns := [
+	`(?i)replace-with-`,
+	`(?i)change_me`,
+	`(?i)changeme`,
+	`(?i)<your[-_][^>]*>`,
+]
