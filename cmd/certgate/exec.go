@@ -11,7 +11,8 @@ import (
 	"github.com/certgate/certgate/server"
 )
 
-func execve(argv0 string, argv, envv []string) error { return syscall.Exec(argv0, argv, envv) }
+// execve replaces the process image; a variable so tests can observe the call.
+var execve = func(argv0 string, argv, envv []string) error { return syscall.Exec(argv0, argv, envv) }
 
 func (a *app) execCmd() *cobra.Command {
 	var flags evalFlags
@@ -56,7 +57,7 @@ Use it as a container entrypoint in front of the certctl server.`,
 				}
 				return &exitError{code: report.ExitCode(r.failOn), err: fmt.Errorf("refusing to start %s", args[0])}
 			}
-			if err := a.execve(path, args, environ); err != nil {
+			if err := execve(path, args, environ); err != nil {
 				return inputError(fmt.Errorf("exec %s: %w", path, err))
 			}
 			return nil

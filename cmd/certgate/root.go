@@ -22,8 +22,6 @@ type streams struct {
 type app struct {
 	streams
 	environ func() []string
-	// execve replaces the process (syscall.Exec); tests swap it.
-	execve func(argv0 string, argv, envv []string) error
 }
 
 // exitError carries an exit code to main; commands never call os.Exit.
@@ -49,7 +47,7 @@ func usageError(format string, args ...any) error {
 func inputError(err error) error { return &exitError{code: lint.ExitError, err: err} }
 
 func run(args []string, s streams, environ func() []string) int {
-	a := &app{streams: s, environ: environ, execve: execve}
+	a := &app{streams: s, environ: environ}
 	root := a.rootCmd()
 	root.SetArgs(args)
 	err := root.Execute()
