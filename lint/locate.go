@@ -62,6 +62,9 @@ func (l YAMLLocator) Locate(doc int, path []any) (int, int) {
 }
 
 func child(n *yaml.Node, p any) *yaml.Node {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
 	switch n.Kind {
 	case yaml.MappingNode:
 		key := ""

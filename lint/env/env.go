@@ -81,7 +81,19 @@ func ParseDotenv(src []byte, display string) (*Dotenv, error) {
 	if !utf8.Valid(src) {
 		return nil, fmt.Errorf("env file %s: not valid UTF-8", display)
 	}
-	values, err := dotenv.UnmarshalBytesWithLookup(src, func(string) (string, bool) { return unknownMarker, true })
+	// First pass: which names the file defines itself. The parser asks the
+	// lookup before the file's own earlier values, so the second pass answers
+	// "unknown" only for names the file does not define.
+	own, err := dotenv.UnmarshalBytesWithLookup(src, nil)
+	if err != nil {
+		return nil, fmt.Errorf("env file %s: %w", display, err)
+	}
+	values, err := dotenv.UnmarshalBytesWithLookup(src, func(name string) (string, bool) {
+		if _, ok := own[name]; ok {
+			return "", false
+		}
+		return unknownMarker, true
+	})
 	if err != nil {
 		return nil, fmt.Errorf("env file %s: %w", display, err)
 	}

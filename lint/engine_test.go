@@ -1,0 +1,229 @@
+package lint_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/certgate/certgate/lint"
+)
+
+func policyFS(src string) fstest.MapFS {
+	return fstest.MapFS{"p.rego": {Data: []byte(src)}}
+}
+
+const goodMeta = `# METADATA
+# title: Example rule
+# description: Why it matters.
+# custom:
+#   id: CFG-EXAMPLE
+#   severity: warning
+#   remediation: Do the thing.
+package certgate.example
+`
+
+func TestCatalogValidation(t *testing.T) {
+	cases := map[string]struct{ src, want string }{
+		"bad id": {strings.Replace(goodMeta, "CFG-EXAMPLE", "example-1", 1) + "deny contains \"x\" if false\n", "not of the form"},
+		"remediation without period": {strings.Replace(goodMeta, "Do the thing.", "Do the thing", 1) + "deny contains \"x\" if false\n", "ending with a period"},
+		"unknown severity": {strings.Replace(goodMeta, "severity: warning", "severity: fatal", 1) + "deny contains \"x\" if false\n", "custom.severity"},
+		"no metadata": {"package certgate.nometa\n\ndeny contains \"x\" if false\n", "no package METADATA"},
+		"outside certgate": {strings.Replace(goodMeta, "certgate.example", "other.example", 1), "not under data.certgate"},
+		"syntax error": {goodMeta + "deny contains x if {\n", "p.rego"},
+		"strict compile": {goodMeta + "deny contains \"x\" if { unused := 1 }\n", "assigned var unused"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := lint.New(context.Background(), lint.WithoutBuiltins(), lint.WithPolicyFS(policyFS(tc.src)))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want %q", err, tc.want)
+			}
+			var pe *lint.PolicyError
+			if !errors.As(err, &pe) {
+				t.Fatalf("want a *PolicyError, got %T", err)
+			}
+		})
+	}
+}
+
+func TestDuplicateIDs(t *testing.T) {
+	dup := strings.Replace(goodMeta, "certgate.example", "certgate.example2", 1) + "warn contains \"x\" if false\n"
+	_, err := lint.New(context.Background(), lint.WithoutBuiltins(), lint.WithPolicyFS(fstest.MapFS{
+		"a.rego": {Data: []byte(goodMeta + "warn contains \"x\" if false\n")},
+		"b.rego": {Data: []byte(dup)},
+	}))
+	if err == nil || !strings.Contains(err.Error(), "already used") {
+		t.Fatalf("err = %v, want a duplicate ID error", err)
+	}
+	_, err = lint.New(context.Background(), lint.WithPolicyFS(policyFS(strings.Replace(goodMeta, "CFG-EXAMPLE", "SEC-H1", 1)+"warn contains \"x\" if false\n")))
+	if err == nil || !strings.Contains(err.Error(), "SEC-H1 is already used") {
+		t.Fatalf("a user policy reusing a built-in ID: err = %v", err)
+	}
+}
+
+func TestNoPolicies(t *testing.T) {
+	if _, err := lint.New(context.Background(), lint.WithoutBuiltins()); !errors.Is(err, lint.ErrNoPolicies) {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := lint.New(context.Background(), lint.WithPolicyDir(t.TempDir())); !errors.Is(err, lint.ErrNoPolicies) {
+		t.Fatalf("empty dir: err = %v", err)
+	}
+}
+
+func TestEvalLocatesAndSorts(t *testing.T) {
+	src := goodMeta + `
+warn contains {"msg": sprintf("%s is set", [k]), "ref": {"file": "f1", "doc": 0, "path": ["services", "server", "environment", k]}, "subject": "svc"} if {
+	some k, _ in input.files[0].docs[0].services.server.environment
+}
+
+info contains {"msg": "from extra", "ref": null} if input.probes.db.reachable == false
+`
+	eng, err := lint.New(context.Background(), lint.WithoutBuiltins(), lint.WithPolicyFS(policyFS(src)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "services:\n  server:\n    environment:\n      B: \"2\"\n      A: \"1\"\n"
+	var node yaml.Node
+	if err := yaml.Unmarshal([]byte(text), &node); err != nil {
+		t.Fatal(err)
+	}
+	var doc any
+	if err := node.Decode(&doc); err != nil {
+		t.Fatal(err)
+	}
+	in := &lint.Input{Extra: map[string]any{"probes": map[string]any{"db": map[string]any{"reachable": false}}}}
+	in.AddFile(&lint.File{ID: "f1", Path: "compose/docker-compose.yml", Kind: lint.KindCompose, Docs: []any{doc}, Locator: lint.YAMLLocator{Docs: []*yaml.Node{&node}}})
+	r, err := eng.Eval(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range r.Findings {
+		got = append(got, fmt.Sprintf("%s %s %s %s", f.Location(), f.Severity, f.Rule, f.Path))
+	}
+	want := []string{
+		" info CFG-EXAMPLE ",
+		"compose/docker-compose.yml:4:10 warning CFG-EXAMPLE services.server.environment.B",
+		"compose/docker-compose.yml:5:10 warning CFG-EXAMPLE services.server.environment.A",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if r.Summary.Warnings != 2 || r.Summary.Infos != 1 || r.ExitCode(lint.SeverityError) != 0 || r.ExitCode(lint.SeverityWarning) != 1 {
+		t.Fatalf("summary %+v", r.Summary)
+	}
+	if r.Findings[1].Fingerprint == r.Findings[2].Fingerprint || r.Findings[1].Fingerprint == "" {
+		t.Fatal("fingerprints must tell findings apart")
+	}
+}
+
+func TestEvalRejectsMalformedResults(t *testing.T) {
+	for name, rule := range map[string]string{
+		"number":    "deny contains 42 if true\n",
+		"empty msg": "deny contains {\"msg\": \"\", \"ref\": null} if true\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			eng, err := lint.New(context.Background(), lint.WithoutBuiltins(), lint.WithPolicyFS(policyFS(goodMeta+rule)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = eng.Eval(context.Background(), &lint.Input{})
+			var ee *lint.EvalError
+			if !errors.As(err, &ee) {
+				t.Fatalf("err = %v, want *EvalError", err)
+			}
+		})
+	}
+}
+
+func TestYAMLLocator(t *testing.T) {
+	text := "a:\n  list:\n    - x\n    - k: v\n  anchor: &base\n    deep: 1\n  merged:\n    <<: *base\n"
+	var n yaml.Node
+	if err := yaml.Unmarshal([]byte(text), &n); err != nil {
+		t.Fatal(err)
+	}
+	l := lint.YAMLLocator{Docs: []*yaml.Node{&n}}
+	for _, tc := range []struct {
+		path      []any
+		line, col int
+	}{
+		{[]any{"a", "list", 0}, 3, 7},
+		{[]any{"a", "list", 1, "k"}, 4, 10},
+		{[]any{"a", "merged", "deep"}, 6, 11},
+		{[]any{"a", "missing", "x"}, 2, 3}, // the deepest node reached: a's mapping
+		{[]any{"a", "list", 9}, 3, 5},
+	} {
+		line, col := l.Locate(0, tc.path)
+		if line != tc.line || col != tc.col {
+			t.Errorf("%v: got %d:%d want %d:%d", tc.path, line, col, tc.line, tc.col)
+		}
+	}
+	if line, col := l.KeyPosition(0, []any{"a", "anchor"}); line != 5 || col != 3 {
+		t.Errorf("key position: %d:%d", line, col)
+	}
+	if line, _ := l.Locate(3, nil); line != 0 {
+		t.Errorf("a missing document must locate nowhere, got line %d", line)
+	}
+}
+
+func TestNormalizeVersion(t *testing.T) {
+	for in, want := range map[string]string{"2.1.0": "2.1.0", "v2.2.0": "2.2.0", " 10.0.1 ": "10.0.1"} {
+		if got, err := lint.NormalizeVersion(in); err != nil || got != want {
+			t.Errorf("%q: got %q, %v", in, got, err)
+		}
+	}
+	for _, bad := range []string{"", "latest", "2.2", "2.2.0-rc1", "02.1.0", "2..0"} {
+		if _, err := lint.NormalizeVersion(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func TestReportDedupesAndSorts(t *testing.T) {
+	f := lint.Finding{Rule: "SEC-L3", Severity: lint.SeverityError, Message: "m", File: "b", Line: 2}
+	g := lint.Finding{Rule: "SEC-H1", Severity: lint.SeverityWarning, Message: "m", File: "a", Line: 9}
+	r := lint.NewReport([]lint.Finding{f, g, f})
+	if len(r.Findings) != 2 || r.Findings[0].File != "a" || r.Summary.Errors != 1 || r.Summary.Warnings != 1 {
+		t.Fatalf("%+v", r)
+	}
+	w := f
+	w.Waiver = &lint.Waiver{Source: "certgate.yaml", Reason: "r"}
+	r = lint.NewReport([]lint.Finding{w})
+	if r.ExitCode(lint.SeverityInfo) != 0 || r.Summary.Waived != 1 || r.Summary.Errors != 0 {
+		t.Fatalf("a waived finding must not fail the run: %+v", r.Summary)
+	}
+	if empty := lint.NewReport(nil); empty.Findings == nil {
+		t.Fatal("an empty report must encode findings as [], not null")
+	}
+}
+
+func ExampleEngine_Eval() {
+	ctx := context.Background()
+	eng, err := lint.New(ctx) // compile the built-in catalog once
+	if err != nil {
+		panic(err)
+	}
+	in := &lint.Input{
+		Meta: lint.Meta{CertctlVersion: "2.2.0"},
+		Envs: []lint.Env{{ID: "server", Role: lint.RoleServer, Vars: map[string]lint.Var{
+			"CERTCTL_MAX_BODY_SIZE": {Value: "10MB", Known: true},
+		}}},
+	}
+	report, err := eng.Eval(ctx, in)
+	if err != nil {
+		panic(err)
+	}
+	for _, f := range report.Findings {
+		fmt.Println(f.Severity, f.Rule)
+	}
+	fmt.Println("exit", report.ExitCode(lint.SeverityError))
+	// Output:
+	// error SEC-H1
+	// error SEC-L3
+	// exit 1
+}
