@@ -29,13 +29,13 @@ package certgate.example
 
 func TestCatalogValidation(t *testing.T) {
 	cases := map[string]struct{ src, want string }{
-		"bad id": {strings.Replace(goodMeta, "CFG-EXAMPLE", "example-1", 1) + "deny contains \"x\" if false\n", "not of the form"},
+		"bad id":                     {strings.Replace(goodMeta, "CFG-EXAMPLE", "example-1", 1) + "deny contains \"x\" if false\n", "not of the form"},
 		"remediation without period": {strings.Replace(goodMeta, "Do the thing.", "Do the thing", 1) + "deny contains \"x\" if false\n", "ending with a period"},
-		"unknown severity": {strings.Replace(goodMeta, "severity: warning", "severity: fatal", 1) + "deny contains \"x\" if false\n", "custom.severity"},
-		"no metadata": {"package certgate.nometa\n\ndeny contains \"x\" if false\n", "no package METADATA"},
-		"outside certgate": {strings.Replace(goodMeta, "certgate.example", "other.example", 1), "not under data.certgate"},
-		"syntax error": {goodMeta + "deny contains x if {\n", "p.rego"},
-		"strict compile": {goodMeta + "deny contains \"x\" if { unused := 1 }\n", "assigned var unused"},
+		"unknown severity":           {strings.Replace(goodMeta, "severity: warning", "severity: fatal", 1) + "deny contains \"x\" if false\n", "custom.severity"},
+		"no metadata":                {"package certgate.nometa\n\ndeny contains \"x\" if false\n", "no package METADATA"},
+		"outside certgate":           {strings.Replace(goodMeta, "certgate.example", "other.example", 1), "not under data.certgate"},
+		"syntax error":               {goodMeta + "deny contains x if {\n", "p.rego"},
+		"strict compile":             {goodMeta + "deny contains \"x\" if { unused := 1 }\n", "assigned var unused"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
