@@ -1,0 +1,49 @@
+# certgate: policy as code for certctl deployments.
+GO      ?= go
+GOBIN   := $(shell $(GO) env GOPATH)/bin
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+HELM_VERSION   := v3.22.0
+PEBBLE_VERSION := v2.10.3
+CONFTEST_VERSION := v0.71.1
+export PATH := $(GOBIN):$(PATH)
+
+.PHONY: all build test vet fmt-check tools bench fuzz run docs clean
+
+all: build test
+
+build: ## the certgate binary in bin/
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/certgate ./cmd/certgate
+
+test: tools vet fmt-check ## the whole test suite (Rego tests included)
+	$(GO) test -count=1 -timeout 30m ./...
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+# The helm CLI (piped-render tests) and pebble (ACME probe tests). PostgreSQL and
+# pre-commit come from the system's packages (see .ci/run).
+tools:
+	@command -v helm >/dev/null || $(GO) install helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)
+	@command -v pebble >/dev/null || $(GO) install github.com/letsencrypt/pebble/v2/cmd/pebble@$(PEBBLE_VERSION)
+
+bench: ## Go benchmarks, then certgate against conftest on the same inputs
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+	@command -v conftest >/dev/null || $(GO) install github.com/open-policy-agent/conftest@$(CONFTEST_VERSION)
+	./scripts/bench.sh
+
+fuzz: ## a short fuzzing session of the .env parser
+	$(GO) test -run '^$$' -fuzz FuzzParseDotenv -fuzztime 30s ./lint/env
+
+run: ## lint this repository's own chart profiles and compose files
+	$(GO) run ./cmd/certgate lint
+
+docs: ## regenerate the policy catalog
+	$(GO) run ./cmd/certgate policies doc --output docs/policies.md
+
+clean:
+	rm -rf bin
