@@ -50,7 +50,9 @@ type Kind struct {
 
 // Kinds is the one registration table: --kind validation, help, detection and
 // docs all read it.
-var Kinds = []Kind{}
+var Kinds = []Kind{
+	{Name: "compose", Doc: "docker compose files: a base file and the overlays beside it", Detect: detectCompose, Load: loadCompose},
+}
 
 // skipDirs are never walked.
 var skipDirs = map[string]bool{".git": true, "vendor": true, "node_modules": true}

@@ -1,0 +1,397 @@
+package compose
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/compose-spec/compose-go/v2/loader"
+	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/certgate/certgate/lint"
+	"github.com/certgate/certgate/lint/env"
+)
+
+// The lookup answers every variable it has no known value for with a marker
+// that cannot occur in a real value; a loaded value containing it is set but
+// unknown. The name is kept so the effective project can show ${NAME}.
+const (
+	markerStart = "\x00certgate:unknown:"
+	markerEnd   = "\x00"
+)
+
+var markerRe = regexp.MustCompile("\x00certgate:unknown:([^\x00]*)\x00")
+
+func marker(name string) string { return markerStart + name + markerEnd }
+
+func hasMarker(s string) bool { return strings.Contains(s, markerStart) }
+
+// unmark shows markers as the ${NAME} they stand for.
+func unmark(s string) string { return markerRe.ReplaceAllString(s, "$${$1}") }
+
+// envFile is an env_file target, loaded once.
+type envFile struct {
+	d       *env.Dotenv
+	nonDemo bool // declared by a base or non-demo overlay file
+}
+
+// loadSet loads one file set with compose-go and records its project and the
+// environment of each service.
+func (l *loadState) loadSet(ctx context.Context, s fileSet, vals map[string]value) error {
+	details := types.ConfigDetails{WorkingDir: filepath.Dir(s.files[0].abs), Environment: types.Mapping{}}
+	named := false
+	for _, f := range s.files {
+		details.ConfigFiles = append(details.ConfigFiles, types.ConfigFile{Filename: f.abs, Content: f.src})
+		for _, d := range f.file.Docs {
+			if m, ok := d.(map[string]any); ok && m["name"] != nil {
+				named = true
+			}
+		}
+	}
+	lookup := func(name string) (string, bool) {
+		if v, ok := vals[name]; ok && v.known {
+			return v.s, true
+		}
+		return marker(name), true
+	}
+	project, err := loader.LoadWithContext(ctx, details, func(o *loader.Options) {
+		// Keep compose-go's Interpolate (its type-cast mapping turns YAML
+		// booleans and numbers into strings); only the lookup is ours.
+		o.Interpolate.LookupValue = lookup
+		// env_file targets are read by lint/env, which keeps their lines.
+		o.SkipResolveEnvironment = true
+		if !named {
+			o.SetProjectName("certgate", true)
+		}
+	})
+	if err != nil {
+		return l.composeError(s, err)
+	}
+	services := map[string]any{}
+	all := map[string]types.ServiceConfig{}
+	for name, svc := range project.Services {
+		all[name] = svc
+	}
+	for name, svc := range project.DisabledServices {
+		all[name] = svc // behind a profile: still deployable, still judged
+	}
+	for _, name := range slices.Sorted(maps.Keys(all)) {
+		svc := all[name]
+		e, err := l.serviceEnv(s, name, svc, vals)
+		if err != nil {
+			return err
+		}
+		l.in.Envs = append(l.in.Envs, e)
+		v, err := l.serviceValue(s, name, svc, e)
+		if err != nil {
+			return err
+		}
+		services[name] = v
+	}
+	files := make([]any, len(s.files))
+	for i, f := range s.files {
+		files[i] = f.file.ID
+	}
+	l.in.Compose = append(l.in.Compose, lint.Object{
+		Ref:    &lint.Ref{File: s.files[0].file.ID, Path: []any{}},
+		Value:  map[string]any{"name": unmark(project.Name), "set": s.name, "files": files, "services": services},
+		Labels: map[string]string{"set": s.name},
+	})
+	return nil
+}
+
+// composePath finds the leading key path compose-go puts in its messages
+// ("services.server.environment.X must be a string").
+var composePath = regexp.MustCompile(`\b((?:services|networks|volumes|secrets|configs)(?:\.[A-Za-z0-9_.\-\[\]]+)?)`)
+
+// composeError names the file (the last of the set that defines the path the
+// error mentions) and its line when it can.
+func (l *loadState) composeError(s fileSet, err error) error {
+	msg := err.Error()
+	for _, f := range s.files {
+		msg = strings.ReplaceAll(msg, f.abs, f.file.Path)
+	}
+	msg = unmark(msg)
+	where := s.files[len(s.files)-1].file.Path
+	if m := composePath.FindStringSubmatch(msg); m != nil {
+		path := []any{}
+		for _, p := range strings.Split(strings.TrimSuffix(m[1], "."), ".") {
+			if p != "" && p != "[]" {
+				path = append(path, p)
+			}
+		}
+		if f, doc, ok := lastDefining(s.files, path, len(path)); ok {
+			line, col := f.file.Locator.Locate(doc, path)
+			where = fmt.Sprintf("%s:%d:%d", f.file.Path, line, col)
+		}
+	} else if len(s.files) == 1 {
+		where = s.files[0].file.Path
+	}
+	return fmt.Errorf("compose file %s (file set %s): %s", where, s.name, msg)
+}
+
+// lastDefining returns the last file (and document) of the set in which the
+// first n elements of path exist.
+func lastDefining(files []*rawFile, path []any, n int) (*rawFile, int, bool) {
+	for i := len(files) - 1; i >= 0; i-- {
+		docs := files[i].file.Docs
+		for d := len(docs) - 1; d >= 0; d-- {
+			if _, ok := lookupPath(docs[d], path[:n]); ok {
+				return files[i], d, true
+			}
+		}
+	}
+	return nil, 0, false
+}
+
+func lookupPath(v any, path []any) (any, bool) {
+	for _, p := range path {
+		switch c := v.(type) {
+		case map[string]any:
+			k, ok := p.(string)
+			if !ok {
+				return nil, false
+			}
+			if v, ok = c[k]; !ok {
+				return nil, false
+			}
+		case []any:
+			i, ok := p.(int)
+			if !ok || i < 0 || i >= len(c) {
+				return nil, false
+			}
+			v = c[i]
+		default:
+			return nil, false
+		}
+	}
+	return v, true
+}
+
+// envKeyRef is the ref of the last file of the set whose environment: sets
+// name, in map (KEY: v) or list (- KEY=v) form.
+func envKeyRef(files []*rawFile, svc, name string) *lint.Ref {
+	base := []any{"services", svc, "environment"}
+	for i := len(files) - 1; i >= 0; i-- {
+		docs := files[i].file.Docs
+		for d := len(docs) - 1; d >= 0; d-- {
+			v, ok := lookupPath(docs[d], base)
+			if !ok {
+				continue
+			}
+			switch e := v.(type) {
+			case map[string]any:
+				if _, ok := e[name]; ok {
+					return &lint.Ref{File: files[i].file.ID, Doc: d, Path: append(slices.Clone(base), name)}
+				}
+			case []any:
+				for j := len(e) - 1; j >= 0; j-- {
+					if s, ok := e[j].(string); ok {
+						if k, _, _ := strings.Cut(s, "="); k == name {
+							return &lint.Ref{File: files[i].file.ID, Doc: d, Path: append(slices.Clone(base), j)}
+						}
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// refTo is the ref of path in the last file that defines it, or of its
+// longest defined prefix.
+func refTo(files []*rawFile, path ...any) *lint.Ref {
+	for n := len(path); n >= 1; n-- {
+		if f, d, ok := lastDefining(files, path, n); ok {
+			return &lint.Ref{File: f.file.ID, Doc: d, Path: slices.Clone(path[:n])}
+		}
+	}
+	return &lint.Ref{File: files[0].file.ID, Path: []any{}}
+}
+
+// serviceEnv builds the environment a service's container would start with:
+// env_file values, overridden by environment:.
+func (l *loadState) serviceEnv(s fileSet, name string, svc types.ServiceConfig, vals map[string]value) (lint.Env, error) {
+	vars := map[string]lint.Var{}
+	for _, ef := range svc.EnvFiles {
+		d, err := l.envFile(s, name, ef)
+		if err != nil {
+			return lint.Env{}, err
+		}
+		if d == nil {
+			continue
+		}
+		for k, v := range d.Values {
+			vars[k] = lint.Var{Value: v, Known: !d.Unknown[k], Ref: &lint.Ref{File: d.File.ID, Path: []any{k}}}
+		}
+	}
+	for k, p := range svc.Environment {
+		v := lint.Var{Known: true, Ref: envKeyRef(s.files, name, k)}
+		switch {
+		case p == nil:
+			// A bare KEY is inherited from the environment compose runs in.
+			if iv, ok := vals[k]; ok && iv.known {
+				v.Value = iv.s
+			} else {
+				v.Known = false
+			}
+		case hasMarker(*p):
+			v.Known = false
+		default:
+			v.Value = *p
+		}
+		vars[k] = v
+	}
+	for k := range vars {
+		if !relevant(k) {
+			delete(vars, k)
+		}
+	}
+	image := unmark(svc.Image)
+	role := detectRole(name, image, vars)
+	if r, ok := l.opts.Roles[name]; ok {
+		role = r
+	}
+	return lint.Env{
+		ID:     s.name + " service " + name,
+		Origin: lint.OriginComposeService,
+		Role:   role,
+		Ref:    refTo(s.files, "services", name, "environment"),
+		Vars:   vars,
+		Labels: map[string]string{"service": name, "image": image, "set": s.name},
+	}, nil
+}
+
+func relevant(name string) bool {
+	for _, p := range env.Prefixes {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// envFile loads an env_file target once. A missing optional target
+// (required: false) is skipped, as compose does; a missing required one is an
+// error at the env_file key of the file that names it.
+func (l *loadState) envFile(s fileSet, svc string, ef types.EnvFile) (*env.Dotenv, error) {
+	declaredBy, nonDemo := declarers(s.files, svc, ef.Path)
+	if e, ok := l.envFiles[ef.Path]; ok {
+		e.nonDemo = e.nonDemo || nonDemo
+		return e.d, nil
+	}
+	display := displayPath(l.opts.Root, ef.Path)
+	d, err := env.LoadDotenv(os.DirFS(filepath.Dir(ef.Path)), filepath.Base(ef.Path), display)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) && !bool(ef.Required) {
+			return nil, nil
+		}
+		ref := refTo(s.files, "services", svc, "env_file")
+		if declaredBy != nil {
+			ref = declaredBy
+		}
+		f := l.in.File(ref.File)
+		line, col := f.Locator.Locate(ref.Doc, ref.Path)
+		return nil, fmt.Errorf("compose file %s:%d:%d: service %s: env_file: %w", f.Path, line, col, svc, err)
+	}
+	l.envFiles[ef.Path] = &envFile{d: d, nonDemo: nonDemo}
+	l.envOrder = append(l.envOrder, ef.Path)
+	return d, nil
+}
+
+// declarers finds which files of the set name target in services.svc.env_file
+// (string, list of strings or list of {path: ...}): the ref of the last entry,
+// and whether any non-demo file names it.
+func declarers(files []*rawFile, svc, target string) (*lint.Ref, bool) {
+	var ref *lint.Ref
+	nonDemo := false
+	path := []any{"services", svc, "env_file"}
+	for _, f := range files {
+		dir := filepath.Dir(f.abs)
+		for d, doc := range f.file.Docs {
+			v, ok := lookupPath(doc, path)
+			if !ok {
+				continue
+			}
+			entries := []any{v}
+			list, isList := v.([]any)
+			if isList {
+				entries = list
+			}
+			for i, e := range entries {
+				p, _ := e.(string)
+				if m, ok := e.(map[string]any); ok {
+					p, _ = m["path"].(string)
+				}
+				if p == "" || filepath.Join(dir, p) != target && p != target {
+					continue
+				}
+				r := &lint.Ref{File: f.file.ID, Doc: d, Path: slices.Clone(path)}
+				if isList {
+					r.Path = append(r.Path, i)
+				}
+				ref = r
+				if f.file.Role != RoleDemo {
+					nonDemo = true
+				}
+			}
+		}
+	}
+	return ref, nonDemo
+}
+
+// addEnvFiles adds the env_file targets as dotenv files, in load order.
+func (l *loadState) addEnvFiles() {
+	for _, p := range l.envOrder {
+		e := l.envFiles[p]
+		e.d.File.Role = RoleDemoEnvFile
+		if e.nonDemo {
+			e.d.File.Role = RoleEnvFile
+		}
+		l.in.AddFile(e.d.File)
+	}
+}
+
+// serviceValue is the effective service in input.compose: the refs of its
+// image and environment and its full merged configuration.
+func (l *loadState) serviceValue(s fileSet, name string, svc types.ServiceConfig, e lint.Env) (map[string]any, error) {
+	b, err := json.Marshal(svc)
+	if err != nil {
+		return nil, fmt.Errorf("file set %s: service %s: %w", s.name, name, err)
+	}
+	var config map[string]any
+	if err := json.Unmarshal([]byte(unmarkJSON(string(b))), &config); err != nil {
+		return nil, fmt.Errorf("file set %s: service %s: %w", s.name, name, err)
+	}
+	envv := map[string]any{}
+	for k, v := range e.Vars {
+		envv[k] = map[string]any{"value": v.Value, "known": v.Known, "ref": refValue(v.Ref)}
+	}
+	return map[string]any{
+		"ref":         refValue(refTo(s.files, "services", name)),
+		"role":        e.Role,
+		"image":       map[string]any{"value": e.Labels["image"], "ref": refValue(refTo(s.files, "services", name, "image"))},
+		"environment": envv,
+		"config":      config,
+	}, nil
+}
+
+// unmarkJSON replaces markers inside JSON text, where \x00 is escaped.
+func unmarkJSON(s string) string { return jsonMarkerRe.ReplaceAllString(s, "$${$1}") }
+
+var jsonMarkerRe = regexp.MustCompile(`\\u0000certgate:unknown:([^\\]*)\\u0000`)
+
+func refValue(r *lint.Ref) any {
+	if r == nil {
+		return nil
+	}
+	return map[string]any{"file": r.File, "doc": r.Doc, "path": slices.Clone(r.Path)}
+}

@@ -1,0 +1,21 @@
+package load
+
+import (
+	"context"
+
+	"github.com/certgate/certgate/lint"
+	"github.com/certgate/certgate/lint/compose"
+)
+
+// detectCompose claims docker-compose*.yml|yaml and compose*.yml|yaml.
+func detectCompose(path string, isDir bool) bool { return compose.Detect(path, isDir) }
+
+// loadCompose loads every compose file found (and every --compose file) with
+// its overlays, interpolating from --env-file files only.
+func loadCompose(ctx context.Context, paths []string, opts Options) (*lint.Input, error) {
+	co := compose.Options{Root: opts.Root, EnvFiles: opts.EnvFiles, Explicit: opts.ComposeFiles}
+	if opts.Config != nil {
+		co.DemoGlobs, co.Roles = opts.Config.DemoGlobs, opts.Config.Roles
+	}
+	return compose.Load(ctx, paths, co)
+}
