@@ -29,11 +29,31 @@ type Config struct {
 	// Roles overrides the detected role (server, agent, other) per compose
 	// service or container name.
 	Roles map[string]string `yaml:"roles"`
+	// Carveouts is the register of governed exceptions; lint/waiver judges it.
+	Carveouts []Carveout `yaml:"carveouts"`
 
 	// Dir is the directory certgate.yaml was read from ("" when none was found).
 	Dir string `yaml:"-"`
 	// Path is the file that was read.
 	Path string `yaml:"-"`
+	// Source is the text of the file, so carve-out findings can point at a line.
+	Source []byte `yaml:"-"`
+}
+
+// Carveout is one entry of the carve-out register. A waiver (kind "" or
+// "waiver") waives the findings of rule ID whose file matches Paths (and whose
+// path matches Match); a documented entry (kind "documented") waives nothing and
+// records a design decision for the audit report. lint/waiver validates dates.
+type Carveout struct {
+	ID      string   `yaml:"id"`
+	Kind    string   `yaml:"kind"`
+	Paths   []string `yaml:"paths"`
+	Match   string   `yaml:"match"`
+	Where   []string `yaml:"where"`
+	Reason  string   `yaml:"reason"`
+	Action  string   `yaml:"action"`
+	Owner   string   `yaml:"owner"`
+	Expires string   `yaml:"expires"`
 }
 
 // Load reads dir/certgate.yaml. A missing file is an empty Config, not an error.
@@ -56,7 +76,7 @@ func Load(dir string) (*Config, error) {
 
 // Parse reads the bytes of a certgate.yaml named path.
 func Parse(b []byte, path string) (*Config, error) {
-	c := &Config{Path: path}
+	c := &Config{Path: path, Source: b}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {

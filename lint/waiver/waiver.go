@@ -1,0 +1,349 @@
+// Package waiver applies governed carve-outs to a lint report, in one place
+// after evaluation. A carve-out comes from the carveouts register of
+// certgate.yaml or from an inline "# certgate:ignore RULE-ID until=YYYY-MM-DD
+// reason="..." [owner=...]" comment in a YAML or .env file, on the finding's
+// line or the line above.
+//
+// The flow is Prepare (validate, and hand every carve-out to the CFG-WAIVER
+// policy as input.carveouts so the policy judges expiry), Engine.Eval, then
+// Set.Apply (match findings). A waived finding stays in the report with its
+// Waiver set; a finding matched only by an expired carve-out stays unwaived and
+// says when the carve-out ended; a carve-out that matches nothing is reported
+// as stale. An invalid register (a missing owner, reason or date, a date more
+// than a year ahead, a bad glob or regex) is an error: the run must not pass.
+//
+// A Set is not safe for concurrent use; Apply does not modify its argument.
+package waiver
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/certgate/certgate/lint"
+	"github.com/certgate/certgate/lint/config"
+)
+
+// RuleID is the catalog entry whose findings report carve-out problems.
+const RuleID = "CFG-WAIVER"
+
+// Kinds of register entries.
+const (
+	KindWaiver     = "waiver"
+	KindDocumented = "documented"
+)
+
+// KindConfig is the Input file kind of certgate.yaml when it is added to an
+// input for carve-out positions.
+const KindConfig = "certgate-config"
+
+// DateLayout is the form of expires and until=.
+const DateLayout = "2006-01-02"
+
+// MaxAhead is how far after the report date an end date may be.
+const MaxAhead = 1 // year
+
+// SoonDays is how close an end date must be to warn (CFG-WAIVER judges it).
+const SoonDays = 14
+
+var idRe = regexp.MustCompile(`^(SEC|DEPL|CFG)-[A-Z0-9]+(-[A-Z0-9]+)*$`)
+
+// Register is the carve-out section of certgate.yaml and where it came from.
+type Register struct {
+	Carveouts []config.Carveout
+	// File is the display path of certgate.yaml (relative to the root).
+	File string
+	// Source is its text, for line numbers; may be nil.
+	Source []byte
+}
+
+// FromConfig returns the register of cfg, displayed as file.
+func FromConfig(cfg *config.Config, file string) Register {
+	if cfg == nil {
+		return Register{}
+	}
+	return Register{Carveouts: cfg.Carveouts, File: file, Source: cfg.Source}
+}
+
+// Carveout is one validated carve-out.
+type Carveout struct {
+	config.Carveout
+	// Source says where it is declared: certgate.yaml:12 or compose/.env:3.
+	Source string `json:"source"`
+	// Inline is true for certgate:ignore comments; File and Line locate them.
+	Inline  bool   `json:"inline,omitempty"`
+	File    string `json:"file,omitempty"`
+	Line    int    `json:"line,omitempty"`
+	OwnLine bool   `json:"-"`
+	// End is the first instant the carve-out no longer applies (the day after
+	// Expires, 00:00 UTC).
+	End time.Time `json:"-"`
+	// Matched counts the findings it matched in the last Apply.
+	Matched int `json:"matched"`
+
+	fileID string
+	index  int
+	re     *regexp.Regexp
+}
+
+// Documented reports whether c is an audit entry that waives nothing.
+func (c *Carveout) Documented() bool { return c.Kind == KindDocumented }
+
+// Expired reports whether c no longer applies at now.
+func (c *Carveout) Expired(now time.Time) bool { return !now.Before(c.End) }
+
+// Set is the carve-outs of one run.
+type Set struct {
+	now       time.Time
+	carveouts []*Carveout
+	catalog   map[string]lint.Policy
+	register  string
+	regLoc    lint.Locator
+}
+
+// Carveouts returns every carve-out, register entries first, then inline ones.
+func (s *Set) Carveouts() []*Carveout { return s.carveouts }
+
+// Prepare validates the register and the inline comments of in's files
+// against catalog and now, adds certgate.yaml to in (so findings can point at
+// its lines) and sets in.Extra["carveouts"] for the CFG-WAIVER policy.
+func Prepare(in *lint.Input, reg Register, catalog []lint.Policy, now time.Time) (*Set, error) {
+	s := &Set{now: now, catalog: map[string]lint.Policy{}, register: reg.File}
+	for _, p := range catalog {
+		s.catalog[p.ID] = p
+	}
+	var errs []error
+	if len(reg.Carveouts) > 0 {
+		s.regLoc = registerLocator(reg.Source)
+		sum := sha256.Sum256(reg.Source)
+		in.AddFile(&lint.File{ID: reg.File, Path: reg.File, Kind: KindConfig, Docs: []any{}, SHA256: hex.EncodeToString(sum[:]), Locator: s.regLoc, Source: reg.Source})
+	}
+	for i, rc := range reg.Carveouts {
+		c := &Carveout{Carveout: rc, index: i, fileID: reg.File}
+		c.Source = fmt.Sprintf("%s carveouts[%d]", reg.File, i)
+		if s.regLoc != nil {
+			if line, _ := s.regLoc.Locate(0, []any{"carveouts", i}); line > 0 {
+				c.Source, c.File, c.Line = fmt.Sprintf("%s:%d", reg.File, line), reg.File, line
+			}
+		}
+		if err := s.validate(c); err != nil {
+			errs = append(errs, err)
+		}
+		s.carveouts = append(s.carveouts, c)
+	}
+	for _, f := range in.Files {
+		if f.Source == nil || f.Kind == KindConfig {
+			continue
+		}
+		found, err := scanInline(f)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if len(found) > 0 {
+			f.Locator = inlineLocator{base: f.Locator}
+		}
+		for _, c := range found {
+			if err := s.validate(c); err != nil {
+				errs = append(errs, err)
+			}
+			s.carveouts = append(s.carveouts, c)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("carve-outs: %w", err)
+	}
+	entries := make([]any, 0, len(s.carveouts))
+	for _, c := range s.carveouts {
+		path := []any{"carveouts", c.index}
+		if c.Inline {
+			path = []any{inlineKey, c.Line}
+		}
+		entries = append(entries, map[string]any{
+			"id": c.ID, "kind": c.kind(), "source": c.Source, "owner": c.Owner,
+			"expires": c.Expires, "expires_unix": c.End.Unix(),
+			"ref": map[string]any{"file": c.fileID, "doc": 0, "path": path},
+		})
+	}
+	if in.Extra == nil {
+		in.Extra = map[string]any{}
+	}
+	in.Extra["carveouts"] = entries
+	return s, nil
+}
+
+func (c *Carveout) kind() string {
+	if c.Kind == "" {
+		return KindWaiver
+	}
+	return c.Kind
+}
+
+// validate checks one carve-out and fills End and the compiled match.
+func (s *Set) validate(c *Carveout) error {
+	var probs []string
+	if !idRe.MatchString(c.ID) {
+		probs = append(probs, fmt.Sprintf("id %q is not a rule ID such as SEC-L3", c.ID))
+	} else if _, ok := s.catalog[c.ID]; !ok && !c.Documented() {
+		probs = append(probs, fmt.Sprintf("id %s is not in the policy catalog (a carve-out for a rule without a policy is kind: documented)", c.ID))
+	}
+	switch c.Kind {
+	case "", KindWaiver:
+		if !c.Inline && len(c.Paths) == 0 {
+			probs = append(probs, "paths is empty (list the files it covers, or use kind: documented for an audit entry)")
+		}
+	case KindDocumented:
+		if c.Match != "" {
+			probs = append(probs, "match is set on a documented entry, which waives nothing")
+		}
+	default:
+		probs = append(probs, fmt.Sprintf("kind %q is not waiver or documented", c.Kind))
+	}
+	for _, g := range c.Paths {
+		if !validGlob(g) {
+			probs = append(probs, fmt.Sprintf("paths: %q is not a valid glob", g))
+		}
+	}
+	if c.Match != "" {
+		re, err := regexp.Compile(c.Match)
+		if err != nil {
+			probs = append(probs, fmt.Sprintf("match: %v", err))
+		}
+		c.re = re
+	}
+	if strings.TrimSpace(c.Reason) == "" {
+		probs = append(probs, "reason is missing")
+	}
+	if !c.Inline && strings.TrimSpace(c.Owner) == "" {
+		probs = append(probs, "owner is missing")
+	}
+	dateKey := "expires"
+	if c.Inline {
+		dateKey = "until"
+	}
+	if c.Expires == "" {
+		probs = append(probs, dateKey+" is missing (YYYY-MM-DD)")
+	} else if d, err := time.Parse(DateLayout, c.Expires); err != nil {
+		probs = append(probs, fmt.Sprintf("%s %q is not a date YYYY-MM-DD", dateKey, c.Expires))
+	} else {
+		c.End = d.AddDate(0, 0, 1)
+		today := s.now.UTC().Format(DateLayout)
+		limit := s.now.UTC().AddDate(MaxAhead, 0, 0).Format(DateLayout)
+		if c.Expires > limit {
+			probs = append(probs, fmt.Sprintf("%s %s is more than one year after %s (latest %s)", dateKey, c.Expires, today, limit))
+		}
+	}
+	if len(probs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s (%s): %s", c.Source, c.ID, strings.Join(probs, "; "))
+}
+
+// matches reports whether waiver c covers finding f.
+func (c *Carveout) matches(f *lint.Finding) bool {
+	if c.Documented() || c.ID != f.Rule || f.File == "" {
+		return false
+	}
+	if c.Inline {
+		if f.File != c.File {
+			return false
+		}
+		return f.Line == c.Line || (c.OwnLine && f.Line == c.Line+1)
+	}
+	ok := false
+	for _, g := range c.Paths {
+		if matchGlob(g, f.File) {
+			ok = true
+			break
+		}
+	}
+	if ok && c.re != nil {
+		ok = c.re.MatchString(f.Path)
+	}
+	return ok
+}
+
+// Apply returns a copy of r with the carve-outs applied: matched findings of an
+// active carve-out carry a Waiver; those of an expired one say when it ended;
+// an active waiver that matched nothing adds a stale CFG-WAIVER warning.
+func (s *Set) Apply(r *lint.Report) *lint.Report {
+	findings := slices.Clone(r.Findings)
+	for _, c := range s.carveouts {
+		c.Matched = 0
+	}
+	for i := range findings {
+		f := &findings[i]
+		if f.Rule == RuleID {
+			continue // a carve-out never hides the findings about carve-outs
+		}
+		for _, c := range s.carveouts {
+			if !c.matches(f) {
+				continue
+			}
+			c.Matched++
+			if c.Expired(s.now) {
+				f.Message += fmt.Sprintf(" (carve-out %s expired after %s)", c.Source, c.Expires)
+				continue
+			}
+			if f.Waiver == nil {
+				f.Waiver = &lint.Waiver{Source: c.Source, Owner: c.Owner, Reason: c.Reason, Expires: c.Expires}
+			}
+		}
+	}
+	for _, c := range s.carveouts {
+		if c.Documented() || c.Matched > 0 || c.Expired(s.now) {
+			continue
+		}
+		findings = append(findings, s.stale(c))
+	}
+	return lint.NewReport(findings)
+}
+
+func (s *Set) stale(c *Carveout) lint.Finding {
+	p, ok := s.catalog[RuleID]
+	if !ok {
+		p = lint.Policy{Title: "Carve-outs must be current", Remediation: "Delete carve-outs that match nothing."}
+	}
+	f := lint.Finding{
+		Rule: RuleID, Severity: lint.SeverityWarning, Title: p.Title,
+		Message:     fmt.Sprintf("carve-out %s for %s matches no finding (stale): delete it, or fix its paths or match", c.Source, c.ID),
+		File:        c.File,
+		Line:        c.Line,
+		Subject:     c.ID + " carve-out",
+		Remediation: p.Remediation, Docs: p.Docs,
+	}
+	if c.Inline {
+		f.Column = 1
+		f.Path = fmt.Sprintf("%s[%d]", inlineKey, c.Line)
+	} else {
+		f.Path = fmt.Sprintf("carveouts[%d]", c.index)
+		if s.regLoc != nil {
+			f.Line, f.Column = s.regLoc.Locate(0, []any{"carveouts", c.index})
+		}
+		if f.File == "" {
+			f.File = s.register
+		}
+	}
+	h := sha256.Sum256([]byte(strings.Join([]string{f.Rule, string(f.Severity), f.File, f.Path, f.Subject}, "\x00")))
+	f.Fingerprint = hex.EncodeToString(h[:8])
+	return f
+}
+
+// registerLocator parses certgate.yaml for positions; nil when it cannot.
+func registerLocator(src []byte) lint.Locator {
+	if len(src) == 0 {
+		return nil
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		return nil
+	}
+	return lint.YAMLLocator{Docs: []*yaml.Node{&doc}}
+}

@@ -1,0 +1,313 @@
+package waiver_test
+
+import (
+	"context"
+	"io/fs"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/certgate/certgate/lint"
+	"github.com/certgate/certgate/lint/config"
+	"github.com/certgate/certgate/lint/env"
+	"github.com/certgate/certgate/lint/waiver"
+	"github.com/certgate/certgate/policies"
+)
+
+var now = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+
+// engine compiles the packages these tests rely on (SEC-L3, CFG-WAIVER and
+// their helpers) from the embedded catalog, so the tests judge the carve-out
+// step, not the rest of the catalog.
+func engine(t *testing.T) *lint.Engine {
+	t.Helper()
+	sub := fstest.MapFS{}
+	for _, name := range []string{"lib/certctl.rego", "sec_l3/sec_l3.rego", "cfg_waiver/cfg_waiver.rego"} {
+		b, err := fs.ReadFile(policies.FS, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sub[name] = &fstest.MapFile{Data: b}
+	}
+	e, err := lint.New(context.Background(), lint.WithoutBuiltins(), lint.WithPolicyFS(sub))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// dotenvInput is a server .env file; CERTCTL_MAX_BODY_SIZE=10MB is an SEC-L3
+// error at its line.
+func dotenvInput(t *testing.T, src string) *lint.Input {
+	t.Helper()
+	d, err := env.ParseDotenv([]byte(src), "deploy/.env")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := &lint.Input{Meta: lint.Meta{NowUnix: now.Unix(), CertctlVersion: "2.1.0"}}
+	in.AddFile(d.File)
+	in.Envs = []lint.Env{env.Env("deploy/.env", lint.RoleServer, d)}
+	return in
+}
+
+const badBody = "CERTCTL_AGENT_BOOTSTRAP_TOKEN=abcdefabcdefabcdefabcdefabcdef12\nCERTCTL_MAX_BODY_SIZE=10MB\n"
+
+func register(t *testing.T, text string) waiver.Register {
+	t.Helper()
+	cfg, err := config.Parse([]byte(text), "certgate.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return waiver.FromConfig(cfg, "certgate.yaml")
+}
+
+// run prepares, evaluates and applies; it returns the report or the Prepare error.
+func run(t *testing.T, in *lint.Input, reg waiver.Register, at time.Time) (*lint.Report, *waiver.Set, error) {
+	t.Helper()
+	e := engine(t)
+	in.Meta.NowUnix = at.Unix()
+	set, err := waiver.Prepare(in, reg, e.Policies(), at)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := e.Eval(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set.Apply(r), set, nil
+}
+
+func byRule(r *lint.Report, rule string) []lint.Finding {
+	var out []lint.Finding
+	for _, f := range r.Findings {
+		if f.Rule == rule {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+const activeReg = `carveouts:
+  - id: SEC-L3
+    paths: ["deploy/**"]
+    match: "^CERTCTL_MAX_BODY_SIZE$"
+    reason: load test environment needs large uploads
+    owner: platform-team
+    expires: %s
+`
+
+func reg(t *testing.T, expires string) waiver.Register {
+	return register(t, strings.Replace(activeReg, "%s", expires, 1))
+}
+
+func TestActiveCarveoutWaives(t *testing.T) {
+	r, set, err := run(t, dotenvInput(t, badBody), reg(t, "2027-06-30"), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l3 := byRule(r, "SEC-L3")
+	if len(l3) != 1 || l3[0].Waiver == nil {
+		t.Fatalf("SEC-L3 findings = %+v, want one waived", l3)
+	}
+	w := l3[0].Waiver
+	if w.Owner != "platform-team" || w.Expires != "2027-06-30" || w.Source != "certgate.yaml:2" {
+		t.Fatalf("waiver = %+v", w)
+	}
+	if r.ExitCode(lint.SeverityError) != 0 || r.Summary.Waived != 1 {
+		t.Fatalf("exit %d, summary %+v; want a pass with one waived", r.ExitCode(lint.SeverityError), r.Summary)
+	}
+	if len(byRule(r, waiver.RuleID)) != 0 {
+		t.Fatalf("unexpected CFG-WAIVER findings: %+v", byRule(r, waiver.RuleID))
+	}
+	if set.Carveouts()[0].Matched != 1 {
+		t.Fatalf("matched = %d", set.Carveouts()[0].Matched)
+	}
+}
+
+func TestNoMatchOutsidePaths(t *testing.T) {
+	r, _, err := run(t, dotenvInput(t, badBody), register(t, strings.Replace(strings.Replace(activeReg, "%s", "2027-06-30", 1), "deploy/**", "other/*.env", 1)), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.ExitCode(lint.SeverityError) != 1 {
+		t.Fatal("a carve-out for other paths waived the finding")
+	}
+	stale := byRule(r, waiver.RuleID)
+	if len(stale) != 1 || stale[0].Severity != lint.SeverityWarning || !strings.Contains(stale[0].Message, "stale") || stale[0].File != "certgate.yaml" || stale[0].Line != 2 {
+		t.Fatalf("want one stale warning at certgate.yaml:2, got %+v", stale)
+	}
+}
+
+func TestExpiredCarveoutFails(t *testing.T) {
+	r, _, err := run(t, dotenvInput(t, badBody), reg(t, "2026-11-26"), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.ExitCode(lint.SeverityError) != 1 {
+		t.Fatal("expired carve-out still passes")
+	}
+	l3 := byRule(r, "SEC-L3")
+	if len(l3) != 1 || l3[0].Waiver != nil || !strings.Contains(l3[0].Message, "expired after 2026-11-26") {
+		t.Fatalf("SEC-L3 = %+v, want unwaived with the end date", l3)
+	}
+	cw := byRule(r, waiver.RuleID)
+	if len(cw) != 1 || cw[0].Severity != lint.SeverityError || !strings.Contains(cw[0].Message, "2026-11-26") || cw[0].Line != 2 {
+		t.Fatalf("CFG-WAIVER = %+v", cw)
+	}
+}
+
+func TestLastDayStillApplies(t *testing.T) {
+	r, _, err := run(t, dotenvInput(t, badBody), reg(t, "2026-11-27"), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.ExitCode(lint.SeverityError) != 0 {
+		t.Fatalf("carve-out ending today should still apply: %+v", r.Findings)
+	}
+	if cw := byRule(r, waiver.RuleID); len(cw) != 1 || cw[0].Severity != lint.SeverityWarning || !strings.Contains(cw[0].Message, "in 1 day(s)") {
+		t.Fatalf("want an expiring-soon warning, got %+v", cw)
+	}
+}
+
+func TestExpiringSoonWarns(t *testing.T) {
+	r, _, err := run(t, dotenvInput(t, badBody), reg(t, "2026-12-05"), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cw := byRule(r, waiver.RuleID)
+	if len(cw) != 1 || cw[0].Severity != lint.SeverityWarning || !strings.Contains(cw[0].Message, "2026-12-05") {
+		t.Fatalf("want one warning naming the date, got %+v", cw)
+	}
+	if r.ExitCode(lint.SeverityError) != 0 {
+		t.Fatal("an expiring carve-out must still waive")
+	}
+	r, _, _ = run(t, dotenvInput(t, badBody), reg(t, "2026-12-20"), now)
+	if cw := byRule(r, waiver.RuleID); len(cw) != 0 {
+		t.Fatalf("23 days ahead should not warn: %+v", cw)
+	}
+}
+
+func TestInvalidRegister(t *testing.T) {
+	cases := map[string]struct{ text, want string }{
+		"missing owner": {"carveouts:\n  - id: SEC-L3\n    paths: [x]\n    reason: r\n    expires: 2027-01-01\n", "owner is missing"},
+		"missing reason": {"carveouts:\n  - id: SEC-L3\n    paths: [x]\n    owner: o\n    expires: 2027-01-01\n", "reason is missing"},
+		"missing date":   {"carveouts:\n  - id: SEC-L3\n    paths: [x]\n    owner: o\n    reason: r\n", "expires is missing"},
+		"bad date":       {"carveouts:\n  - id: SEC-L3\n    paths: [x]\n    owner: o\n    reason: r\n    expires: 01/02/2027\n", "not a date"},
+		"too far":        {"carveouts:\n  - id: SEC-L3\n    paths: [x]\n    owner: o\n    reason: r\n    expires: 2027-11-28\n", "more than one year after 2026-11-27"},
+		"unknown rule":   {"carveouts:\n  - id: SEC-Z9\n    paths: [x]\n    owner: o\n    reason: r\n    expires: 2027-01-01\n", "not in the policy catalog"},
+		"no paths":       {"carveouts:\n  - id: SEC-L3\n    owner: o\n    reason: r\n    expires: 2027-01-01\n", "paths is empty"},
+		"bad regex":      {"carveouts:\n  - id: SEC-L3\n    paths: [x]\n    match: \"(\"\n    owner: o\n    reason: r\n    expires: 2027-01-01\n", "match:"},
+		"bad kind":       {"carveouts:\n  - id: SEC-L3\n    kind: maybe\n    paths: [x]\n    owner: o\n    reason: r\n    expires: 2027-01-01\n", "kind \"maybe\""},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, _, err := run(t, dotenvInput(t, badBody), register(t, c.text), now)
+			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "certgate.yaml:2") {
+				t.Fatalf("err = %v, want %q at certgate.yaml:2", err, c.want)
+			}
+		})
+	}
+	// Exactly one year ahead is allowed.
+	if _, _, err := run(t, dotenvInput(t, badBody), reg(t, "2027-11-27"), now); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDocumentedEntryIsNotAWaiver(t *testing.T) {
+	text := "carveouts:\n  - id: SEC-M3\n    kind: documented\n    where: [agent dev flag]\n    reason: r\n    action: a\n    owner: o\n    expires: 2027-06-01\n" +
+		"  - id: SEC-L3\n    kind: documented\n    reason: r\n    owner: o\n    expires: 2027-06-01\n"
+	r, set, err := run(t, dotenvInput(t, badBody), register(t, text), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(byRule(r, waiver.RuleID)) != 0 {
+		t.Fatalf("documented entries must not be stale: %+v", byRule(r, waiver.RuleID))
+	}
+	if l3 := byRule(r, "SEC-L3"); len(l3) != 1 || l3[0].Waiver != nil {
+		t.Fatalf("a documented entry waived a finding: %+v", l3)
+	}
+	if len(set.Carveouts()) != 2 || !set.Carveouts()[0].Documented() {
+		t.Fatalf("carveouts = %+v", set.Carveouts())
+	}
+}
+
+func TestInlineDotenv(t *testing.T) {
+	above := "CERTCTL_AGENT_BOOTSTRAP_TOKEN=abcdefabcdefabcdefabcdefabcdef12\n# certgate:ignore SEC-L3 until=2027-01-31 reason=\"load test, needs 10MB\" owner=qa\nCERTCTL_MAX_BODY_SIZE=10MB\n"
+	r, _, err := run(t, dotenvInput(t, above), waiver.Register{}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l3 := byRule(r, "SEC-L3")
+	if len(l3) != 1 || l3[0].Waiver == nil || l3[0].Waiver.Source != "deploy/.env:2" || l3[0].Waiver.Reason != "load test, needs 10MB" || l3[0].Waiver.Owner != "qa" {
+		t.Fatalf("SEC-L3 = %+v", l3)
+	}
+	if r.ExitCode(lint.SeverityError) != 0 {
+		t.Fatal("inline ignore did not waive")
+	}
+
+	// Two lines above is too far: the finding stands and the comment is stale.
+	far := "# certgate:ignore SEC-L3 until=2027-01-31 reason=\"x\"\nCERTCTL_AGENT_BOOTSTRAP_TOKEN=abcdefabcdefabcdefabcdefabcdef12\nCERTCTL_MAX_BODY_SIZE=10MB\n"
+	r, _, err = run(t, dotenvInput(t, far), waiver.Register{}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cw := byRule(r, waiver.RuleID)
+	if r.ExitCode(lint.SeverityError) != 1 || len(cw) != 1 || cw[0].File != "deploy/.env" || cw[0].Line != 1 {
+		t.Fatalf("want the finding to stand and a stale warning at deploy/.env:1, got %+v", r.Findings)
+	}
+
+	// A missing reason is an error naming the line.
+	_, _, err = run(t, dotenvInput(t, "CERTCTL_MAX_BODY_SIZE=10MB # certgate:ignore SEC-L3 until=2027-01-31\n"), waiver.Register{}, now)
+	if err == nil || !strings.Contains(err.Error(), "deploy/.env:1") || !strings.Contains(err.Error(), "reason is missing") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestInlineYAML(t *testing.T) {
+	src := []byte(`services:
+  server:
+    environment:
+      # certgate:ignore SEC-L3 until=2027-01-31 reason="load test"
+      CERTCTL_MAX_BODY_SIZE: 10MB
+      CERTCTL_AGENT_BOOTSTRAP_TOKEN: abcdefabcdefabcdefabcdefabcdef12
+`)
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		t.Fatal(err)
+	}
+	in := &lint.Input{Meta: lint.Meta{CertctlVersion: "2.1.0"}}
+	in.AddFile(&lint.File{ID: "compose.yml", Path: "compose/compose.yml", Kind: lint.KindCompose, Docs: []any{map[string]any{}}, Locator: lint.YAMLLocator{Docs: []*yaml.Node{&doc}}, Source: src})
+	path := func(k string) *lint.Ref {
+		return &lint.Ref{File: "compose.yml", Path: []any{"services", "server", "environment", k}}
+	}
+	in.Envs = []lint.Env{{ID: "server", Origin: lint.OriginComposeService, Role: lint.RoleServer, Vars: map[string]lint.Var{
+		"CERTCTL_MAX_BODY_SIZE":         {Value: "10MB", Known: true, Ref: path("CERTCTL_MAX_BODY_SIZE")},
+		"CERTCTL_AGENT_BOOTSTRAP_TOKEN": {Value: "abcdefabcdefabcdefabcdefabcdef12", Known: true, Ref: path("CERTCTL_AGENT_BOOTSTRAP_TOKEN")},
+	}}}
+	r, _, err := run(t, in, waiver.Register{}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l3 := byRule(r, "SEC-L3")
+	if len(l3) != 1 || l3[0].Line != 5 || l3[0].Waiver == nil || l3[0].Waiver.Source != "compose/compose.yml:4" {
+		t.Fatalf("SEC-L3 = %+v", l3)
+	}
+	if r.ExitCode(lint.SeverityError) != 0 {
+		t.Fatalf("findings: %+v", r.Findings)
+	}
+}
+
+func TestInlineExpired(t *testing.T) {
+	src := "CERTCTL_AGENT_BOOTSTRAP_TOKEN=abcdefabcdefabcdefabcdefabcdef12\nCERTCTL_MAX_BODY_SIZE=10MB # certgate:ignore SEC-L3 until=2026-10-01 reason=\"x\"\n"
+	r, _, err := run(t, dotenvInput(t, src), waiver.Register{}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cw := byRule(r, waiver.RuleID)
+	if r.ExitCode(lint.SeverityError) != 1 || len(cw) != 1 || cw[0].File != "deploy/.env" || cw[0].Line != 2 || !strings.Contains(cw[0].Message, "2026-10-01") {
+		t.Fatalf("findings: %+v", r.Findings)
+	}
+}
