@@ -192,7 +192,7 @@ func TestExpiringSoonWarns(t *testing.T) {
 
 func TestInvalidRegister(t *testing.T) {
 	cases := map[string]struct{ text, want string }{
-		"missing owner": {"carveouts:\n  - id: SEC-L3\n    paths: [x]\n    reason: r\n    expires: 2027-01-01\n", "owner is missing"},
+		"missing owner":  {"carveouts:\n  - id: SEC-L3\n    paths: [x]\n    reason: r\n    expires: 2027-01-01\n", "owner is missing"},
 		"missing reason": {"carveouts:\n  - id: SEC-L3\n    paths: [x]\n    owner: o\n    expires: 2027-01-01\n", "reason is missing"},
 		"missing date":   {"carveouts:\n  - id: SEC-L3\n    paths: [x]\n    owner: o\n    reason: r\n", "expires is missing"},
 		"bad date":       {"carveouts:\n  - id: SEC-L3\n    paths: [x]\n    owner: o\n    reason: r\n    expires: 01/02/2027\n", "not a date"},
