@@ -1,0 +1,99 @@
+package certgate.lib
+
+# Helpers for the live probes of the startup gate (input.probes.<name>) and for
+# the static reading of connection URLs. METADATA for this package lives in
+# certctl.rego.
+
+# probed_env is the environment the gate probed: the first server environment.
+probed_env := input.envs[i] if {
+	i := min({j | some j; input.envs[j].role == "server"})
+}
+
+# probe_finding builds a finding about a probe, pointing at the variable that
+# configured it.
+probe_finding(name, msg) := finding(probed_env, name, msg)
+
+probe_finding(_, msg) := {"msg": msg, "ref": null, "subject": "probe"} if not probed_env
+
+# local_db_host: the database is on this machine, in this compose project or in
+# this cluster, so traffic to it does not cross an untrusted network.
+local_db_host(host) if host == ""
+
+local_db_host(host) if startswith(host, "/")
+
+local_db_host(host) if lower(host) in {"localhost", "::1", "[::1]", "postgres"}
+
+local_db_host(host) if regex.match(`^127\.[0-9]+\.[0-9]+\.[0-9]+$`, host)
+
+local_db_host(host) if endswith(lower(host), ".svc.cluster.local")
+
+# db_url_hosts are the hosts of a PostgreSQL connection string, URL form
+# (postgres://u:p@h1:5432,h2/db?host=...) or keyword/value form (host=... ).
+db_url_hosts(u) := hosts if {
+	regex.match(`^postgres(ql)?://`, u)
+	not db_query_param(u, "host")
+	rest := regex.replace(u, `^postgres(ql)?://`, "")
+	authority := regex.split(`[/?#]`, rest)[0]
+	hostport := regex.replace(authority, `^.*@`, "")
+	hosts := {host_of(hp) | some hp in split(hostport, ",")}
+}
+
+db_url_hosts(u) := split(h, ",") if {
+	regex.match(`^postgres(ql)?://`, u)
+	h := db_query_param(u, "host")
+}
+
+db_url_hosts(u) := split(m[0][2], ",") if {
+	not regex.match(`^postgres(ql)?://`, u)
+	m := regex.find_all_string_submatch_n(`(^|\s)host=(\S*)`, u, 1)
+	count(m) == 1
+}
+
+db_url_hosts(u) := {""} if {
+	not regex.match(`^postgres(ql)?://`, u)
+	not regex.match(`(^|\s)host=`, u)
+}
+
+host_of(hp) := trim_suffix(trim_prefix(regex.replace(hp, `\]:[0-9]*$`, "]"), "["), "]") if startswith(hp, "[")
+
+host_of(hp) := split(hp, ":")[0] if not startswith(hp, "[")
+
+# db_query_param is a query parameter of a URL-form connection string, decoded.
+db_query_param(u, name) := urlquery.decode(m[0][1]) if {
+	m := regex.find_all_string_submatch_n(sprintf(`[?&]%s=([^&#]*)`, [name]), u, 1)
+	count(m) == 1
+}
+
+# db_sslmode is the sslmode of a connection string; "" when it has none (pgx
+# then uses prefer: TLS when offered, plaintext otherwise, unverified).
+db_sslmode(u) := v if {
+	regex.match(`^postgres(ql)?://`, u)
+	v := db_query_param(u, "sslmode")
+}
+
+db_sslmode(u) := m[0][2] if {
+	not regex.match(`^postgres(ql)?://`, u)
+	m := regex.find_all_string_submatch_n(`(^|\s)sslmode=(\S*)`, u, 1)
+	count(m) == 1
+}
+
+db_sslmode(u) := "" if {
+	regex.match(`^postgres(ql)?://`, u)
+	not db_query_param(u, "sslmode")
+}
+
+db_sslmode(u) := "" if {
+	not regex.match(`^postgres(ql)?://`, u)
+	not regex.match(`(^|\s)sslmode=`, u)
+}
+
+# loopback_host: a URL host that never leaves this machine.
+loopback_host(host) if lower(host) in {"localhost", "::1", "[::1]"}
+
+loopback_host(host) if regex.match(`^127\.[0-9]+\.[0-9]+\.[0-9]+$`, host)
+
+# url_parts splits an absolute URL into scheme and host; undefined otherwise.
+url_parts(u) := {"scheme": lower(m[0][1]), "host": host_of(m[0][2])} if {
+	m := regex.find_all_string_submatch_n(`^([A-Za-z][A-Za-z0-9+.-]*)://(?:[^@/?#]*@)?(\[[^\]]*\]|[^/:?#]+)`, u, 1)
+	count(m) == 1
+}
