@@ -22,11 +22,20 @@ type Writer interface {
 type Run struct {
 	Policies []lint.Policy
 	Version  string
+	// Root is the repository root; absolute finding paths under it are written
+	// relative to it (SARIF artifact URIs).
+	Root string
+	// Inputs are the display paths of the files checked (JUnit test cases).
+	Inputs []string
 }
 
 var writers = map[string]func(Run) Writer{
-	"text": func(Run) Writer { return Text{} },
-	"json": func(Run) Writer { return JSON{} },
+	"text":     func(Run) Writer { return Text{} },
+	"json":     func(Run) Writer { return JSON{} },
+	"sarif":    func(r Run) Writer { return SARIF{Run: r} },
+	"junit":    func(r Run) Writer { return JUnit{Run: r} },
+	"github":   func(Run) Writer { return GitHub{} },
+	"markdown": func(Run) Writer { return Markdown{} },
 }
 
 // Names lists the format names, sorted.

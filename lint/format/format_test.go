@@ -56,7 +56,7 @@ func TestJSON(t *testing.T) {
 
 func TestNewRejectsUnknown(t *testing.T) {
 	_, err := format.New("yaml", format.Run{})
-	if err == nil || !strings.Contains(err.Error(), "json, text") {
+	if err == nil || !strings.Contains(err.Error(), "github, json, junit, markdown, sarif, text") {
 		t.Fatalf("err = %v, want the sorted list of formats", err)
 	}
 }

@@ -1,0 +1,45 @@
+package format
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/certgate/certgate/lint"
+)
+
+// Markdown writes a compact table for a pull-request comment: a summary line,
+// then one row per finding (severity, rule, location, message). Waived
+// findings are listed with the carve-out that waived them.
+type Markdown struct{}
+
+var mdCell = strings.NewReplacer("|", `\|`, "\r\n", " ", "\n", " ", "\r", " ")
+
+func (Markdown) Write(w io.Writer, r *lint.Report) error {
+	ew := &errWriter{w: w}
+	s := r.Summary
+	ew.printf("**certgate**: %s, %s, %s", plural(s.Errors, "error"), plural(s.Warnings, "warning"), plural(s.Infos, "info"))
+	if s.Waived > 0 {
+		ew.printf(", %d waived", s.Waived)
+	}
+	ew.printf("\n")
+	if len(r.Findings) == 0 {
+		ew.printf("\nNo findings.\n")
+		return ew.err
+	}
+	ew.printf("\n| Severity | Rule | Location | Message |\n|---|---|---|---|\n")
+	for _, f := range r.Findings {
+		sev := string(f.Severity)
+		msg := f.Message
+		if f.Waiver != nil {
+			sev += " (waived)"
+			msg += fmt.Sprintf(" (waived by %s: %s)", f.Waiver.Source, f.Waiver.Reason)
+		}
+		loc := f.Location()
+		if loc != "" {
+			loc = "`" + strings.ReplaceAll(loc, "`", "'") + "`"
+		}
+		ew.printf("| %s | %s | %s | %s |\n", mdCell.Replace(sev), mdCell.Replace(f.Rule), mdCell.Replace(loc), mdCell.Replace(msg))
+	}
+	return ew.err
+}
