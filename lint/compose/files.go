@@ -97,9 +97,33 @@ func parseYAML(src []byte, display string) ([]any, []*yaml.Node, error) {
 func yamlError(display string, err error) error {
 	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
 		line, _ := strconv.Atoi(m[1])
+		if !scannerProblem(m[2]) {
+			line++ // yaml.v3 prints a parser error's 0-based mark
+		}
 		return fmt.Errorf("compose file %s:%d: %s", display, line, m[2])
 	}
 	return fmt.Errorf("compose file %s: %s", display, strings.TrimPrefix(err.Error(), "yaml: "))
+}
+
+// scannerProblems are the messages of yaml.v3's scanner, whose errors carry a
+// 1-based line; every other "line N" message comes from the parser, 0-based.
+var scannerProblems = []string{
+	"block sequence entries are not allowed", "could not find expected", "did not find expected alphabetic",
+	"did not find expected comment", "did not find expected digit", "did not find expected hexdecimal",
+	"did not find expected version", "did not find expected whitespace", "did not find the expected '>'",
+	"exceeded max depth", "found a tab character", "found an indentation indicator", "found character that cannot",
+	"found extremely long", "found invalid Unicode", "found unexpected document indicator", "found unexpected end of stream",
+	"found unexpected non-alphabetical", "found unknown directive", "found unknown escape", "mapping keys are not allowed",
+	"mapping values are not allowed",
+}
+
+func scannerProblem(msg string) bool {
+	for _, p := range scannerProblems {
+		if strings.HasPrefix(msg, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // tabIndented returns the first line (1-based) whose indentation holds a tab,
