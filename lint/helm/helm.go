@@ -1,0 +1,338 @@
+// Package helm renders Helm charts in-process (chart loader, engine and chartutil;
+// no helm binary, no cluster) and turns each render into lint.Input parts. It is
+// the only certgate package that imports helm.sh/helm/v3.
+//
+// Each render is a release: its values files are kept as lint.File entries (kind
+// helm-values) with positions; its merged values and, for every dotted key, the
+// ref of the source that set it last (the chart's values.yaml, a -f file, or
+// "--set") go into input.releases; each rendered template (NOTES.txt and
+// partials excluded) is parsed by lint/manifest as its own file, so every object
+// points at its template and a line of the rendered text. Schema violations,
+// template errors (required, fail) and rendered text that is not valid
+// Kubernetes YAML are errors carrying Helm's message. Render is safe for
+// concurrent use.
+package helm
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+	"helm.sh/helm/v3/pkg/chart"
+	"helm.sh/helm/v3/pkg/chart/loader"
+	"helm.sh/helm/v3/pkg/chartutil"
+	"helm.sh/helm/v3/pkg/engine"
+	"helm.sh/helm/v3/pkg/strvals"
+
+	"github.com/certgate/certgate/lint"
+	"github.com/certgate/certgate/lint/manifest"
+)
+
+// SetFile is the ref file of values given with --set: they have no line.
+const SetFile = "--set"
+
+// Defaults of a render, as helm template uses them.
+const (
+	DefaultReleaseName = "certctl"
+	DefaultNamespace   = "default"
+)
+
+// Spec is one render: a chart directory and its values.
+type Spec struct {
+	// Chart is the chart directory, as displayed in findings (slash-separated).
+	Chart string
+	// Values are values files, later files winning; Set are --set k=v strings,
+	// applied after every file.
+	Values []string
+	Set    []string
+	// ReleaseName and Namespace default to certctl and default.
+	ReleaseName string
+	Namespace   string
+	// KubeVersion is the cluster version templates see (default: Helm's).
+	KubeVersion string
+	// Profile names the value profile (certgate.yaml); Demo marks a demo profile.
+	Profile string
+	Demo    bool
+}
+
+// ID names the release in subjects and labels: the chart, plus its profile.
+func (s Spec) ID() string {
+	if s.Profile == "" {
+		return s.Chart
+	}
+	return s.Chart + " profile " + s.Profile
+}
+
+// Load renders every spec and merges the results into one input. A values file
+// used by several specs is one file (role demo only when every spec using it is
+// a demo profile); input.releases lists one entry per spec.
+func Load(ctx context.Context, specs []Spec) (*lint.Input, error) {
+	in := &lint.Input{}
+	var releases []any
+	byID := map[string]*lint.File{}
+	for _, s := range specs {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		part, rel, err := Render(s)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range part.Files {
+			if prev, ok := byID[f.ID]; ok {
+				if prev.Role == "demo" && f.Role != "demo" {
+					prev.Role = f.Role
+				}
+				continue
+			}
+			byID[f.ID] = f
+			in.Files = append(in.Files, f)
+		}
+		in.Envs = append(in.Envs, part.Envs...)
+		in.Manifests = append(in.Manifests, part.Manifests...)
+		releases = append(releases, rel)
+	}
+	in.Extra = map[string]any{"releases": releases}
+	return in, nil
+}
+
+// Render renders one spec. It returns the input part and the release entry
+// (name, namespace, chart, chart_path, id, profile, demo, values, value_refs).
+func Render(s Spec) (*lint.Input, map[string]any, error) {
+	if s.ReleaseName == "" {
+		s.ReleaseName = DefaultReleaseName
+	}
+	if s.Namespace == "" {
+		s.Namespace = DefaultNamespace
+	}
+	s.Chart = filepath.ToSlash(filepath.Clean(s.Chart))
+	where := "chart " + s.ID()
+	chrt, err := loader.Load(filepath.FromSlash(s.Chart))
+	if err != nil {
+		return nil, nil, fmt.Errorf("load %s: %w", where, err)
+	}
+	in := &lint.Input{}
+	refs := map[string]any{}
+	role := "base"
+	if s.Demo {
+		role = "demo"
+	}
+	// The chart's own values.yaml: where every default comes from.
+	defaults := path.Join(s.Chart, "values.yaml")
+	if src, err := os.ReadFile(filepath.FromSlash(defaults)); err == nil {
+		f, _, err := valuesFile(src, defaults, role)
+		if err != nil {
+			return nil, nil, err
+		}
+		in.AddFile(f)
+		recordRefs(refs, f.Docs[0], f.ID, nil)
+	}
+	user := map[string]any{}
+	if s.Demo {
+		role = "demo"
+	} else {
+		role = "overlay"
+	}
+	for _, vf := range s.Values {
+		vf = filepath.ToSlash(filepath.Clean(vf))
+		src, err := os.ReadFile(filepath.FromSlash(vf))
+		if err != nil {
+			return nil, nil, fmt.Errorf("read values file %s: %w", vf, unwrap(err))
+		}
+		f, m, err := valuesFile(src, vf, role)
+		if err != nil {
+			return nil, nil, err
+		}
+		in.AddFile(f)
+		recordRefs(refs, f.Docs[0], f.ID, nil)
+		user = mergeMaps(user, m)
+	}
+	for _, kv := range s.Set {
+		one, err := strvals.Parse(kv)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--set %s: %w", kv, err)
+		}
+		recordRefs(refs, one, SetFile, nil)
+		if err := strvals.ParseInto(kv, user); err != nil {
+			return nil, nil, fmt.Errorf("--set %s: %w", kv, err)
+		}
+	}
+	caps := chartutil.DefaultCapabilities.Copy()
+	if s.KubeVersion != "" {
+		kv, err := chartutil.ParseKubeVersion(s.KubeVersion)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--kube-version %q: %w", s.KubeVersion, err)
+		}
+		caps.KubeVersion = *kv
+	}
+	merged, err := chartutil.CoalesceValues(chrt, user)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: merge values: %w", where, err)
+	}
+	// ToRenderValues is told to skip the schema so the error is ours, with the
+	// chart named; the check itself is Helm's.
+	if err := chartutil.ValidateAgainstSchema(chrt, merged); err != nil {
+		return nil, nil, fmt.Errorf("%s: values do not match %s/values.schema.json:\n%w", where, s.Chart, err)
+	}
+	vals, err := chartutil.ToRenderValuesWithSchemaValidation(chrt, user, chartutil.ReleaseOptions{
+		Name: s.ReleaseName, Namespace: s.Namespace, Revision: 1, IsInstall: true,
+	}, caps, true)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", where, err)
+	}
+	rendered, err := engine.Render(chrt, vals)
+	if err != nil {
+		return nil, nil, fmt.Errorf("render %s: %w", where, err)
+	}
+	labels := manifest.Labels{"release": s.ID(), "profile": s.Profile, "chart": chrt.Name(), "prefix": s.ID() + ": "}
+	if s.Demo {
+		labels["demo"] = "true"
+	}
+	var objs []lint.Object
+	for _, name := range slices.Sorted(maps.Keys(rendered)) {
+		if !isManifest(name) {
+			continue
+		}
+		text := rendered[name]
+		if strings.TrimSpace(text) == "" {
+			continue
+		}
+		display := templatePath(s.Chart, chrt, name)
+		l := maps.Clone(labels)
+		l["template"] = display
+		f, o, err := manifest.Parse([]byte(text), display, l)
+		if err != nil {
+			return nil, nil, fmt.Errorf("render %s: template output is not valid Kubernetes YAML: %w", where, err)
+		}
+		if len(o) == 0 {
+			continue
+		}
+		// One file per template and release: the same template renders differently
+		// per profile, so the ID carries the release; the path stays the template's.
+		f.ID = display + "@" + s.ID()
+		for i := range o {
+			o[i].Ref.File = f.ID
+		}
+		in.AddFile(f)
+		objs = append(objs, o...)
+	}
+	in.Manifests = objs
+	in.Envs = manifest.Envs(objs)
+	rel := map[string]any{
+		"id":         s.ID(),
+		"name":       s.ReleaseName,
+		"namespace":  s.Namespace,
+		"chart":      chrt.Name(),
+		"chart_path": s.Chart,
+		"profile":    s.Profile,
+		"demo":       s.Demo,
+		"values":     map[string]any(merged),
+		"value_refs": refs,
+	}
+	return in, rel, nil
+}
+
+// isManifest keeps templates that render Kubernetes objects: not NOTES.txt, not
+// partials, not non-YAML files.
+func isManifest(name string) bool {
+	base := path.Base(name)
+	if strings.HasPrefix(base, "_") || strings.EqualFold(base, "NOTES.txt") {
+		return false
+	}
+	ext := path.Ext(base)
+	return ext == ".yaml" || ext == ".yml" || ext == ".json" || ext == ".tpl"
+}
+
+// templatePath maps a render key ("certctl/templates/x.yaml", or a subchart's
+// "certctl/charts/sub/templates/y.yaml") to a path under the chart directory.
+func templatePath(dir string, chrt *chart.Chart, name string) string {
+	rest := strings.TrimPrefix(name, chrt.Name()+"/")
+	return path.Join(dir, rest)
+}
+
+// valuesFile parses a values file into a lint.File (a YAMLLocator over its node
+// tree) and the map Helm reads from it.
+func valuesFile(src []byte, display, role string) (*lint.File, map[string]any, error) {
+	var n yaml.Node
+	if err := yaml.Unmarshal(src, &n); err != nil {
+		return nil, nil, fmt.Errorf("values file %s: %s", display, strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	if root := content(&n); root != nil && root.Kind != yaml.MappingNode {
+		return nil, nil, fmt.Errorf("values file %s:%d: not a mapping of values", display, root.Line)
+	}
+	vals, err := chartutil.ReadValues(src)
+	if err != nil {
+		return nil, nil, fmt.Errorf("values file %s: %w", display, err)
+	}
+	m := map[string]any(vals)
+	f := &lint.File{
+		ID: display, Path: display, Kind: lint.KindHelmValues, Role: role,
+		Docs: []any{m}, Locator: lint.YAMLLocator{Docs: []*yaml.Node{&n}}, Source: src,
+	}
+	return f, m, nil
+}
+
+func content(n *yaml.Node) *yaml.Node {
+	if n.Kind == 0 {
+		return nil // an empty file
+	}
+	if n.Kind == yaml.DocumentNode {
+		if len(n.Content) == 0 {
+			return nil
+		}
+		return n.Content[0]
+	}
+	return n
+}
+
+// recordRefs records, for every dotted key of v (maps are descended, lists are
+// leaves), a ref to file; later calls overwrite, as later sources win.
+func recordRefs(refs map[string]any, v any, file string, prefix []any) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return
+	}
+	for k, sub := range m {
+		p := append(slices.Clone(prefix), k)
+		refs[dottedKey(p)] = map[string]any{"file": file, "doc": 0, "path": p}
+		recordRefs(refs, sub, file, p)
+	}
+}
+
+func dottedKey(p []any) string {
+	parts := make([]string, len(p))
+	for i, k := range p {
+		parts[i] = fmt.Sprint(k)
+	}
+	return strings.Join(parts, ".")
+}
+
+// mergeMaps merges b into a the way helm merges -f files: maps merge
+// recursively, everything else is replaced.
+func mergeMaps(a, b map[string]any) map[string]any {
+	out := make(map[string]any, len(a))
+	maps.Copy(out, a)
+	for k, v := range b {
+		if vm, ok := v.(map[string]any); ok {
+			if am, ok := out[k].(map[string]any); ok {
+				out[k] = mergeMaps(am, vm)
+				continue
+			}
+		}
+		out[k] = v
+	}
+	return out
+}
+
+func unwrap(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}

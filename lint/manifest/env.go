@@ -1,0 +1,291 @@
+package manifest
+
+import (
+	"encoding/base64"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/certgate/certgate/lint"
+)
+
+// ComponentLabel is the label whose value (server, agent, ...) names a pod's role.
+const ComponentLabel = "app.kubernetes.io/component"
+
+// serverOnly are variables only the certctl server reads; agentOnly only agents.
+var (
+	serverOnly = []string{"CERTCTL_DATABASE_URL", "CERTCTL_AUTH_TYPE", "CERTCTL_SERVER_TLS_CERT_PATH"}
+	agentOnly  = []string{"CERTCTL_AGENT_ID", "CERTCTL_SERVER_URL"}
+)
+
+// podSpecPath is where each workload kind keeps its pod template spec.
+func podSpecPath(kind string) []any {
+	switch kind {
+	case "Pod":
+		return []any{"spec"}
+	case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController":
+		return []any{"spec", "template", "spec"}
+	case "CronJob":
+		return []any{"spec", "jobTemplate", "spec", "template", "spec"}
+	}
+	return nil
+}
+
+// podLabelsPath is where each workload kind keeps its pod labels.
+func podLabelsPath(kind string) []any {
+	p := podSpecPath(kind)
+	if p == nil {
+		return nil
+	}
+	return append(slices.Clone(p[:len(p)-1]), "metadata", "labels")
+}
+
+// store indexes the Secrets and ConfigMaps of an object set by namespace/name.
+type store map[string]map[string]string
+
+func key(kind, ns, name string) string { return kind + "\x00" + ns + "\x00" + name }
+
+func newStore(objs []lint.Object) store {
+	s := store{}
+	for _, o := range objs {
+		kind := o.Labels["kind"]
+		if kind != "Secret" && kind != "ConfigMap" {
+			continue
+		}
+		data := map[string]string{}
+		if d, ok := o.Value["data"].(map[string]any); ok {
+			for k, v := range d {
+				sv, _ := v.(string)
+				if kind == "Secret" {
+					b, err := base64.StdEncoding.DecodeString(sv)
+					if err != nil {
+						continue // undecodable: the key stays unknown
+					}
+					sv = string(b)
+				}
+				data[k] = sv
+			}
+		}
+		extra := "stringData"
+		if kind == "ConfigMap" {
+			extra = "binaryData" // never text certctl reads; skip
+		}
+		if d, ok := o.Value[extra].(map[string]any); ok && kind == "Secret" {
+			for k, v := range d {
+				sv, _ := v.(string)
+				data[k] = sv
+			}
+		}
+		s[key(kind, str(o.Value, "metadata", "namespace"), o.Labels["name"])] = data
+	}
+	return s
+}
+
+// lookup finds a Secret or ConfigMap of the set; a namespace-less object and a
+// namespace-less reference match each other (a stream applied with -n).
+func (s store) lookup(kind, ns, name string) (map[string]string, bool) {
+	if d, ok := s[key(kind, ns, name)]; ok {
+		return d, true
+	}
+	if ns != "" {
+		d, ok := s[key(kind, "", name)]
+		return d, ok
+	}
+	for k, d := range s {
+		if strings.HasPrefix(k, kind+"\x00") && strings.HasSuffix(k, "\x00"+name) {
+			return d, true
+		}
+	}
+	return nil, false
+}
+
+// Envs returns one environment per container of every workload in objs,
+// resolving references against the Secrets and ConfigMaps of objs. Each env is
+// labelled with the object's labels plus workload, container, image and
+// component, and its ID is the object's subject plus the container.
+func Envs(objs []lint.Object) []lint.Env {
+	st := newStore(objs)
+	var out []lint.Env
+	for i := range objs {
+		o := &objs[i]
+		spec := podSpecPath(o.Labels["kind"])
+		if spec == nil {
+			continue
+		}
+		podSpec, _ := get(o.Value, spec).(map[string]any)
+		podLabels, _ := get(o.Value, podLabelsPath(o.Labels["kind"])).(map[string]any)
+		component, _ := podLabels[ComponentLabel].(string)
+		if component == "" {
+			component = str(o.Value, "metadata", "labels", ComponentLabel)
+		}
+		ns := str(o.Value, "metadata", "namespace")
+		containers, _ := podSpec["containers"].([]any)
+		for ci, c := range containers {
+			cm, ok := c.(map[string]any)
+			if !ok {
+				continue
+			}
+			base := append(append(slices.Clone(o.Ref.Path), spec...), "containers", ci)
+			e := containerEnv(o, cm, base, ns, st)
+			e.Role = role(o.Labels["name"], cm, component, e.Vars)
+			e.Labels["component"] = component
+			if e.Role == lint.RoleServer {
+				// Policies find the server workload of a release by this label.
+				o.Labels["role"] = lint.RoleServer
+			}
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func containerEnv(o *lint.Object, c map[string]any, base []any, ns string, st store) lint.Env {
+	cname, _ := c["name"].(string)
+	image, _ := c["image"].(string)
+	labels := map[string]string{}
+	for k, v := range o.Labels {
+		if k != "subject" && k != "kind" && k != "name" && k != "prefix" && k != "role" {
+			labels[k] = v
+		}
+	}
+	labels["workload"] = o.Labels["kind"] + "/" + o.Labels["name"]
+	labels["container"], labels["image"] = cname, image
+	e := lint.Env{
+		ID:     o.Labels["subject"] + " container " + cname,
+		Origin: lint.OriginContainer,
+		Ref:    &lint.Ref{File: o.Ref.File, Doc: o.Ref.Doc, Path: base},
+		Vars:   map[string]lint.Var{},
+		Labels: labels,
+	}
+	// envFrom first: Kubernetes lets env entries override envFrom keys.
+	from, _ := c["envFrom"].([]any)
+	for i, f := range from {
+		fm, _ := f.(map[string]any)
+		prefix, _ := fm["prefix"].(string)
+		ref := &lint.Ref{File: o.Ref.File, Doc: o.Ref.Doc, Path: append(slices.Clone(base), "envFrom", i)}
+		for kind, field := range map[string]string{"Secret": "secretRef", "ConfigMap": "configMapRef"} {
+			src, ok := fm[field].(map[string]any)
+			if !ok {
+				continue
+			}
+			name, _ := src["name"].(string)
+			data, found := st.lookup(kind, ns, name)
+			if !found {
+				// The keys are unknown too: record the source for policies.
+				labels["env_from_unresolved"] = strings.TrimPrefix(labels["env_from_unresolved"]+","+kind+"/"+name, ",")
+				continue
+			}
+			for k, v := range data {
+				e.Vars[prefix+k] = lint.Var{Value: v, Known: true, Ref: ref}
+			}
+		}
+	}
+	env, _ := c["env"].([]any)
+	for i, v := range env {
+		vm, _ := v.(map[string]any)
+		name, _ := vm["name"].(string)
+		if name == "" {
+			continue
+		}
+		ref := &lint.Ref{File: o.Ref.File, Doc: o.Ref.Doc, Path: append(slices.Clone(base), "env", i)}
+		if lit, ok := vm["value"]; ok || vm["valueFrom"] == nil {
+			e.Vars[name] = lint.Var{Value: scalar(lit), Known: true, Ref: ref}
+			continue
+		}
+		e.Vars[name] = valueFrom(vm["valueFrom"], ns, st, ref)
+	}
+	return e
+}
+
+// valueFrom resolves secretKeyRef and configMapKeyRef from the set; anything
+// else (fieldRef, resourceFieldRef, an object outside the set) is unknown.
+func valueFrom(vf any, ns string, st store, ref *lint.Ref) lint.Var {
+	m, _ := vf.(map[string]any)
+	for kind, field := range map[string]string{"Secret": "secretKeyRef", "ConfigMap": "configMapKeyRef"} {
+		sel, ok := m[field].(map[string]any)
+		if !ok {
+			continue
+		}
+		name, _ := sel["name"].(string)
+		k, _ := sel["key"].(string)
+		if data, found := st.lookup(kind, ns, name); found {
+			if v, ok := data[k]; ok {
+				return lint.Var{Value: v, Known: true, Ref: ref}
+			}
+		}
+	}
+	return lint.Var{Known: false, Ref: ref}
+}
+
+// role detects a container's role the way the compose loader does, with the
+// pod's component label first.
+func role(workload string, c map[string]any, component string, vars map[string]lint.Var) string {
+	switch component {
+	case lint.RoleServer, lint.RoleAgent:
+		return component
+	case "":
+	default:
+		return lint.RoleOther
+	}
+	for _, k := range serverOnly {
+		if _, ok := vars[k]; ok {
+			return lint.RoleServer
+		}
+	}
+	for _, k := range agentOnly {
+		if _, ok := vars[k]; ok {
+			return lint.RoleAgent
+		}
+	}
+	cname, _ := c["name"].(string)
+	image, _ := c["image"].(string)
+	names := strings.ToLower(workload + " " + cname + " " + image)
+	if strings.Contains(names, "certctl") {
+		if strings.Contains(names, "agent") {
+			return lint.RoleAgent
+		}
+		if strings.Contains(names, "server") || strings.Contains(imageRepo(image), "certctl") {
+			return lint.RoleServer
+		}
+	}
+	return lint.RoleOther
+}
+
+// imageRepo is the last path element of an image reference without its tag.
+func imageRepo(image string) string {
+	image = strings.ToLower(image)
+	if i := strings.LastIndex(image, "/"); i >= 0 {
+		image = image[i+1:]
+	}
+	if i := strings.IndexAny(image, ":@"); i >= 0 {
+		image = image[:i]
+	}
+	return image
+}
+
+func get(v any, path []any) any {
+	for _, p := range path {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[p.(string)]
+	}
+	return v
+}
+
+// scalar renders a YAML scalar as the string a container sees.
+func scalar(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return v
+	case bool:
+		if v {
+			return "true"
+		}
+		return "false"
+	}
+	return fmt.Sprint(v)
+}

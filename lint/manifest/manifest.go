@@ -1,0 +1,205 @@
+// Package manifest loads streams of Kubernetes YAML (files, stdin, the output of
+// helm template, the templates of an in-process Helm render) into lint.Input parts.
+//
+// A stream is split with yaml.v3's decoder, never by bytes: a `--- # comment`
+// line and a trailing `---` are fine, null documents are skipped and `kind: List`
+// is flattened (each item keeps a ref into the list). Helm's `# Source:` comments
+// map each document to its template (the object's "template" label). Every
+// object is an lint.Object whose ref (file, document index, path) resolves to a
+// line of the stream; a document that is not a mapping, or has no apiVersion or
+// kind, is an error naming the stream and line, so nothing is skipped silently.
+//
+// Env turns the containers of the workloads of one release or stream into
+// lint.Env entries (origin "container"): literal values are known; secretKeyRef,
+// configMapKeyRef and envFrom resolve from Secrets and ConfigMaps of the same
+// object set and are unknown otherwise; fieldRef and resourceFieldRef are
+// unknown. The functions are pure and safe for concurrent use.
+package manifest
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/certgate/certgate/lint"
+)
+
+// ErrEmpty is returned by Load for a stream without a single object: an empty
+// `helm template` output (a failed pipe) must never pass as a clean lint.
+var ErrEmpty = errors.New("no Kubernetes object in the stream")
+
+// Labels copied onto every object and environment of a stream.
+type Labels map[string]string
+
+// Parse decodes the stream src whose file ID and display path is path. It
+// returns the file (with a YAMLLocator over every document) and one object per
+// Kubernetes object, each labelled with labels plus its template, kind and name.
+// A stream without objects is not an error here (a template may render
+// nothing); callers that lint a whole stream check for ErrEmpty with Load.
+func Parse(src []byte, path string, labels Labels) (*lint.File, []lint.Object, error) {
+	sum := sha256.Sum256(src)
+	file := &lint.File{ID: path, Path: path, Kind: lint.KindManifest, SHA256: hex.EncodeToString(sum[:]), Source: src}
+	var loc lint.YAMLLocator
+	var objs []lint.Object
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	for doc := 0; ; doc++ {
+		var n yaml.Node
+		err := dec.Decode(&n)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: document %d: %s", path, doc+1, strings.TrimPrefix(err.Error(), "yaml: "))
+		}
+		loc.Docs = append(loc.Docs, &n)
+		var v any
+		if err := n.Decode(&v); err != nil {
+			return nil, nil, fmt.Errorf("%s:%d: document %d: %s", path, n.Line, doc+1, strings.TrimPrefix(err.Error(), "yaml: "))
+		}
+		file.Docs = append(file.Docs, v)
+		if v == nil {
+			continue // an empty or null document: `---` alone, a comment-only document
+		}
+		root := content(&n)
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil, nil, fmt.Errorf("%s:%d: document %d is a %s, not a Kubernetes object (a mapping with apiVersion and kind)", path, root.Line, doc+1, nodeKind(root))
+		}
+		tmpl := sourceComment(&n)
+		ref := &lint.Ref{File: path, Doc: doc, Path: []any{}}
+		if err := checkObject(m, path, root.Line, doc); err != nil {
+			return nil, nil, err
+		}
+		if isList(m) {
+			items, _ := m["items"].([]any)
+			if _, ok := m["items"].([]any); !ok && m["items"] != nil {
+				return nil, nil, fmt.Errorf("%s:%d: document %d: kind List: items is not a list", path, root.Line, doc+1)
+			}
+			for i, it := range items {
+				im, ok := it.(map[string]any)
+				iref := &lint.Ref{File: path, Doc: doc, Path: []any{"items", i}}
+				line, _ := loc.Locate(doc, iref.Path)
+				if !ok {
+					return nil, nil, fmt.Errorf("%s:%d: document %d: items[%d] is not a Kubernetes object", path, line, doc+1, i)
+				}
+				if err := checkObject(im, path, line, doc); err != nil {
+					return nil, nil, err
+				}
+				objs = append(objs, object(im, iref, tmpl, labels))
+			}
+			continue
+		}
+		objs = append(objs, object(m, ref, tmpl, labels))
+	}
+	file.Locator = loc
+	return file, objs, nil
+}
+
+// Load parses a whole stream (a file or stdin) and builds its input: the file,
+// every object and the container environments, with every object of the stream
+// treated as one release. An empty stream is ErrEmpty.
+func Load(src []byte, path string, labels Labels) (*lint.Input, error) {
+	file, objs, err := Parse(src, path, labels)
+	if err != nil {
+		return nil, err
+	}
+	if len(objs) == 0 {
+		return nil, fmt.Errorf("%s: %w (an empty helm template output usually means the render failed)", path, ErrEmpty)
+	}
+	in := &lint.Input{Files: []*lint.File{file}, Manifests: objs}
+	in.Envs = Envs(objs)
+	return in, nil
+}
+
+func checkObject(m map[string]any, path string, line, doc int) error {
+	for _, k := range []string{"apiVersion", "kind"} {
+		if s, ok := m[k].(string); !ok || s == "" {
+			return fmt.Errorf("%s:%d: document %d has no %s: not a Kubernetes object", path, line, doc+1, k)
+		}
+	}
+	return nil
+}
+
+func isList(m map[string]any) bool {
+	k, _ := m["kind"].(string)
+	return k == "List" || (strings.HasSuffix(k, "List") && m["items"] != nil)
+}
+
+func object(m map[string]any, ref *lint.Ref, tmpl string, labels Labels) lint.Object {
+	l := make(map[string]string, len(labels)+4)
+	for k, v := range labels {
+		l[k] = v
+	}
+	kind, _ := m["kind"].(string)
+	name := str(m, "metadata", "name")
+	l["kind"], l["name"] = kind, name
+	if tmpl != "" {
+		l["template"] = tmpl
+	}
+	subject := kind + " " + name
+	if tmpl != "" && labels["prefix"] == "" {
+		subject += " (" + tmpl + ")"
+	}
+	l["subject"] = labels["prefix"] + subject
+	return lint.Object{Ref: ref, Value: m, Labels: l}
+}
+
+var sourceLine = regexp.MustCompile(`(?m)^#\s*Source:\s*(\S+)\s*$`)
+
+// sourceComment finds Helm's `# Source: chart/templates/x.yaml` header, which
+// yaml.v3 attaches to the document, its root or its first key.
+func sourceComment(doc *yaml.Node) string {
+	cands := []string{doc.HeadComment}
+	if root := content(doc); root != doc {
+		cands = append(cands, root.HeadComment)
+		if root.Kind == yaml.MappingNode && len(root.Content) > 0 {
+			cands = append(cands, root.Content[0].HeadComment)
+		}
+	}
+	for _, c := range cands {
+		if m := sourceLine.FindStringSubmatch(c); m != nil {
+			return m[1]
+		}
+	}
+	return ""
+}
+
+func content(n *yaml.Node) *yaml.Node {
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		return n.Content[0]
+	}
+	return n
+}
+
+func nodeKind(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "sequence"
+	case yaml.ScalarNode:
+		return "scalar"
+	case yaml.AliasNode:
+		return "alias"
+	}
+	return "non-mapping"
+}
+
+// str reads a string at a key path of nested maps; "" when absent.
+func str(m map[string]any, keys ...string) string {
+	var v any = m
+	for _, k := range keys {
+		mm, ok := v.(map[string]any)
+		if !ok {
+			return ""
+		}
+		v = mm[k]
+	}
+	s, _ := v.(string)
+	return s
+}
