@@ -109,7 +109,12 @@ func cutPrefix(s, prefix string) (string, bool) {
 
 // write renders the report in the chosen format to --output or w.
 func (f *evalFlags) write(w io.Writer, r *lint.Report, eng *lint.Engine) error {
-	wr, err := format.New(f.format, format.Run{Policies: eng.Policies(), Version: version})
+	return f.writeRun(w, r, format.Run{Policies: eng.Policies(), Version: version})
+}
+
+// writeRun is write with the full description of the run (root, inputs).
+func (f *evalFlags) writeRun(w io.Writer, r *lint.Report, run format.Run) error {
+	wr, err := format.New(f.format, run)
 	if err != nil {
 		return usageError("--format: %v", err)
 	}

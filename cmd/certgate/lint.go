@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"os"
 
 	"github.com/spf13/cobra"
 
+	"github.com/certgate/certgate/lint"
 	"github.com/certgate/certgate/lint/config"
 	"github.com/certgate/certgate/lint/load"
 )
@@ -14,6 +16,7 @@ import (
 type lintFlags struct {
 	envFiles     []string
 	composeFiles []string
+	noWaivers    bool
 }
 
 func (a *app) lintCmd() *cobra.Command {
@@ -33,32 +36,15 @@ from stdin, for example the output of helm template.`,
 			if err != nil {
 				return err
 			}
-			root, err := os.Getwd()
+			in, cfg, root, err := a.loadInput(cmd.Context(), args, lf, r)
 			if err != nil {
-				return inputError(err)
+				return err
 			}
-			cfg, err := config.Load(root)
+			report, _, err := evaluate(cmd.Context(), r, in, cfg, root, lf.noWaivers)
 			if err != nil {
-				return inputError(err)
+				return err
 			}
-			if len(args) == 0 {
-				args = []string{"."}
-			}
-			in, err := load.Load(cmd.Context(), args, load.Options{
-				Root: root, Config: cfg, EnvFiles: lf.envFiles, ComposeFiles: lf.composeFiles, Stdin: a.in,
-			})
-			if err != nil {
-				if errors.Is(err, load.ErrNothingToLint) {
-					return usageError("%v", err)
-				}
-				return inputError(err)
-			}
-			in.Meta.NowUnix, in.Meta.CertctlVersion = r.now.Unix(), r.version
-			report, err := r.engine.Eval(cmd.Context(), in)
-			if err != nil {
-				return inputError(err)
-			}
-			if err := flags.write(a.out, report, r.engine); err != nil {
+			if err := flags.writeRun(a.out, report, runFor(r, in, root)); err != nil {
 				return err
 			}
 			return exitFor(report, r.failOn)
@@ -67,5 +53,34 @@ from stdin, for example the output of helm template.`,
 	flags.register(cmd.Flags(), true)
 	cmd.Flags().StringArrayVar(&lf.envFiles, "env-file", nil, "values for compose interpolation (repeatable; later files win)")
 	cmd.Flags().StringArrayVar(&lf.composeFiles, "compose", nil, "treat this file as a compose file whatever its name (repeatable)")
+	lf.registerWaivers(cmd)
 	return cmd
+}
+
+// loadInput reads certgate.yaml from the working directory and loads args (default
+// ".") into one Input stamped with the run's clock and target release; lint and
+// audit share it.
+func (a *app) loadInput(ctx context.Context, args []string, lf lintFlags, r *resolved) (*lint.Input, *config.Config, string, error) {
+	root, err := os.Getwd()
+	if err != nil {
+		return nil, nil, "", inputError(err)
+	}
+	cfg, err := config.Load(root)
+	if err != nil {
+		return nil, nil, "", inputError(err)
+	}
+	if len(args) == 0 {
+		args = []string{"."}
+	}
+	in, err := load.Load(ctx, args, load.Options{
+		Root: root, Config: cfg, EnvFiles: lf.envFiles, ComposeFiles: lf.composeFiles, Stdin: a.in,
+	})
+	if err != nil {
+		if errors.Is(err, load.ErrNothingToLint) {
+			return nil, nil, "", usageError("%v", err)
+		}
+		return nil, nil, "", inputError(err)
+	}
+	in.Meta.NowUnix, in.Meta.CertctlVersion = r.now.Unix(), r.version
+	return in, cfg, root, nil
 }

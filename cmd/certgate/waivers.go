@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/certgate/certgate/lint"
+	"github.com/certgate/certgate/lint/config"
+	"github.com/certgate/certgate/lint/format"
+	"github.com/certgate/certgate/lint/waiver"
+)
+
+func (lf *lintFlags) registerWaivers(cmd *cobra.Command) {
+	cmd.Flags().BoolVar(&lf.noWaivers, "no-waivers", false, "apply no carve-out (certgate.yaml carveouts or inline certgate:ignore comments)")
+}
+
+// evaluate runs the policies over in with the carve-out step around them:
+// waiver.Prepare before Eval (an invalid register is exit 2), Set.Apply after.
+// With noWaivers the set is nil and nothing is waived.
+func evaluate(ctx context.Context, r *resolved, in *lint.Input, cfg *config.Config, root string, noWaivers bool) (*lint.Report, *waiver.Set, error) {
+	var set *waiver.Set
+	if !noWaivers {
+		s, err := waiver.Prepare(in, waiver.FromConfig(cfg, configDisplay(cfg, root)), r.engine.Policies(), r.now)
+		if err != nil {
+			return nil, nil, inputError(err)
+		}
+		set = s
+	}
+	report, err := r.engine.Eval(ctx, in)
+	if err != nil {
+		return nil, nil, inputError(err)
+	}
+	if set != nil {
+		report = set.Apply(report)
+	}
+	return report, set, nil
+}
+
+// configDisplay is certgate.yaml's path relative to root.
+func configDisplay(cfg *config.Config, root string) string {
+	if cfg == nil || cfg.Path == "" {
+		return config.FileName
+	}
+	if rel, err := filepath.Rel(root, cfg.Path); err == nil {
+		return filepath.ToSlash(rel)
+	}
+	return filepath.ToSlash(cfg.Path)
+}
+
+// runFor describes the run to the writers: the catalog, the version, the root
+// and the files checked.
+func runFor(r *resolved, in *lint.Input, root string) format.Run {
+	run := format.Run{Policies: r.engine.Policies(), Version: version, Root: root}
+	for _, f := range in.Files {
+		if f.Kind != waiver.KindConfig {
+			run.Inputs = append(run.Inputs, f.Path)
+		}
+	}
+	return run
+}
