@@ -1,0 +1,195 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// repoPath is a path from the repository root.
+func repoPath(t *testing.T, p string) string {
+	t.Helper()
+	abs, err := filepath.Abs(filepath.Join("..", "..", p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return abs
+}
+
+type jsonReport struct {
+	Findings []struct {
+		Rule, Severity, File, Subject, Message string
+		Line, Column                           int
+	}
+}
+
+func decodeReport(t *testing.T, out string) jsonReport {
+	t.Helper()
+	var r jsonReport
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("decode %q: %v", out, err)
+	}
+	return r
+}
+
+func TestLintComposeShippedIsClean(t *testing.T) {
+	for _, v := range []string{"2.1.0", "2.2.0"} {
+		r := runCLI(t, nil, "", "lint", repoPath(t, "compose"), "--format", "json", "--certctl-version", v, "--fail-on", "info")
+		if r.code != 0 {
+			t.Fatalf("certctl %s: code=%d out=%s err=%s", v, r.code, r.out, r.err)
+		}
+		if rep := decodeReport(t, r.out); len(rep.Findings) != 0 {
+			t.Fatalf("certctl %s: %+v", v, rep.Findings)
+		}
+	}
+}
+
+// TestLintComposeEvaluatesEveryFileSet: a server setting in the base shows up
+// once per file set (base alone, base + demo), each named in the subject.
+func TestLintComposeEvaluatesEveryFileSet(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"docker-compose.yml", "docker-compose.demo.yml"} {
+		b, err := os.ReadFile(repoPath(t, filepath.Join("compose", name)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name == "docker-compose.yml" {
+			b = []byte(strings.Replace(string(b), `CERTCTL_MAX_BODY_SIZE: "1048576"`, `CERTCTL_MAX_BODY_SIZE: "10MB"`, 1))
+		}
+		writeFile(t, dir, name, string(b))
+	}
+	r := runCLI(t, nil, "", "lint", dir, "--format", "json")
+	if r.code != 1 {
+		t.Fatalf("code=%d out=%s err=%s", r.code, r.out, r.err)
+	}
+	var subjects []string
+	for _, f := range decodeReport(t, r.out).Findings {
+		if f.Rule != "SEC-L3" || f.File != filepath.Join(dir, "docker-compose.yml") || f.Line != 42 || f.Column != 30 {
+			t.Errorf("unexpected finding %+v", f)
+		}
+		subjects = append(subjects, strings.TrimPrefix(f.Subject, filepath.ToSlash(dir)+"/"))
+	}
+	slices.Sort(subjects)
+	want := []string{"docker-compose.yml service server", "docker-compose.yml+docker-compose.demo.yml service server"}
+	if !slices.Equal(subjects, want) {
+		t.Fatalf("subjects %q, want %q", subjects, want)
+	}
+}
+
+func TestLintComposeFindings(t *testing.T) {
+	fx := func(p string) string { return repoPath(t, filepath.Join("testdata", "compose", p)) }
+	cases := []struct {
+		name    string
+		args    []string
+		code    int
+		want    string // a line of the text output
+		version string
+	}{
+		{"base change-me", []string{fx("base")}, 1, fx("base/docker-compose.yml") + ":6:26: error DEPL-M2: services.server.environment.POSTGRES_PASSWORD holds a change-me- placeholder credential outside the demo overlay", ""},
+		{"comment", []string{fx("comment")}, 0, "0 errors, 0 warnings, 0 infos", ""},
+		{"trailing comment", []string{fx("trailing-comment")}, 0, "0 errors, 0 warnings, 0 infos", ""},
+		{"demo overlay", []string{fx("demo")}, 0, "0 errors, 0 warnings, 0 infos", ""},
+		{"prod overlay", []string{fx("prod")}, 1, fx("prod/docker-compose.prod.yml") + ":4:9: error DEPL-M2: services.server.environment[0] (POSTGRES_PASSWORD) holds", ""},
+		{"env_file", []string{fx("env-file")}, 1, fx("env-file/server.env") + ":3:1: error DEPL-M2: CERTCTL_AUTH_SECRET holds a change-me- placeholder credential in an env_file", ""},
+		{"acme insecure", []string{fx("acme-insecure")}, 1, fx("acme-insecure/docker-compose.yml") + ":6:30: error SEC-M4:", ""},
+		{"overlay override", []string{fx("override")}, 1, fx("override/docker-compose.staging.yml") + ":4:9: error SEC-M4:", ""},
+		{"unknown token", []string{fx("unknown-token")}, 0, "0 errors, 0 warnings, 0 infos", "2.2.0"},
+		{"no token", []string{fx("no-token")}, 1, fx("no-token/docker-compose.yml") + ":5:7: error SEC-H1:", "2.2.0"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			args := append([]string{"lint"}, c.args...)
+			if c.version != "" {
+				args = append(args, "--certctl-version", c.version)
+			}
+			r := runCLI(t, nil, "", args...)
+			if r.code != c.code || !strings.Contains(r.out, c.want) {
+				t.Fatalf("code=%d (want %d)\nout=%s\nerr=%s\nwant line %q", r.code, c.code, r.out, r.err, c.want)
+			}
+			if strings.Contains(r.out, "change-me-p") || strings.Contains(r.out, "change-me-a") {
+				t.Fatalf("output echoes a placeholder value: %s", r.out)
+			}
+		})
+	}
+}
+
+func TestLintComposeEnvFileFlag(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "docker-compose.yml", "services:\n  server:\n    image: ghcr.io/certctl-io/certctl-server:2.1.0\n    environment:\n      CERTCTL_AGENT_BOOTSTRAP_TOKEN: ${TOKEN:?}\n      CERTCTL_MAX_BODY_SIZE: ${BODY}\n")
+	vals := writeFile(t, dir, "vals.env", "BODY=10MB\n")
+	// The machine's environment is never read: BODY here changes nothing.
+	if r := runCLI(t, []string{"BODY=10MB"}, "", "lint", dir); r.code != 0 {
+		t.Fatalf("without --env-file: code=%d out=%s err=%s", r.code, r.out, r.err)
+	}
+	r := runCLI(t, nil, "", "lint", dir, "--env-file", vals)
+	if r.code != 1 || !strings.Contains(r.out, filepath.Join(dir, "docker-compose.yml")+":6:30: error SEC-L3:") {
+		t.Fatalf("with --env-file: code=%d out=%s err=%s", r.code, r.out, r.err)
+	}
+	r = runCLI(t, nil, "", "lint", dir, "--env-file", filepath.Join(dir, "missing.env"))
+	if r.code != 2 || !strings.Contains(r.err, "missing.env") {
+		t.Fatalf("missing --env-file: code=%d err=%s", r.code, r.err)
+	}
+}
+
+func TestLintComposeFlag(t *testing.T) {
+	dir := t.TempDir()
+	stack := writeFile(t, dir, "stack.yml", "services:\n  server:\n    image: ghcr.io/certctl-io/certctl-server:2.1.0\n    environment:\n      CERTCTL_AGENT_BOOTSTRAP_TOKEN: change-me-token\n")
+	if r := runCLI(t, nil, "", "lint", stack); r.code != 2 || !strings.Contains(r.err, "--compose") {
+		t.Fatalf("unnamed file: code=%d err=%s", r.code, r.err)
+	}
+	r := runCLI(t, nil, "", "lint", "--compose", stack)
+	if r.code != 1 || !strings.Contains(r.out, stack+":5:38: error DEPL-M2: services.server.environment.CERTCTL_AGENT_BOOTSTRAP_TOKEN") {
+		t.Fatalf("--compose: code=%d out=%s err=%s", r.code, r.out, r.err)
+	}
+}
+
+// TestLintComposeConfig: certgate.yaml at the working directory names demo
+// overlays (demo_globs) and service roles (roles).
+func TestLintComposeConfig(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "docker-compose.yml", "services:\n  gw:\n    image: nginx:1.27\n    environment:\n      CERTCTL_ACME_INSECURE: \"true\"\n      CERTCTL_AGENT_BOOTSTRAP_TOKEN: ${T:?}\n")
+	writeFile(t, dir, "docker-compose.try.yml", "services:\n  gw:\n    environment:\n      POSTGRES_PASSWORD: change-me-pw\n")
+	t.Chdir(dir)
+	r := runCLI(t, nil, "", "lint", ".")
+	if r.code != 1 || !strings.Contains(r.out, "docker-compose.try.yml:4:26: error DEPL-M2") || !strings.Contains(r.out, "docker-compose.yml:5:30: error SEC-M4") {
+		t.Fatalf("without certgate.yaml: code=%d out=%s err=%s", r.code, r.out, r.err)
+	}
+	writeFile(t, dir, "certgate.yaml", "demo_globs: [\"*.try.yml\"]\nroles:\n  gw: other\n")
+	if r := runCLI(t, nil, "", "lint", "."); r.code != 0 {
+		t.Fatalf("with certgate.yaml: code=%d out=%s err=%s", r.code, r.out, r.err)
+	}
+}
+
+func TestLintComposeBadInput(t *testing.T) {
+	good := "services:\n  server:\n    image: x:1\n"
+	cases := map[string]struct {
+		files map[string]string
+		want  string
+	}{
+		"malformed":        {map[string]string{"docker-compose.yml": "services:\n  server:\n    image: [x\n"}, "docker-compose.yml:3:"},
+		"tab-indented":     {map[string]string{"docker-compose.yml": "services:\n\tserver:\n    image: x:1\n"}, "docker-compose.yml:2: indented with a tab"},
+		"empty":            {map[string]string{"docker-compose.yml": ""}, "docker-compose.yml: empty"},
+		"missing env_file": {map[string]string{"docker-compose.yml": good + "    env_file: nope.env\n"}, "docker-compose.yml:4:15: service server: env_file: read env file"},
+		"not UTF-8":        {map[string]string{"docker-compose.yml": "services:\n  s:\n    image: \xc3\x28\n"}, "docker-compose.yml: not valid UTF-8"},
+		"schema error":     {map[string]string{"docker-compose.yml": good + "    restart: [1]\n"}, "docker-compose.yml:4:14"},
+		"broken overlay":   {map[string]string{"docker-compose.yml": good, "docker-compose.x.yml": "services:\n  server:\n    ports: {a: b}\n"}, "docker-compose.x.yml:3:12"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			for n, body := range c.files {
+				writeFile(t, dir, n, body)
+			}
+			r := runCLI(t, nil, "", "lint", dir)
+			if r.code != 2 || !strings.Contains(r.err, c.want) {
+				t.Fatalf("code=%d err=%q, want exit 2 and %q", r.code, r.err, c.want)
+			}
+			if strings.Contains(r.err, "goroutine") || r.out != "" {
+				t.Fatalf("out=%q err=%q", r.out, r.err)
+			}
+		})
+	}
+}
