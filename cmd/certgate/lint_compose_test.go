@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -191,5 +192,78 @@ func TestLintComposeBadInput(t *testing.T) {
 				t.Fatalf("out=%q err=%q", r.out, r.err)
 			}
 		})
+	}
+}
+
+// TestPreCommitHook runs the real pre-commit against this repository's hook
+// (try-repo uses the working tree, uncommitted changes included) in a
+// throwaway git repository: it fails on a placeholder credential in a base
+// compose file, printing the DEPL-M2 line, and passes once it is fixed.
+func TestPreCommitHook(t *testing.T) {
+	for _, tool := range []string{"pre-commit", "git", "go"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("%s is not installed; CI must run this test", tool)
+			}
+			t.Skipf("%s is not installed (apt-get install pre-commit git): skipping the pre-commit hook test", tool)
+		}
+	}
+	repo := repoPath(t, ".")
+	work := t.TempDir()
+	// pre-commit's golang language runs `go install ./...` with GOPATH set to
+	// its own directory; keep the module and build caches of this machine so the
+	// build needs no network beyond the configured module proxy.
+	env := append(os.Environ(),
+		"PRE_COMMIT_HOME="+filepath.Join(work, "pre-commit-home"),
+		"GOFLAGS=-mod=mod",
+		"GOTOOLCHAIN=local",
+		"PRE_COMMIT_COLOR=never",
+		"GIT_CONFIG_NOSYSTEM=1",
+	)
+	for _, v := range []string{"GOMODCACHE", "GOCACHE", "GOPROXY", "GONOSUMDB", "GOPRIVATE", "GOSUMDB"} {
+		out, err := exec.Command("go", "env", v).Output()
+		if err != nil {
+			t.Fatalf("go env %s: %v", v, err)
+		}
+		env = append(env, v+"="+strings.TrimSpace(string(out)))
+	}
+	dir := filepath.Join(work, "deploy")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	run := func(name string, args ...string) (string, error) {
+		cmd := exec.Command(name, args...)
+		cmd.Dir, cmd.Env = dir, env
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	must := func(name string, args ...string) {
+		t.Helper()
+		if out, err := run(name, args...); err != nil {
+			t.Fatalf("%s %v: %v\n%s", name, args, err, out)
+		}
+	}
+	must("git", "init", "-q")
+	must("git", "config", "user.email", "test@example.com")
+	must("git", "config", "user.name", "test")
+	must("git", "config", "commit.gpgsign", "false")
+	base := "services:\n  server:\n    image: ghcr.io/certctl-io/certctl-server:2.1.0\n    environment:\n" +
+		"      CERTCTL_AGENT_BOOTSTRAP_TOKEN: ${CERTCTL_AGENT_BOOTSTRAP_TOKEN:?set it}\n"
+	writeFile(t, dir, "docker-compose.yml", base+"      POSTGRES_PASSWORD: change-me-postgres-password\n")
+	must("git", "add", "docker-compose.yml")
+
+	out, err := run("pre-commit", "try-repo", repo, "certgate", "--all-files")
+	if err == nil {
+		t.Fatalf("the hook passed on a placeholder credential:\n%s", out)
+	}
+	want := "docker-compose.yml:6:26: error DEPL-M2: services.server.environment.POSTGRES_PASSWORD holds a change-me- placeholder credential outside the demo overlay"
+	if !strings.Contains(out, want) {
+		t.Fatalf("hook output does not hold %q:\n%s", want, out)
+	}
+
+	writeFile(t, dir, "docker-compose.yml", base+"      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?set it}\n")
+	must("git", "add", "docker-compose.yml")
+	if out, err := run("pre-commit", "try-repo", repo, "certgate", "--all-files"); err != nil {
+		t.Fatalf("the hook failed on a clean compose file: %v\n%s", err, out)
 	}
 }
