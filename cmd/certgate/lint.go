@@ -17,6 +17,12 @@ type lintFlags struct {
 	envFiles     []string
 	composeFiles []string
 	noWaivers    bool
+	// Helm render inputs (see load.Options).
+	values      []string
+	set         []string
+	releaseName string
+	namespace   string
+	kubeVersion string
 }
 
 func (a *app) lintCmd() *cobra.Command {
@@ -26,10 +32,16 @@ func (a *app) lintCmd() *cobra.Command {
 		Use:   "lint [PATH...]",
 		Short: "Lint compose files, Helm charts and manifests",
 		Long: `Lint compose files, Helm charts and Kubernetes manifests. Directories are
-walked (skipping .git, vendor and node_modules); "-" reads a manifest stream
-from stdin, for example the output of helm template.`,
+walked (skipping .git, vendor, node_modules and testdata); "-" reads a manifest
+stream from stdin, for example the output of helm template.
+
+A chart directory is rendered in-process with -f/--set. A chart declared in
+certgate.yaml (charts:) is rendered once per value profile when no -f/--set is
+given; with no PATH, certgate lint walks "." and so lints every profile of
+every declared chart together with the compose files.`,
 		Example: `  certgate lint compose/
   certgate lint compose/ --env-file compose/.env --format json
+  certgate lint charts/certctl -f charts/certctl/values-ha.yaml --set server.replicas=5
   helm template certctl charts/certctl | certgate lint -`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			r, err := flags.resolve(cmd.Context(), a.environ())
@@ -54,6 +66,11 @@ from stdin, for example the output of helm template.`,
 	cmd.Flags().StringArrayVar(&lf.envFiles, "env-file", nil, "values for compose interpolation (repeatable; later files win)")
 	cmd.Flags().StringArrayVar(&lf.composeFiles, "compose", nil, "treat this file as a compose file whatever its name (repeatable)")
 	lf.registerWaivers(cmd)
+	cmd.Flags().StringArrayVarP(&lf.values, "values", "f", nil, "values file for the charts being linted (repeatable; later files win)")
+	cmd.Flags().StringArrayVar(&lf.set, "set", nil, "chart value key=value, as helm --set (repeatable; applied after -f)")
+	cmd.Flags().StringVar(&lf.releaseName, "release-name", "", "release name of the chart render (default: certgate.yaml's, else certctl)")
+	cmd.Flags().StringVar(&lf.namespace, "namespace", "", "namespace of the chart render (default: certgate.yaml's, else default)")
+	cmd.Flags().StringVar(&lf.kubeVersion, "kube-version", "", "Kubernetes version the chart templates see (default: Helm's)")
 	return cmd
 }
 
@@ -69,12 +86,16 @@ func (a *app) loadInput(ctx context.Context, args []string, lf lintFlags, r *res
 	if err != nil {
 		return nil, nil, "", inputError(err)
 	}
-	if len(args) == 0 {
-		args = []string{"."}
-	}
-	in, err := load.Load(ctx, args, load.Options{
+	opts := load.Options{
 		Root: root, Config: cfg, EnvFiles: lf.envFiles, ComposeFiles: lf.composeFiles, Stdin: a.in,
-	})
+		Values: lf.values, Set: lf.set, ReleaseName: lf.releaseName, Namespace: lf.namespace, KubeVersion: lf.kubeVersion,
+	}
+	if len(args) == 0 {
+		// The walk renders a declared chart once per profile; naming the declared
+		// charts too reaches them wherever they are, and duplicates collapse.
+		args = append([]string{"."}, load.DeclaredCharts(opts)...)
+	}
+	in, err := load.Load(ctx, args, opts)
 	if err != nil {
 		if errors.Is(err, load.ErrNothingToLint) {
 			return nil, nil, "", usageError("%v", err)

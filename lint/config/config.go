@@ -31,6 +31,9 @@ type Config struct {
 	Roles map[string]string `yaml:"roles"`
 	// Carveouts is the register of governed exceptions; lint/waiver judges it.
 	Carveouts []Carveout `yaml:"carveouts"`
+	// Charts are the Helm charts certgate lint renders, each with named value
+	// profiles (see Chart).
+	Charts []Chart `yaml:"charts"`
 
 	// Dir is the directory certgate.yaml was read from ("" when none was found).
 	Dir string `yaml:"-"`

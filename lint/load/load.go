@@ -32,6 +32,14 @@ type Options struct {
 	ComposeFiles []string
 	// Stdin is read for the path "-".
 	Stdin io.Reader
+	// Helm: values files (-f), --set values, release name, namespace and kube
+	// version of an in-process chart render. With no Values or Set, a chart
+	// declared in certgate.yaml is rendered once per profile.
+	Values      []string
+	Set         []string
+	ReleaseName string
+	Namespace   string
+	KubeVersion string
 }
 
 // Kind is one input kind: how to recognise its files and how to load them.
@@ -52,10 +60,12 @@ type Kind struct {
 // docs all read it.
 var Kinds = []Kind{
 	{Name: "compose", Doc: "docker compose files: a base file and the overlays beside it", Detect: detectCompose, Load: loadCompose},
+	{Name: "chart", Doc: "Helm chart directories (holding Chart.yaml), rendered in-process", Detect: detectChart, Load: loadCharts},
+	{Name: "manifest", Doc: "Kubernetes YAML streams (files with apiVersion and kind, or - for stdin)", Detect: detectManifest, Load: loadManifests},
 }
 
 // skipDirs are never walked.
-var skipDirs = map[string]bool{".git": true, "vendor": true, "node_modules": true}
+var skipDirs = map[string]bool{".git": true, "vendor": true, "node_modules": true, "testdata": true}
 
 // ErrNothingToLint is returned when the given paths hold no input of any kind.
 var ErrNothingToLint = errors.New("nothing to lint")

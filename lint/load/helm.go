@@ -1,0 +1,119 @@
+package load
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/certgate/certgate/lint"
+	"github.com/certgate/certgate/lint/config"
+	"github.com/certgate/certgate/lint/helm"
+)
+
+// detectChart claims a directory holding Chart.yaml.
+func detectChart(path string, isDir bool) bool {
+	if !isDir {
+		return false
+	}
+	st, err := os.Stat(filepath.Join(filepath.FromSlash(path), "Chart.yaml"))
+	return err == nil && !st.IsDir()
+}
+
+// loadCharts renders every chart found. A chart declared in certgate.yaml is
+// rendered once per profile unless -f or --set were given (they then describe
+// the one render); any other chart is rendered once with the flags.
+func loadCharts(ctx context.Context, paths []string, opts Options) (*lint.Input, error) {
+	var specs []helm.Spec
+	for _, p := range paths {
+		display := displayPath(p, opts.Root)
+		decl := declaredChart(p, opts)
+		if decl == nil || len(opts.Values) > 0 || len(opts.Set) > 0 || len(decl.Profiles) == 0 {
+			s := helm.Spec{Chart: display, Values: opts.Values, Set: opts.Set}
+			if decl != nil {
+				s.ReleaseName, s.Namespace = decl.ReleaseName, decl.Namespace
+			}
+			specs = append(specs, withFlags(s, opts))
+			continue
+		}
+		for _, name := range decl.ProfileNames() {
+			prof := decl.Profiles[name]
+			s := helm.Spec{
+				Chart: display, Profile: name, Demo: prof.Demo, Set: prof.Set,
+				ReleaseName: decl.ReleaseName, Namespace: decl.Namespace,
+			}
+			for _, v := range prof.Values {
+				s.Values = append(s.Values, displayPath(filepath.Join(configDir(opts), filepath.FromSlash(v)), opts.Root))
+			}
+			specs = append(specs, withFlags(s, opts))
+		}
+	}
+	return helm.Load(ctx, specs)
+}
+
+// withFlags lets --release-name, --namespace and --kube-version override the
+// declaration.
+func withFlags(s helm.Spec, opts Options) helm.Spec {
+	if opts.ReleaseName != "" {
+		s.ReleaseName = opts.ReleaseName
+	}
+	if opts.Namespace != "" {
+		s.Namespace = opts.Namespace
+	}
+	s.KubeVersion = opts.KubeVersion
+	return s
+}
+
+// declaredChart returns the certgate.yaml entry for the chart directory p.
+func declaredChart(p string, opts Options) *config.Chart {
+	if opts.Config == nil {
+		return nil
+	}
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return nil
+	}
+	for i := range opts.Config.Charts {
+		c := &opts.Config.Charts[i]
+		if d, err := filepath.Abs(filepath.Join(configDir(opts), filepath.FromSlash(c.Path))); err == nil && d == abs {
+			return c
+		}
+	}
+	return nil
+}
+
+// DeclaredCharts returns the chart directories declared in certgate.yaml, as
+// paths relative to opts.Root, so a no-argument lint renders them even when a
+// directory walk would not reach them.
+func DeclaredCharts(opts Options) []string {
+	if opts.Config == nil {
+		return nil
+	}
+	var out []string
+	for _, c := range opts.Config.Charts {
+		out = append(out, displayPath(filepath.Join(configDir(opts), filepath.FromSlash(c.Path)), opts.Root))
+	}
+	return out
+}
+
+func configDir(opts Options) string {
+	if opts.Config != nil && opts.Config.Dir != "" {
+		return opts.Config.Dir
+	}
+	if opts.Root != "" {
+		return opts.Root
+	}
+	return "."
+}
+
+// displayPath is p relative to root when it lies inside it, slash-separated.
+func displayPath(p, root string) string {
+	if root != "" {
+		if abs, err := filepath.Abs(p); err == nil {
+			if rel, err := filepath.Rel(root, abs); err == nil && !strings.HasPrefix(rel, "..") {
+				return filepath.ToSlash(rel)
+			}
+		}
+	}
+	return filepath.ToSlash(filepath.Clean(p))
+}
