@@ -90,6 +90,6 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError("%v\nRun '%s --help' for usage.", err, c.CommandPath())
 	})
-	root.AddCommand(a.envCmd(), a.execCmd(), a.lintCmd(), a.policiesCmd(), a.versionCmd())
+	root.AddCommand(a.auditCmd(), a.envCmd(), a.execCmd(), a.lintCmd(), a.policiesCmd(), a.versionCmd())
 	return root
 }

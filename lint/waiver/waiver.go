@@ -347,3 +347,23 @@ func registerLocator(src []byte) lint.Locator {
 	}
 	return lint.YAMLLocator{Docs: []*yaml.Node{&doc}}
 }
+
+// Describe lists the register entries without validating or applying them,
+// for reports made with --no-waivers.
+func Describe(reg Register) []*Carveout {
+	loc := registerLocator(reg.Source)
+	out := make([]*Carveout, 0, len(reg.Carveouts))
+	for i, rc := range reg.Carveouts {
+		c := &Carveout{Carveout: rc, index: i, fileID: reg.File, Source: fmt.Sprintf("%s carveouts[%d]", reg.File, i)}
+		if loc != nil {
+			if line, _ := loc.Locate(0, []any{"carveouts", i}); line > 0 {
+				c.Source, c.File, c.Line = fmt.Sprintf("%s:%d", reg.File, line), reg.File, line
+			}
+		}
+		if d, err := time.Parse(DateLayout, rc.Expires); err == nil {
+			c.End = d.AddDate(0, 0, 1)
+		}
+		out = append(out, c)
+	}
+	return out
+}

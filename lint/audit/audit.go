@@ -1,0 +1,374 @@
+// Package audit builds the diligence audit report: for each finding ID of the
+// certctl architecture audit (and every other rule of the catalog) whether the
+// given deployment surface complies, with the evidence, the rationale, the
+// operator action and the carve-outs in force; plus what was checked (inputs
+// and their sha256, the certgate version, the catalog digest, the target
+// release and profiles) and when. Build is pure: the same inputs and clock give
+// the same Report, and the renderers (JSON, Markdown, HTML) are deterministic,
+// so two runs give byte-identical files.
+package audit
+
+import (
+	"cmp"
+	"io/fs"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/certgate/certgate/lint"
+	"github.com/certgate/certgate/lint/waiver"
+	"github.com/certgate/certgate/policies"
+)
+
+// DiligenceIDs are the finding IDs of the certctl diligence audit, in report
+// order. Every one appears in every report, whether or not the catalog has a
+// policy for it.
+var DiligenceIDs = []string{
+	"SEC-H1", "SEC-H3", "SEC-M4", "DEPL-H1", "DEPL-M2", "DEPL-M3",
+	"SEC-M3", "SEC-M5", "SEC-L1", "SEC-L2", "SEC-L3",
+}
+
+// diligenceTitles name the diligence IDs that have no policy in the catalog.
+var diligenceTitles = map[string]string{
+	"SEC-H1":  "Agent bootstrap token",
+	"SEC-H3":  "Demo-mode acknowledgement freshness",
+	"SEC-M4":  "ACME insecure mode acknowledgement",
+	"DEPL-H1": "HA chart invariants",
+	"DEPL-M2": "No placeholder credentials outside the demo overlay",
+	"DEPL-M3": "NetworkPolicy is an operator opt-in",
+	"SEC-M3":  "InsecureSkipVerify sites",
+	"SEC-M5":  "F5 connector per-config insecure field",
+	"SEC-L1":  "CSP style-src 'unsafe-inline'",
+	"SEC-L2":  "Break-glass Argon2id strength",
+	"SEC-L3":  "Request body cap",
+}
+
+// Status is the verdict for one ID.
+type Status string
+
+const (
+	StatusPass       Status = "pass"
+	StatusFail       Status = "fail"
+	StatusCarveOut   Status = "carve-out"
+	StatusNotCovered Status = "not covered"
+)
+
+// Report is the audit report model.
+type Report struct {
+	Tool           string       `json:"tool"`
+	Version        string       `json:"version"`
+	CatalogDigest  string       `json:"catalog_digest"`
+	CertctlVersion string       `json:"certctl_version"`
+	Profiles       []string     `json:"profiles"`
+	Time           string       `json:"time"`
+	FailOn         string       `json:"fail_on"`
+	WaiversApplied bool         `json:"waivers_applied"`
+	Summary        Summary      `json:"summary"`
+	Findings       lint.Summary `json:"findings"`
+	Items          []Item       `json:"items"`
+	Carveouts      []Carveout   `json:"carveouts"`
+	Inputs         []Input      `json:"inputs"`
+}
+
+// Summary counts items by status.
+type Summary struct {
+	Pass       int `json:"pass"`
+	Fail       int `json:"fail"`
+	CarveOut   int `json:"carve_out"`
+	NotCovered int `json:"not_covered"`
+}
+
+// Item is the verdict for one rule ID.
+type Item struct {
+	ID        string `json:"id"`
+	Title     string `json:"title"`
+	Diligence bool   `json:"diligence"`
+	Status    Status `json:"status"`
+	// Severity is the catalog severity; empty for IDs without a policy.
+	Severity  string     `json:"severity,omitempty"`
+	Rationale string     `json:"rationale"`
+	Action    string     `json:"action"`
+	Docs      string     `json:"docs,omitempty"`
+	Evidence  []Evidence `json:"evidence"`
+	// Waivers are the carve-outs that waived evidence of this ID.
+	Waivers []lint.Waiver `json:"waivers"`
+	// Documented are the sources of register entries that document this ID.
+	Documented []string `json:"documented"`
+}
+
+// Evidence is one finding of an item.
+type Evidence struct {
+	Location string `json:"location"`
+	Severity string `json:"severity"`
+	Message  string `json:"message"`
+	Waived   bool   `json:"waived,omitempty"`
+}
+
+// Carveout is one register entry or inline comment, as the report shows it.
+type Carveout struct {
+	ID      string   `json:"id"`
+	Kind    string   `json:"kind"`
+	Source  string   `json:"source"`
+	Where   []string `json:"where"`
+	Paths   []string `json:"paths"`
+	Reason  string   `json:"reason"`
+	Action  string   `json:"action"`
+	Owner   string   `json:"owner"`
+	Expires string   `json:"expires"`
+	// State is active, expiring (within 14 days), expired or not applied (--no-waivers).
+	State   string `json:"state"`
+	Matched int    `json:"matched"`
+}
+
+// Input is one checked file.
+type Input struct {
+	Path   string `json:"path"`
+	Kind   string `json:"kind"`
+	SHA256 string `json:"sha256"`
+}
+
+// Params is everything Build needs.
+type Params struct {
+	Report   *lint.Report
+	Input    *lint.Input
+	Policies []lint.Policy
+	Digest   string
+	Version  string
+	Now      time.Time
+	FailOn   lint.Severity
+	// Carveouts are the validated carve-outs of the run (waiver.Set.Carveouts);
+	// Applied is false when the run used --no-waivers.
+	Carveouts []*waiver.Carveout
+	Applied   bool
+}
+
+// reads names the Input sections a rule judges, for "not covered"; rules not
+// listed judge server environments.
+var reads = map[string][]string{
+	"DEPL-H1":    {"manifests"},
+	"DEPL-M3":    {"manifests"},
+	"DEPL-M2":    {"compose", "manifests"},
+	"CFG-WAIVER": {"carveouts"},
+}
+
+// sectionRe finds the input sections a policy source reads directly.
+var sectionRe = regexp.MustCompile(`input\.(envs|compose|manifests|probes|carveouts)\b`)
+
+// sectionsOf is the reads entry of p, else the sections its embedded sources
+// name, else the server environments (read through the lib helpers).
+func sectionsOf(p lint.Policy) []string {
+	if s, ok := reads[p.ID]; ok {
+		return s
+	}
+	var out []string
+	dir := strings.TrimPrefix(p.Package, "data.certgate.")
+	if p.Builtin && fs.ValidPath(dir) {
+		_ = fs.WalkDir(policies.FS, dir, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || strings.HasSuffix(path, "_test.rego") {
+				return nil
+			}
+			b, _ := fs.ReadFile(policies.FS, path)
+			for _, m := range sectionRe.FindAllStringSubmatch(string(b), -1) {
+				if !slices.Contains(out, m[1]) {
+					out = append(out, m[1])
+				}
+			}
+			return nil
+		})
+	}
+	if len(out) == 0 {
+		return []string{"envs"}
+	}
+	return out
+}
+
+func covered(in *lint.Input, p lint.Policy) bool {
+	sections := sectionsOf(p)
+	for _, s := range sections {
+		switch s {
+		case "envs":
+			if len(in.Envs) > 0 {
+				return true
+			}
+		case "compose":
+			if len(in.Compose) > 0 {
+				return true
+			}
+		case "manifests":
+			if len(in.Manifests) > 0 {
+				return true
+			}
+			for _, f := range in.Files {
+				if f.Kind == lint.KindHelmValues || f.Kind == lint.KindManifest {
+					return true
+				}
+			}
+		case "probes":
+			if pr, ok := in.Extra["probes"]; ok && pr != nil {
+				return true
+			}
+		case "carveouts":
+			if c, ok := in.Extra["carveouts"].([]any); ok && len(c) > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Build judges every ID.
+func Build(p Params) *Report {
+	now := p.Now.UTC()
+	r := &Report{
+		Tool: "certgate", Version: p.Version, CatalogDigest: p.Digest,
+		CertctlVersion: p.Input.Meta.CertctlVersion, Profiles: profiles(p.Input),
+		Time: now.Format(time.RFC3339), FailOn: string(p.FailOn), WaiversApplied: p.Applied,
+		Findings: p.Report.Summary, Items: []Item{}, Carveouts: []Carveout{}, Inputs: []Input{},
+	}
+	for _, f := range p.Input.Files {
+		r.Inputs = append(r.Inputs, Input{Path: f.Path, Kind: f.Kind, SHA256: f.SHA256})
+	}
+	slices.SortFunc(r.Inputs, func(a, b Input) int { return cmp.Compare(a.Path, b.Path) })
+	documented := map[string][]*waiver.Carveout{}
+	for _, c := range p.Carveouts {
+		r.Carveouts = append(r.Carveouts, carveout(c, now, p.Applied))
+		if c.Documented() {
+			documented[c.ID] = append(documented[c.ID], c)
+		}
+	}
+	catalog := map[string]lint.Policy{}
+	ids := slices.Clone(DiligenceIDs)
+	var rest []string
+	for _, pol := range p.Policies {
+		catalog[pol.ID] = pol
+		if !slices.Contains(ids, pol.ID) {
+			rest = append(rest, pol.ID)
+		}
+	}
+	for id := range documented {
+		if !slices.Contains(ids, id) && !slices.Contains(rest, id) {
+			rest = append(rest, id)
+		}
+	}
+	slices.Sort(rest)
+	ids = append(ids, rest...)
+	for _, id := range ids {
+		it := item(id, catalog, documented[id], p)
+		switch it.Status {
+		case StatusPass:
+			r.Summary.Pass++
+		case StatusFail:
+			r.Summary.Fail++
+		case StatusCarveOut:
+			r.Summary.CarveOut++
+		default:
+			r.Summary.NotCovered++
+		}
+		r.Items = append(r.Items, it)
+	}
+	return r
+}
+
+func item(id string, catalog map[string]lint.Policy, docs []*waiver.Carveout, p Params) Item {
+	it := Item{ID: id, Diligence: slices.Contains(DiligenceIDs, id), Evidence: []Evidence{}, Waivers: []lint.Waiver{}, Documented: []string{}}
+	pol, hasPolicy := catalog[id]
+	if hasPolicy {
+		it.Title, it.Severity, it.Rationale, it.Action, it.Docs = pol.Title, string(pol.Severity), pol.Description, pol.Remediation, pol.Docs
+	}
+	for _, c := range docs {
+		it.Documented = append(it.Documented, c.Source)
+		if !hasPolicy {
+			it.Rationale = joinText(it.Rationale, c.Reason)
+			it.Action = joinText(it.Action, c.Action)
+		}
+	}
+	if it.Title == "" {
+		it.Title = diligenceTitles[id]
+	}
+	failing, waived := false, false
+	for _, f := range p.Report.Findings {
+		if f.Rule != id {
+			continue
+		}
+		loc := f.Location()
+		if loc == "" {
+			loc = "(input)"
+		}
+		it.Evidence = append(it.Evidence, Evidence{Location: loc, Severity: string(f.Severity), Message: f.Message, Waived: f.Waiver != nil})
+		if f.Waiver != nil {
+			waived = true
+			if !slices.Contains(it.Waivers, *f.Waiver) {
+				it.Waivers = append(it.Waivers, *f.Waiver)
+			}
+		} else if f.Severity.AtLeast(p.FailOn) {
+			failing = true
+		}
+	}
+	switch {
+	case failing:
+		it.Status = StatusFail
+	case waived || len(docs) > 0:
+		it.Status = StatusCarveOut
+	case len(it.Evidence) > 0 || (hasPolicy && covered(p.Input, pol)):
+		it.Status = StatusPass
+	default:
+		it.Status = StatusNotCovered
+	}
+	return it
+}
+
+func joinText(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + " " + b
+}
+
+func carveout(c *waiver.Carveout, now time.Time, applied bool) Carveout {
+	out := Carveout{
+		ID: c.ID, Kind: cmp.Or(c.Kind, waiver.KindWaiver), Source: c.Source,
+		Where: orEmpty(c.Where), Paths: orEmpty(c.Paths), Reason: c.Reason, Action: c.Action,
+		Owner: c.Owner, Expires: c.Expires, Matched: c.Matched, State: "active",
+	}
+	switch {
+	case !applied:
+		out.State = "not applied"
+	case !c.End.IsZero() && c.Expired(now):
+		out.State = "expired"
+	case !c.End.IsZero() && c.End.Sub(now) <= waiver.SoonDays*24*time.Hour:
+		out.State = "expiring"
+	}
+	return out
+}
+
+func orEmpty(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func profiles(in *lint.Input) []string {
+	out := []string{}
+	add := func(p string) {
+		if p != "" && !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	add(in.Meta.Profile)
+	for _, o := range in.Manifests {
+		add(o.Labels["profile"])
+	}
+	for _, o := range in.Compose {
+		add(o.Labels["profile"])
+	}
+	for _, e := range in.Envs {
+		add(e.Labels["profile"])
+	}
+	slices.Sort(out)
+	return out
+}

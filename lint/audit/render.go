@@ -1,0 +1,106 @@
+package audit
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+)
+
+// Renderers by --format name.
+var renderers = map[string]func(io.Writer, *Report) error{
+	"json":     RenderJSON,
+	"markdown": RenderMarkdown,
+	"html":     RenderHTML,
+}
+
+// Formats lists the report formats, sorted.
+func Formats() []string { return slices.Sorted(maps.Keys(renderers)) }
+
+// Render writes r in the named format; an unknown name is an error.
+func Render(w io.Writer, format string, r *Report) error {
+	fn, ok := renderers[format]
+	if !ok {
+		return fmt.Errorf("unknown audit format %q (want one of %s)", format, strings.Join(Formats(), ", "))
+	}
+	return fn(w, r)
+}
+
+// RenderJSON writes the model, indented.
+func RenderJSON(w io.Writer, r *Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(r)
+}
+
+var mdCell = strings.NewReplacer("|", `\|`, "\r\n", " ", "\n", " ", "\r", " ")
+
+// RenderMarkdown writes the summary table, one section per ID, the carve-out
+// register and the inputs.
+func RenderMarkdown(w io.Writer, r *Report) error {
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	p("# certgate audit report\n\n")
+	p("- Time: %s\n- certgate: %s\n- Policy catalog: `%s`\n- Target certctl release: %s\n- Profiles: %s\n- Fail on: %s; carve-outs applied: %v\n\n",
+		r.Time, r.Version, r.CatalogDigest, r.CertctlVersion, orNone(strings.Join(r.Profiles, ", ")), r.FailOn, r.WaiversApplied)
+	p("%d pass, %d fail, %d carve-out, %d not covered\n\n", r.Summary.Pass, r.Summary.Fail, r.Summary.CarveOut, r.Summary.NotCovered)
+	p("| ID | Status | Title | Evidence |\n|---|---|---|---|\n")
+	for _, it := range r.Items {
+		p("| %s | %s | %s | %d |\n", it.ID, it.Status, mdCell.Replace(it.Title), len(it.Evidence))
+	}
+	for _, it := range r.Items {
+		p("\n## %s: %s\n\nStatus: **%s**", it.ID, mdCell.Replace(it.Title), it.Status)
+		if it.Severity != "" {
+			p(" (severity %s)", it.Severity)
+		}
+		p("\n\n")
+		if it.Rationale != "" {
+			p("Rationale: %s\n\n", it.Rationale)
+		}
+		if it.Action != "" {
+			p("Operator action: %s\n\n", it.Action)
+		}
+		for _, e := range it.Evidence {
+			waived := ""
+			if e.Waived {
+				waived = " (waived)"
+			}
+			p("- `%s` %s%s: %s\n", e.Location, e.Severity, waived, mdCell.Replace(e.Message))
+		}
+		for _, wv := range it.Waivers {
+			p("- waiver in force: %s, owner %s, until %s: %s\n", wv.Source, orNone(wv.Owner), wv.Expires, mdCell.Replace(wv.Reason))
+		}
+		for _, d := range it.Documented {
+			p("- documented carve-out: %s\n", d)
+		}
+	}
+	p("\n## Carve-outs\n\n")
+	if len(r.Carveouts) == 0 {
+		p("None.\n")
+	} else {
+		p("| ID | Kind | State | Owner | Expires | Where | Reason | Operator action |\n|---|---|---|---|---|---|---|---|\n")
+		for _, c := range r.Carveouts {
+			p("| %s | %s | %s | %s | %s | %s | %s | %s |\n", c.ID, c.Kind, c.State, mdCell.Replace(c.Owner), c.Expires,
+				mdCell.Replace(strings.Join(append(slices.Clone(c.Where), c.Paths...), "; ")), mdCell.Replace(c.Reason), mdCell.Replace(c.Action))
+		}
+	}
+	p("\n## Inputs\n\n")
+	if len(r.Inputs) == 0 {
+		p("None.\n")
+	}
+	for _, in := range r.Inputs {
+		p("- `%s` (%s) sha256 `%s`\n", in.Path, in.Kind, in.SHA256)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
