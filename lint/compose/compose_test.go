@@ -246,6 +246,44 @@ func TestInterpolation(t *testing.T) {
 	}
 }
 
+// TestUnknownInTypedFields: unknown values where compose parses the text itself
+// (a port, a count, a boolean) load; environment values keep their known-ness.
+func TestUnknownInTypedFields(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "docker-compose.yml", `services:
+  server:
+    image: ghcr.io/certctl-io/certctl-server:${TAG:-2.1.0}
+    ports:
+      - "${PORT:-8443}:8443"
+    read_only: ${RO:-true}
+    healthcheck:
+      test: ["CMD", "true"]
+      retries: ${RETRIES}
+    deploy:
+      replicas: ${N}
+    environment:
+      CERTCTL_MAX_BODY_SIZE: ${BODY}
+      CERTCTL_AUTH_TYPE: api-key
+      CERTCTL_RATE_LIMIT_BACKEND: $$(literal)
+      CERTCTL_AGENT_BOOTSTRAP_TOKEN: x-${KNOWN}
+`)
+	in, err := compose.Load(context.Background(), []string{dir}, compose.Options{Root: dir, EnvFiles: []string{write(t, dir, "v.env", "KNOWN=k\n")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := findEnv(t, in, "docker-compose.yml service server")
+	for name, want := range map[string]lint.Var{
+		"CERTCTL_MAX_BODY_SIZE":         {Known: false},
+		"CERTCTL_AUTH_TYPE":             {Value: "api-key", Known: true},
+		"CERTCTL_RATE_LIMIT_BACKEND":    {Value: "$(literal)", Known: true},
+		"CERTCTL_AGENT_BOOTSTRAP_TOKEN": {Value: "x-k", Known: true},
+	} {
+		if got := env.Vars[name]; got.Value != want.Value || got.Known != want.Known {
+			t.Errorf("%s = %+v, want %+v", name, got, want)
+		}
+	}
+}
+
 func TestRolesOverride(t *testing.T) {
 	dir := t.TempDir()
 	write(t, dir, "compose.yaml", "services:\n  gw:\n    image: nginx:1.27\n    environment:\n      CERTCTL_ACME_INSECURE: \"true\"\n      CERTCTL_AGENT_BOOTSTRAP_TOKEN: ${T:?}\n")
@@ -379,11 +417,13 @@ func TestDetect(t *testing.T) {
 	}
 }
 
-func write(t *testing.T, dir, name, body string) {
+func write(t *testing.T, dir, name, body string) string {
 	t.Helper()
-	if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	return p
 }
 
 func BenchmarkLoadShipped(b *testing.B) {

@@ -13,7 +13,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/compose-spec/compose-go/v2/interpolation"
 	"github.com/compose-spec/compose-go/v2/loader"
+	"github.com/compose-spec/compose-go/v2/tree"
 	"github.com/compose-spec/compose-go/v2/types"
 
 	"github.com/certgate/certgate/lint"
@@ -56,22 +58,36 @@ func (l *loadState) loadSet(ctx context.Context, s fileSet, vals map[string]valu
 			}
 		}
 	}
-	lookup := func(name string) (string, bool) {
-		if v, ok := vals[name]; ok && v.known {
-			return v.s, true
-		}
-		return marker(name), true
+	load := func(unknown string) (*types.Project, error) {
+		return loader.LoadWithContext(ctx, details, func(o *loader.Options) {
+			// Keep compose-go's Interpolate (its type-cast mapping turns YAML
+			// booleans and numbers into strings); only the lookup is ours.
+			o.Interpolate.LookupValue = func(name string) (string, bool) {
+				if v, ok := vals[name]; ok && v.known {
+					return v.s, true
+				}
+				if unknown == "" {
+					return marker(name), true
+				}
+				return unknown, true
+			}
+			o.Interpolate.TypeCastMapping = tolerantCasts(o.Interpolate.TypeCastMapping, unknown != "")
+			// env_file targets are read by lint/env, which keeps their lines.
+			o.SkipResolveEnvironment = true
+			if !named {
+				o.SetProjectName("certgate", true)
+			}
+		})
 	}
-	project, err := loader.LoadWithContext(ctx, details, func(o *loader.Options) {
-		// Keep compose-go's Interpolate (its type-cast mapping turns YAML
-		// booleans and numbers into strings); only the lookup is ours.
-		o.Interpolate.LookupValue = lookup
-		// env_file targets are read by lint/env, which keeps their lines.
-		o.SkipResolveEnvironment = true
-		if !named {
-			o.SetProjectName("certgate", true)
-		}
-	})
+	project, err := load("")
+	standIn := false
+	if err != nil && strings.Contains(err.Error(), markerStart) {
+		// A marker where compose parses a value itself (a port, an address):
+		// load again with a plain stand-in and tell unknown values apart by
+		// reading the files' own text instead.
+		standIn = true
+		project, err = load("1")
+	}
 	if err != nil {
 		return l.composeError(s, err)
 	}
@@ -85,7 +101,7 @@ func (l *loadState) loadSet(ctx context.Context, s fileSet, vals map[string]valu
 	}
 	for _, name := range slices.Sorted(maps.Keys(all)) {
 		svc := all[name]
-		e, err := l.serviceEnv(s, name, svc, vals)
+		e, err := l.serviceEnv(s, name, svc, vals, standIn)
 		if err != nil {
 			return err
 		}
@@ -106,6 +122,35 @@ func (l *loadState) loadSet(ctx context.Context, s fileSet, vals map[string]valu
 		Labels: map[string]string{"set": s.name},
 	})
 	return nil
+}
+
+// tolerantCasts wraps compose-go's casts of typed fields (retries, replicas,
+// read_only, ...): a value holding a marker is unknown at lint time, so it is
+// cast from a stand-in ("1", then "true") instead of failing the load. No rule
+// reads these fields; the environment stays a string and keeps its marker.
+// In stand-in mode (no markers) every failing cast gets the same second try.
+func tolerantCasts(m map[tree.Path]interpolation.Cast, standInMode bool) map[tree.Path]interpolation.Cast {
+	out := make(map[tree.Path]interpolation.Cast, len(m))
+	for p, cast := range m {
+		out[p] = func(v string) (any, error) {
+			r, err := cast(v)
+			if err == nil || !(hasMarker(v) || standInMode) {
+				return r, err
+			}
+			for _, standIn := range []string{"1", "true"} {
+				if r, err2 := cast(markerRe.ReplaceAllString(v, standIn)); err2 == nil {
+					return r, nil
+				}
+				if standInMode {
+					if r, err2 := cast(standIn); err2 == nil {
+						return r, nil
+					}
+				}
+			}
+			return nil, err
+		}
+	}
+	return out
 }
 
 // composePath finds the leading key path compose-go puts in its messages
@@ -219,7 +264,7 @@ func refTo(files []*rawFile, path ...any) *lint.Ref {
 
 // serviceEnv builds the environment a service's container would start with:
 // env_file values, overridden by environment:.
-func (l *loadState) serviceEnv(s fileSet, name string, svc types.ServiceConfig, vals map[string]value) (lint.Env, error) {
+func (l *loadState) serviceEnv(s fileSet, name string, svc types.ServiceConfig, vals map[string]value, standIn bool) (lint.Env, error) {
 	vars := map[string]lint.Var{}
 	for _, ef := range svc.EnvFiles {
 		d, err := l.envFile(s, name, ef)
@@ -243,7 +288,7 @@ func (l *loadState) serviceEnv(s fileSet, name string, svc types.ServiceConfig, 
 			} else {
 				v.Known = false
 			}
-		case hasMarker(*p):
+		case hasMarker(*p), standIn && refersToUnknown(s.files, v.Ref, vals):
 			v.Known = false
 		default:
 			v.Value = *p
@@ -268,6 +313,33 @@ func (l *loadState) serviceEnv(s fileSet, name string, svc types.ServiceConfig, 
 		Vars:   vars,
 		Labels: map[string]string{"service": name, "image": image, "set": s.name},
 	}, nil
+}
+
+// reference finds the variables a compose value interpolates ($$ escapes).
+var reference = regexp.MustCompile(`\$\$|\$\{?([A-Za-z_][A-Za-z0-9_]*)`)
+
+// refersToUnknown reports whether the text that defines an environment value
+// (at ref) interpolates a variable without a known value.
+func refersToUnknown(files []*rawFile, ref *lint.Ref, vals map[string]value) bool {
+	if ref == nil {
+		return false
+	}
+	for _, f := range files {
+		if f.file.ID != ref.File {
+			continue
+		}
+		raw, _ := lookupPath(f.file.Docs[ref.Doc], ref.Path)
+		text, _ := raw.(string)
+		if _, ok := ref.Path[len(ref.Path)-1].(int); ok {
+			_, text, _ = strings.Cut(text, "=")
+		}
+		for _, m := range reference.FindAllStringSubmatch(text, -1) {
+			if v, ok := vals[m[1]]; m[1] != "" && (!ok || !v.known) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func relevant(name string) bool {
