@@ -1,0 +1,73 @@
+package certgate.depl_h1
+
+# PodDisruptionBudgets: budgets that can never be satisfied, budgets on a single
+# replica, contradictory budgets and budgets that select nothing.
+
+# scaled resolves an IntOrString against n the way Kubernetes does for
+# PodDisruptionBudgets: percentages round up (minAvailable and maxUnavailable).
+scaled(v, _) := v if is_number(v)
+
+scaled(v, n) := ceil((to_number(trim_suffix(v, "%")) * n) / 100) if {
+	is_string(v)
+	regex.match(`^[0-9]+%$`, v)
+}
+
+scaled(v, _) := to_number(v) if {
+	is_string(v)
+	regex.match(`^[0-9]+$`, v)
+}
+
+deny contains f if {
+	some w in server_workloads
+	n := replicas(w)
+	some p in server_pdbs(w)
+	m := scaled(p.value.spec.minAvailable, n)
+	m >= n
+	msg := sprintf("PodDisruptionBudget %s requires minAvailable %v of the %v server replica(s) of %s: no voluntary disruption (node drain, eviction during a rollout) can ever proceed; keep minAvailable below the replica count", [p.value.metadata.name, p.value.spec.minAvailable, n, w.value.metadata.name])
+	f := finding(p, value_ref(p, "podDisruptionBudget.minAvailable", ["spec", "minAvailable"]), msg)
+}
+
+deny contains f if {
+	some w in server_workloads
+	n := replicas(w)
+	some p in server_pdbs(w)
+	scaled(p.value.spec.maxUnavailable, n) == 0
+	msg := sprintf("PodDisruptionBudget %s allows maxUnavailable %v of the %v server replica(s) of %s: no voluntary disruption (node drain, eviction during a rollout) can ever proceed", [p.value.metadata.name, p.value.spec.maxUnavailable, n, w.value.metadata.name])
+	f := finding(p, value_ref(p, "podDisruptionBudget.maxUnavailable", ["spec", "maxUnavailable"]), msg)
+}
+
+deny contains f if {
+	some w in server_workloads
+	n := replicas(w)
+	n < 2
+	some p in server_pdbs(w)
+	r := replicas_ref(w)
+	msg := sprintf("PodDisruptionBudget %s covers %s, which runs %v server replica(s) (set in %s): a budget on a single replica blocks every node drain forever or protects nothing; enable podDisruptionBudget only with 2 or more replicas", [p.value.metadata.name, w.value.metadata.name, n, where(r)])
+	f := finding(p, value_ref(p, "podDisruptionBudget.enabled", []), msg)
+}
+
+deny contains f if {
+	some p in input.manifests
+	p.value.kind == "PodDisruptionBudget"
+	p.value.spec.minAvailable != null
+	p.value.spec.maxUnavailable != null
+	msg := sprintf("PodDisruptionBudget %s sets both minAvailable and maxUnavailable: the API server rejects it; set exactly one (set podDisruptionBudget.minAvailable to null when you use maxUnavailable)", [p.value.metadata.name])
+	f := finding(p, value_ref(p, "podDisruptionBudget.maxUnavailable", ["spec", "maxUnavailable"]), msg)
+}
+
+deny contains f if {
+	some p in input.manifests
+	p.value.kind == "PodDisruptionBudget"
+	sel := object.get(p.value, ["spec", "selector"], {})
+	not selects_any_pod(p, sel)
+	msg := sprintf("PodDisruptionBudget %s selects no pod template of its release: it protects nothing (check spec.selector against the pod labels)", [p.value.metadata.name])
+	f := finding(p, obj_ref(p, ["spec", "selector"]), msg)
+}
+
+selects_any_pod(p, sel) if {
+	some o in input.manifests
+	same_release(o, p)
+	labels := pod_labels(o)
+	count(labels) > 0
+	selects(sel, labels)
+}

@@ -1,0 +1,30 @@
+# METADATA
+# title: NetworkPolicy is an operator opt-in
+# description: >-
+#   The certctl chart ships no NetworkPolicy by default (it needs a CNI that
+#   enforces it and knowledge of the cluster's ingress path), so until an operator
+#   turns one on every pod in the cluster can reach the certctl server. This is a
+#   reminder, not a failure: judged on the server workload of each release or
+#   manifest stream, it reports when no NetworkPolicy selects the server pods.
+# custom:
+#   id: DEPL-M3
+#   severity: info
+#   remediation: Set networkPolicy.enabled=true in the chart values (and networkPolicy.ingress for your ingress controller), or ship your own NetworkPolicy selecting the server pods.
+#   docs: docs/policies.md#depl-m3
+package certgate.depl_m3
+
+import data.certgate.depl_h1
+
+selected(w) if {
+	some np in input.manifests
+	np.value.kind == "NetworkPolicy"
+	np.labels.release == w.labels.release
+	depl_h1.selects(object.get(np.value, ["spec", "podSelector"], {}), depl_h1.pod_labels(w))
+}
+
+info contains f if {
+	some w in depl_h1.server_workloads
+	not selected(w)
+	msg := sprintf("no NetworkPolicy selects the server pods of %s: NetworkPolicy is an operator opt-in, so every pod in the cluster can reach the certctl server; turn it on with networkPolicy.enabled=true (chart values) or ship a NetworkPolicy", [w.value.metadata.name])
+	f := depl_h1.finding(w, depl_h1.value_ref(w, "networkPolicy.enabled", ["spec", "template", "metadata", "labels"]), msg)
+}

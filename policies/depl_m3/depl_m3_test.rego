@@ -1,0 +1,45 @@
+package certgate.depl_m3_test
+
+import data.certgate.depl_m3
+
+server_labels := {"app.kubernetes.io/name": "certctl", "app.kubernetes.io/component": "server"}
+
+deployment := {
+	"ref": {"file": "srv.yaml", "doc": 0, "path": []},
+	"value": {"kind": "Deployment", "metadata": {"name": "srv"}, "spec": {"replicas": 1, "template": {"metadata": {"labels": server_labels}, "spec": {}}}},
+	"labels": {"release": "r", "role": "server", "subject": "Deployment srv"},
+}
+
+netpol(selector, release) := {
+	"ref": {"file": "np.yaml", "doc": 0, "path": []},
+	"value": {"kind": "NetworkPolicy", "metadata": {"name": "np"}, "spec": {"podSelector": selector}},
+	"labels": {"release": release, "subject": "NetworkPolicy np"},
+}
+
+test_no_network_policy_info if {
+	some f in depl_m3.info with input as {"manifests": [deployment]}
+	contains(f.msg, "networkPolicy.enabled=true")
+	contains(f.msg, "operator opt-in")
+	f.ref == {"file": "srv.yaml", "doc": 0, "path": ["spec", "template", "metadata", "labels"]}
+	f.subject == "Deployment srv"
+}
+
+test_network_policy_selecting_server_passes if {
+	count(depl_m3.info) == 0 with input as {"manifests": [deployment, netpol({"matchLabels": server_labels}, "r")]}
+	count(depl_m3.info) == 0 with input as {"manifests": [deployment, netpol({}, "r")]}
+}
+
+test_network_policy_elsewhere_does_not_count if {
+	count(depl_m3.info) == 1 with input as {"manifests": [deployment, netpol({"matchLabels": {"app": "other"}}, "r")]}
+	count(depl_m3.info) == 1 with input as {"manifests": [deployment, netpol({"matchLabels": server_labels}, "other")]}
+}
+
+test_points_at_values_key if {
+	rel := {"id": "r", "chart": "certctl", "value_refs": {"networkPolicy.enabled": {"file": "values.yaml", "doc": 0, "path": ["networkPolicy", "enabled"]}}}
+	some f in depl_m3.info with input as {"manifests": [deployment], "releases": [rel]}
+	f.ref.file == "values.yaml"
+}
+
+test_no_server_no_info if {
+	count(depl_m3.info) == 0 with input as {"manifests": [object.union(deployment, {"labels": {"role": "agent"}})]}
+}
