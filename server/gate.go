@@ -35,6 +35,11 @@ type config struct {
 	logger  *slog.Logger
 	engine  *lint.Engine
 	failOn  lint.Severity
+
+	probes         []Probe
+	probeTimeout   time.Duration
+	caCertificates []string
+	probeResults   func([]*ProbeResult)
 }
 
 // WithClock sets the clock the demo acknowledgement is judged against.
@@ -54,6 +59,25 @@ func WithEngine(e *lint.Engine) Option { return func(c *config) { c.engine = e }
 // WithFailOn lowers or raises the severity that refuses the start (default error).
 func WithFailOn(s lint.Severity) Option { return func(c *config) { c.failOn = s } }
 
+// WithProbes runs these live probes (see ProbesByName) concurrently before
+// the evaluation; their results are input.probes.<name>. Without it the gate
+// makes no network connection.
+func WithProbes(p ...Probe) Option { return func(c *config) { c.probes = append(c.probes, p...) } }
+
+// WithProbeTimeout bounds each probe (default DefaultProbeTimeout). A probe
+// that does not finish in time is recorded as unreachable.
+func WithProbeTimeout(d time.Duration) Option { return func(c *config) { c.probeTimeout = d } }
+
+// WithCACertificates trusts the PEM certificates in path (a bundle) in
+// addition to the roots the ACME probe would otherwise use.
+func WithCACertificates(path string) Option {
+	return func(c *config) { c.caCertificates = append(c.caCertificates, path) }
+}
+
+// WithProbeResults receives the probe results (sorted by name) before the
+// evaluation, for display; they hold no secret values.
+func WithProbeResults(f func([]*ProbeResult)) Option { return func(c *config) { c.probeResults = f } }
+
 var (
 	builtinOnce   sync.Once
 	builtinEngine *lint.Engine
@@ -71,10 +95,7 @@ func builtin(ctx context.Context) (*lint.Engine, error) {
 // finding is at or above the threshold, an error joining one *ViolationError per
 // finding. Gate failures wrap ErrGateUnavailable.
 func Check(ctx context.Context, environ []string, opts ...Option) (report *lint.Report, err error) {
-	cfg := config{now: time.Now, version: DefaultCertctlVersion, failOn: lint.SeverityError}
-	for _, o := range opts {
-		o(&cfg)
-	}
+	cfg := newConfig(opts)
 	defer func() {
 		if p := recover(); p != nil {
 			report, err = nil, fmt.Errorf("%w: panic: %v", ErrGateUnavailable, p)
@@ -85,15 +106,57 @@ func Check(ctx context.Context, environ []string, opts ...Option) (report *lint.
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrGateUnavailable, err)
 	}
+	in := &lint.Input{
+		Meta: lint.Meta{NowUnix: cfg.now().Unix(), CertctlVersion: version},
+		Envs: []lint.Env{env.FromEnviron(environ)},
+	}
+	return cfg.check(ctx, in)
+}
+
+// CheckInput is Check for an Input the caller built (for example from .env
+// files): in.Meta is used as given, and the probes read the known values of
+// its first server environment. The probe results become in.Extra["probes"].
+func CheckInput(ctx context.Context, in *lint.Input, opts ...Option) (report *lint.Report, err error) {
+	cfg := newConfig(opts)
+	return cfg.check(ctx, in)
+}
+
+func newConfig(opts []Option) *config {
+	cfg := &config{now: time.Now, version: DefaultCertctlVersion, failOn: lint.SeverityError, probeTimeout: DefaultProbeTimeout}
+	for _, o := range opts {
+		o(cfg)
+	}
+	if cfg.probeTimeout <= 0 {
+		cfg.probeTimeout = DefaultProbeTimeout
+	}
+	return cfg
+}
+
+func (cfg *config) check(ctx context.Context, in *lint.Input) (report *lint.Report, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			report, err = nil, fmt.Errorf("%w: panic: %v", ErrGateUnavailable, p)
+			cfg.log(ctx, slog.LevelError, "certgate: startup gate panicked", "panic", fmt.Sprint(p))
+		}
+	}()
 	eng := cfg.engine
 	if eng == nil {
 		if eng, err = builtin(ctx); err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrGateUnavailable, err)
 		}
 	}
-	in := &lint.Input{
-		Meta: lint.Meta{NowUnix: cfg.now().Unix(), CertctlVersion: version},
-		Envs: []lint.Env{env.FromEnviron(environ)},
+	if len(cfg.probes) > 0 {
+		results := runProbes(ctx, cfg.probes, &ProbeEnv{Vars: probeEnv(in), CACertificates: cfg.caCertificates, Timeout: cfg.probeTimeout})
+		for _, r := range results {
+			cfg.log(ctx, slog.LevelInfo, "certgate: probe", "probe", r.Name, "reachable", r.Reachable, "latency_ms", r.LatencyMS())
+		}
+		if cfg.probeResults != nil {
+			cfg.probeResults(results)
+		}
+		if in.Extra == nil {
+			in.Extra = map[string]any{}
+		}
+		in.Extra["probes"] = probesInput(results)
 	}
 	report, err = eng.Eval(ctx, in)
 	if err != nil {

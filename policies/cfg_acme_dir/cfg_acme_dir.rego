@@ -6,8 +6,9 @@
 #   lets anyone on the path swap the CA. With the ACME probe (certgate exec
 #   --probe acme), the gate fetches the directory with lego's client: a TLS
 #   verification failure refuses the start (every issuance would fail the same
-#   way); an unreachable directory, one missing newNonce, newAccount or newOrder,
-#   or an invalid CERTCTL_ACME_EMAIL is a warning; and when verification was
+#   way), and so does a CA bundle that cannot be loaded; an unreachable
+#   directory, one missing newNonce, newAccount or newOrder, or an invalid
+#   CERTCTL_ACME_EMAIL is a warning; and when verification was
 #   switched off (CERTCTL_ACME_INSECURE) although the certificate verifies with
 #   the configured roots, the insecure flag is unnecessary.
 # custom:
@@ -50,10 +51,17 @@ deny contains f if {
 	f := lib.probe_finding(name, msg)
 }
 
+deny contains f if {
+	acme.ca_error
+	msg := sprintf("%s: the CA certificates cannot be loaded (%s): lego refuses to build its client, so certctl cannot issue", [name, acme.ca_error])
+	f := lib.probe_finding("LEGO_CA_CERTIFICATES", msg)
+}
+
 warn contains f if {
 	acme.ran == true
 	acme.reachable == false
 	not verify_failure
+	not acme.ca_error
 	f := lib.probe_finding(name, sprintf("%s: the ACME directory is unreachable: %s", [name, acme.error]))
 }
 

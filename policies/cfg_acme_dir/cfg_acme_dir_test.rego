@@ -103,3 +103,12 @@ test_unnecessary_insecure_flag_info if {
 test_needed_insecure_flag_no_info if {
 	count(cfg_acme_dir.info) == 0 with input as probed(object.union(ok, {"verification_disabled": true, "tls_verified": false, "cert_verifies": false}))
 }
+
+test_unloadable_ca_bundle_denies if {
+	doc := probed(object.union(ok, {"reachable": false, "ca_error": "read CA certificates: open x: no such file", "error": "read CA certificates"}))
+	f := cfg_acme_dir.deny with input as doc
+	count(f) == 1
+	some x in f
+	contains(x.msg, "CA certificates cannot be loaded")
+	count(cfg_acme_dir.warn) == 0 with input as doc
+}

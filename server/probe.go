@@ -1,0 +1,185 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/certgate/certgate/lint"
+)
+
+// DefaultProbeTimeout bounds each probe when WithProbeTimeout is not given.
+const DefaultProbeTimeout = 3 * time.Second
+
+// Probe checks one live dependency of the server (its database, its ACME
+// directory). A probe never decides pass or fail: it records facts, and the
+// policies judge them as input.probes.<Name>. Probes must honour ctx; the
+// gate abandons a probe whose context has expired and records it as failed.
+type Probe interface {
+	Name() string
+	Probe(ctx context.Context, env *ProbeEnv) *ProbeResult
+}
+
+// ProbeEnv is what a probe may read: the known values of the server
+// environment being judged and the gate's trust settings.
+type ProbeEnv struct {
+	// Vars holds the known values of the server environment (values only known
+	// at run time are absent).
+	Vars map[string]string
+	// CACertificates are PEM bundle paths trusted in addition to the system
+	// roots (WithCACertificates; LEGO_CA_CERTIFICATES adds more).
+	CACertificates []string
+	// Timeout is the probe's own budget, for clients that need one up front.
+	Timeout time.Duration
+}
+
+// Get returns a variable's known value ("" when absent or unknown).
+func (e *ProbeEnv) Get(name string) string { return e.Vars[name] }
+
+// ProbeResult is what a probe found. Error and Facts never hold secret values.
+type ProbeResult struct {
+	Name string `json:"name"`
+	// Skipped says why the probe had nothing to check (for example the ACME
+	// directory is not configured); empty when it ran.
+	Skipped   string `json:"skipped,omitempty"`
+	Reachable bool   `json:"reachable"`
+	// TLS is whether the connection used TLS; nil when unknown.
+	TLS     *bool         `json:"tls"`
+	Latency time.Duration `json:"-"`
+	// Error is why the dependency was not reachable (sanitized).
+	Error string `json:"error,omitempty"`
+	// Facts are the probe's own findings, JSON-shaped, under input.probes.<name>.
+	Facts map[string]any `json:"facts,omitempty"`
+}
+
+// Value is the JSON-shaped document the policies see as input.probes.<name>:
+// the facts plus name, ran, skipped, reachable, tls, latency_ms and error.
+func (r *ProbeResult) Value() map[string]any {
+	v := make(map[string]any, len(r.Facts)+8)
+	for k, x := range r.Facts {
+		v[k] = x
+	}
+	v["name"] = r.Name
+	v["ran"] = r.Skipped == ""
+	v["skipped"] = r.Skipped
+	v["reachable"] = r.Reachable
+	if r.TLS != nil {
+		v["tls"] = *r.TLS
+	}
+	v["latency_ms"] = r.LatencyMS()
+	v["error"] = r.Error
+	return v
+}
+
+// LatencyMS is the latency in milliseconds, rounded to 0.1 ms.
+func (r *ProbeResult) LatencyMS() float64 {
+	return float64(r.Latency.Round(100*time.Microsecond)) / float64(time.Millisecond)
+}
+
+// ProbeNames are the probes ProbesByName knows, sorted.
+func ProbeNames() []string { return []string{"acme", "db"} }
+
+// ProbesByName returns the built-in probes for names such as "db" and "acme"
+// (duplicates and surrounding spaces are ignored). An unknown name is an error
+// listing the known ones.
+func ProbesByName(names ...string) ([]Probe, error) {
+	var out []Probe
+	seen := map[string]bool{}
+	for _, n := range names {
+		n = strings.TrimSpace(n)
+		if n == "" || seen[n] {
+			continue
+		}
+		seen[n] = true
+		switch n {
+		case "db":
+			out = append(out, &DatabaseProbe{})
+		case "acme":
+			out = append(out, &ACMEProbe{})
+		default:
+			return nil, fmt.Errorf("unknown probe %q (want one of %s)", n, strings.Join(ProbeNames(), ", "))
+		}
+	}
+	return out, nil
+}
+
+// runProbes runs every probe concurrently, each bounded by timeout. A probe
+// that times out or panics yields an unreachable result saying so: a failed
+// probe is never a pass.
+func runProbes(ctx context.Context, probes []Probe, env *ProbeEnv) []*ProbeResult {
+	results := make([]*ProbeResult, len(probes))
+	var wg sync.WaitGroup
+	for i, p := range probes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i] = runProbe(ctx, p, env)
+		}()
+	}
+	wg.Wait()
+	sort.SliceStable(results, func(i, j int) bool { return results[i].Name < results[j].Name })
+	return results
+}
+
+func runProbe(ctx context.Context, p Probe, env *ProbeEnv) *ProbeResult {
+	name := p.Name()
+	ctx, cancel := context.WithTimeout(ctx, env.Timeout)
+	defer cancel()
+	start := time.Now()
+	done := make(chan *ProbeResult, 1) // buffered: an abandoned probe must not leak blocked
+	go func() {
+		defer func() {
+			if v := recover(); v != nil {
+				done <- &ProbeResult{Error: fmt.Sprintf("probe panicked: %v", v)}
+			}
+		}()
+		done <- p.Probe(ctx, env)
+	}()
+	var r *ProbeResult
+	select {
+	case r = <-done:
+		if r == nil {
+			r = &ProbeResult{Error: "probe returned no result"}
+		}
+	case <-ctx.Done():
+		r = &ProbeResult{Error: fmt.Sprintf("probe did not finish within %s: %v", env.Timeout, context.Cause(ctx))}
+	}
+	r.Name = name
+	if r.Latency == 0 {
+		r.Latency = time.Since(start)
+	}
+	if r.Error != "" && r.Skipped == "" {
+		r.Reachable = false
+	}
+	return r
+}
+
+// probesInput is the input.probes section for results.
+func probesInput(results []*ProbeResult) map[string]any {
+	m := make(map[string]any, len(results))
+	for _, r := range results {
+		m[r.Name] = r.Value()
+	}
+	return m
+}
+
+// probeEnv takes the known values of the first server environment of in.
+func probeEnv(in *lint.Input) map[string]string {
+	vars := map[string]string{}
+	i := slices.IndexFunc(in.Envs, func(e lint.Env) bool { return e.Role == lint.RoleServer })
+	if i < 0 {
+		return vars
+	}
+	for name, v := range in.Envs[i].Vars {
+		if v.Known {
+			vars[name] = v.Value
+		}
+	}
+	return vars
+}
+
+func boolPtr(b bool) *bool { return &b }
