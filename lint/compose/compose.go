@@ -31,7 +31,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strings"
 
 	"github.com/certgate/certgate/lint"
 	"github.com/certgate/certgate/lint/env"
@@ -317,13 +316,4 @@ func (l *loadState) withDotenv(vals map[string]value, dir string) (map[string]va
 		out[k] = v
 	}
 	return out, nil
-}
-
-// dottedKey renders a path for messages: services.server.environment.
-func dottedKey(path []any) string {
-	parts := make([]string, len(path))
-	for i, p := range path {
-		parts[i] = fmt.Sprint(p)
-	}
-	return strings.Join(parts, ".")
 }
