@@ -56,7 +56,7 @@ func Parse(src []byte, path string, labels Labels) (*lint.File, []lint.Object, e
 			break
 		}
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s: document %d: %s", path, doc+1, strings.TrimPrefix(err.Error(), "yaml: "))
+			return nil, nil, yamlError(path, doc, err)
 		}
 		loc.Docs = append(loc.Docs, &n)
 		var v any
@@ -149,6 +149,18 @@ func object(m map[string]any, ref *lint.Ref, tmpl string, labels Labels) lint.Ob
 	}
 	l["subject"] = labels["prefix"] + subject
 	return lint.Object{Ref: ref, Value: m, Labels: l}
+}
+
+var errLine = regexp.MustCompile(`^yaml: line ([0-9]+): `)
+
+// yamlError puts the line of a yaml.v3 syntax error where editors look for it:
+// stream:line: document N: message.
+func yamlError(path string, doc int, err error) error {
+	msg := err.Error()
+	if m := errLine.FindStringSubmatch(msg); m != nil {
+		return fmt.Errorf("%s:%s: document %d: %s", path, m[1], doc+1, msg[len(m[0]):])
+	}
+	return fmt.Errorf("%s: document %d: %s", path, doc+1, strings.TrimPrefix(msg, "yaml: "))
 }
 
 var sourceLine = regexp.MustCompile(`(?m)^#\s*Source:\s*(\S+)\s*$`)
