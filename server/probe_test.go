@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -31,6 +32,9 @@ func TestMain(m *testing.M) {
 	pgPlain.Stop()
 	pgTLS.Stop()
 	pebble.Stop()
+	if cliPath != "" {
+		os.RemoveAll(filepath.Dir(cliPath))
+	}
 	os.Exit(code)
 }
 

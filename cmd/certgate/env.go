@@ -5,10 +5,12 @@ import (
 
 	"github.com/certgate/certgate/lint"
 	"github.com/certgate/certgate/lint/env"
+	"github.com/certgate/certgate/server"
 )
 
 func (a *app) envCmd() *cobra.Command {
 	var flags evalFlags
+	var probes probeFlags
 	var envFiles []string
 	cmd := &cobra.Command{
 		Use:   "env",
@@ -21,10 +23,16 @@ It predicts whether the server would refuse to start, and exactly why.`,
   # a .env file, judged as certctl 2.2.0 would read it
   certgate env --env-file .env --certctl-version 2.2.0
   # machine-readable
-  certgate env --env-file .env --format json`,
+  certgate env --env-file .env --format json
+  # also connect to the database and fetch the ACME directory
+  certgate env --probe db,acme --probe-timeout 5s`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			r, err := flags.resolve(cmd.Context(), a.environ())
+			if err != nil {
+				return err
+			}
+			gateOpts, err := probes.options()
 			if err != nil {
 				return err
 			}
@@ -44,17 +52,20 @@ It predicts whether the server would refuse to start, and exactly why.`,
 				}
 				in.Envs = []lint.Env{env.Env("env files", lint.RoleServer, files...)}
 			}
-			report, err := r.engine.Eval(cmd.Context(), in)
-			if err != nil {
+			// The gate's path, so that probes run here as in exec; its pass/fail
+			// error is ignored: the exit code comes from the report below.
+			report, err := server.CheckInput(cmd.Context(), in, append(gateOpts, server.WithEngine(r.engine))...)
+			if report == nil {
 				return inputError(err)
 			}
-			if err := flags.write(a.out, report, r.engine); err != nil {
+			if err := flags.writeWithProbes(a.out, report, r.engine, probes.results); err != nil {
 				return err
 			}
 			return exitFor(report, r.failOn)
 		},
 	}
 	flags.register(cmd.Flags(), true)
+	probes.register(cmd.Flags())
 	cmd.Flags().StringArrayVar(&envFiles, "env-file", nil, "check this .env file instead of the process environment (repeatable; later files win)")
 	return cmd
 }

@@ -16,6 +16,7 @@ var execve = func(argv0 string, argv, envv []string) error { return syscall.Exec
 
 func (a *app) execCmd() *cobra.Command {
 	var flags evalFlags
+	var probes probeFlags
 	cmd := &cobra.Command{
 		Use:   "exec [flags] -- CMD [ARGS...]",
 		Short: "Run the startup gate, then replace this process with CMD only if it passes",
@@ -27,7 +28,9 @@ Use it as a container entrypoint in front of the certctl server.`,
 		Example: `  # Dockerfile
   ENTRYPOINT ["certgate", "exec", "--", "/usr/local/bin/certctl-server"]
   # judge against the next release's defaults
-  certgate exec --certctl-version 2.2.0 -- certctl-server`,
+  certgate exec --certctl-version 2.2.0 -- certctl-server
+  # refuse to start when the database or the ACME directory fails its probe
+  certgate exec --probe db,acme -- certctl-server`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if cmd.ArgsLenAtDash() != 0 {
@@ -42,12 +45,16 @@ Use it as a container entrypoint in front of the certctl server.`,
 			if err != nil {
 				return err
 			}
-			report, err := server.Check(cmd.Context(), environ,
+			gateOpts, err := probes.options()
+			if err != nil {
+				return err
+			}
+			report, err := server.Check(cmd.Context(), environ, append(gateOpts,
 				server.WithEngine(r.engine), server.WithCertctlVersion(r.version),
-				server.WithClock(func() time.Time { return r.now }), server.WithFailOn(r.failOn))
-			if report != nil && len(report.Findings) > 0 {
+				server.WithClock(func() time.Time { return r.now }), server.WithFailOn(r.failOn))...)
+			if report != nil && (len(report.Findings) > 0 || len(probes.results) > 0) {
 				flags.format = "text"
-				if werr := flags.write(a.err, report, r.engine); werr != nil {
+				if werr := flags.writeWithProbes(a.err, report, r.engine, probes.results); werr != nil {
 					return werr
 				}
 			}
@@ -64,5 +71,6 @@ Use it as a container entrypoint in front of the certctl server.`,
 		},
 	}
 	flags.register(cmd.Flags(), false)
+	probes.register(cmd.Flags())
 	return cmd
 }

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/certgate/certgate/lint"
+	"github.com/certgate/certgate/server"
+)
+
+// probeFlags are the live-probe flags of certgate env and certgate exec.
+type probeFlags struct {
+	names   []string
+	timeout time.Duration
+	caCerts []string
+	results []*server.ProbeResult
+}
+
+func (p *probeFlags) register(fs *pflag.FlagSet) {
+	fs.StringSliceVar(&p.names, "probe", nil, "live probes to run before judging: "+strings.Join(server.ProbeNames(), ", ")+" (comma-separated; results are input.probes.<name>)")
+	fs.DurationVar(&p.timeout, "probe-timeout", server.DefaultProbeTimeout, "bound on each probe; a probe that does not finish in time fails")
+	fs.StringArrayVar(&p.caCerts, "ca-certificates", nil, "PEM bundle of extra roots the ACME probe trusts, next to LEGO_CA_CERTIFICATES (repeatable)")
+}
+
+// options are the gate options for the flags; an unknown probe is exit 2.
+func (p *probeFlags) options() ([]server.Option, error) {
+	probes, err := server.ProbesByName(p.names...)
+	if err != nil {
+		return nil, usageError("--probe: %v", err)
+	}
+	if p.timeout <= 0 {
+		return nil, usageError("--probe-timeout must be positive")
+	}
+	opts := []server.Option{server.WithProbeResults(func(r []*server.ProbeResult) { p.results = r })}
+	if len(probes) > 0 {
+		opts = append(opts, server.WithProbes(probes...), server.WithProbeTimeout(p.timeout))
+	}
+	for _, c := range p.caCerts {
+		opts = append(opts, server.WithCACertificates(c))
+	}
+	return opts, nil
+}
+
+// writeWithProbes writes the report like evalFlags.write and adds the probe
+// results: a "probes" key in JSON, a short section in text. Other formats
+// carry the report only.
+func (f *evalFlags) writeWithProbes(w io.Writer, r *lint.Report, eng *lint.Engine, results []*server.ProbeResult) error {
+	if len(results) == 0 || (f.format != "json" && f.format != "text") {
+		return f.write(w, r, eng)
+	}
+	var buf bytes.Buffer
+	output := f.output
+	f.output = ""
+	err := f.write(&buf, r, eng)
+	f.output = output
+	if err != nil {
+		return err
+	}
+	if f.format == "json" {
+		var doc map[string]any
+		if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+			return inputError(fmt.Errorf("add probes to the JSON report: %w", err))
+		}
+		doc["probes"] = probesJSON(results)
+		buf.Reset()
+		enc := json.NewEncoder(&buf)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(doc); err != nil {
+			return inputError(err)
+		}
+	} else {
+		writeProbesText(&buf, results)
+	}
+	if f.output == "" {
+		_, err := w.Write(buf.Bytes())
+		return err
+	}
+	if err := os.WriteFile(f.output, buf.Bytes(), 0o644); err != nil {
+		return inputError(fmt.Errorf("--output: %w", err))
+	}
+	return nil
+}
+
+// probesJSON is the "probes" key: one object per probe, no secret values.
+func probesJSON(results []*server.ProbeResult) []map[string]any {
+	out := make([]map[string]any, 0, len(results))
+	for _, r := range results {
+		m := map[string]any{"name": r.Name, "reachable": r.Reachable, "tls": r.TLS, "latency_ms": r.LatencyMS()}
+		if r.Skipped != "" {
+			m["skipped"] = r.Skipped
+		}
+		if r.Error != "" {
+			m["error"] = r.Error
+		}
+		if len(r.Facts) > 0 {
+			m["facts"] = r.Facts
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// writeProbesText is the text section: name, reachable, TLS, latency.
+func writeProbesText(w io.Writer, results []*server.ProbeResult) {
+	fmt.Fprintln(w, "\nProbes:")
+	for _, r := range results {
+		if r.Skipped != "" {
+			fmt.Fprintf(w, "  %-5s skipped: %s\n", r.Name, r.Skipped)
+			continue
+		}
+		tls := "-"
+		if r.TLS != nil {
+			tls = map[bool]string{true: "yes", false: "no"}[*r.TLS]
+			if v, ok := r.Facts["tls_verified"].(bool); ok && *r.TLS {
+				tls += map[bool]string{true: " (verified)", false: " (not verified)"}[v]
+			}
+		}
+		reach := map[bool]string{true: "yes", false: "no"}[r.Reachable]
+		fmt.Fprintf(w, "  %-5s reachable=%s tls=%s latency=%.1fms", r.Name, reach, tls, r.LatencyMS())
+		if r.Error != "" {
+			fmt.Fprintf(w, " error=%q", r.Error)
+		}
+		fmt.Fprintln(w)
+	}
+}
