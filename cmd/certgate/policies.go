@@ -38,6 +38,6 @@ func (a *app) policiesCmd() *cobra.Command {
 		},
 	}
 	list.Flags().StringArrayVar(&dirs, "policy", nil, "directory of extra Rego policies (repeatable)")
-	cmd.AddCommand(list)
+	cmd.AddCommand(list, a.policiesDocCmd())
 	return cmd
 }
