@@ -72,8 +72,6 @@ bytes). The exit code is the one certgate lint would return.`,
 	flags.register(cmd.Flags(), false)
 	cmd.Flags().StringVarP(&formatName, "format", "o", "html", "report format: "+strings.Join(audit.Formats(), ", "))
 	cmd.Flags().StringVar(&output, "output", "", "write the report to this file instead of stdout")
-	cmd.Flags().StringArrayVar(&lf.envFiles, "env-file", nil, "values for compose interpolation (repeatable; later files win)")
-	cmd.Flags().StringArrayVar(&lf.composeFiles, "compose", nil, "treat this file as a compose file whatever its name (repeatable)")
-	lf.registerWaivers(cmd)
+	lf.register(cmd)
 	return cmd
 }

@@ -63,6 +63,12 @@ every declared chart together with the compose files.`,
 		},
 	}
 	flags.register(cmd.Flags(), true)
+	lf.register(cmd)
+	return cmd
+}
+
+// register adds the input flags that lint and audit share.
+func (lf *lintFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&lf.envFiles, "env-file", nil, "values for compose interpolation (repeatable; later files win)")
 	cmd.Flags().StringArrayVar(&lf.composeFiles, "compose", nil, "treat this file as a compose file whatever its name (repeatable)")
 	lf.registerWaivers(cmd)
@@ -71,7 +77,6 @@ every declared chart together with the compose files.`,
 	cmd.Flags().StringVar(&lf.releaseName, "release-name", "", "release name of the chart render (default: certgate.yaml's, else certctl)")
 	cmd.Flags().StringVar(&lf.namespace, "namespace", "", "namespace of the chart render (default: certgate.yaml's, else default)")
 	cmd.Flags().StringVar(&lf.kubeVersion, "kube-version", "", "Kubernetes version the chart templates see (default: Helm's)")
-	return cmd
 }
 
 // loadInput reads certgate.yaml from the working directory and loads args (default
