@@ -237,3 +237,65 @@ func TestSecurityCarveoutsMatchRegister(t *testing.T) {
 		t.Fatalf("problems = %q, want two", probs)
 	}
 }
+
+// catalogIDs are the rule IDs of the policy packages under root/policies.
+func catalogIDs(t *testing.T, root string) []string {
+	t.Helper()
+	var ids []string
+	idRe := regexp.MustCompile(`(?m)^#\s+id:\s+(\S+)`)
+	files, _ := filepath.Glob(filepath.Join(root, "policies", "*", "*.rego"))
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		if m := idRe.FindSubmatch(b); m != nil && !strings.HasSuffix(f, "_test.rego") {
+			ids = append(ids, string(m[1]))
+		}
+	}
+	return ids
+}
+
+var ruleRefRe = regexp.MustCompile(`\b(?:SEC|DEPL|CFG)-[A-Z0-9]+(?:-[A-Z0-9]+)*\b`)
+
+// TestRunbookAndChangelog: the HA runbook names files that exist and rules
+// that exist; the changelog announces the v2.2.0 breaking changes.
+func TestRunbookAndChangelog(t *testing.T) {
+	known := append(catalogIDs(t, ".."), "SEC-M3", "SEC-M5", "SEC-L1", "SEC-L2")
+	for _, doc := range []string{"operator/runbooks/ha.md", "../CHANGELOG.md", "operator/security.md"} {
+		b, err := os.ReadFile(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range ruleRefRe.FindAllString(string(b), -1) {
+			if !slices.Contains(known, id) {
+				t.Errorf("%s names %s, which is neither a rule nor a documented carve-out", doc, id)
+			}
+		}
+	}
+	ha, _ := os.ReadFile("operator/runbooks/ha.md")
+	for _, want := range []string{"charts/certctl/values-ha.yaml", "certgate lint charts/certctl -f my-values.yaml", "| certgate lint -", "singleton", "one-node", "Backups", "TLS material rotation"} {
+		if !strings.Contains(string(ha), want) {
+			t.Errorf("ha.md lacks %q", want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join("..", "charts", "certctl", "values-ha.yaml")); err != nil {
+		t.Error(err)
+	}
+	// Every setting the runbook's table names is set in values-ha.yaml.
+	values, _ := os.ReadFile(filepath.Join("..", "charts", "certctl", "values-ha.yaml"))
+	for _, key := range []string{"replicas: 3", "sessionAffinity: ClientIP", "backend: postgres", "minAvailable: 2", "existingSecret:", "topologySpreadConstraints:"} {
+		if !strings.Contains(string(values), key) {
+			t.Errorf("values-ha.yaml no longer sets %q, which ha.md documents", key)
+		}
+	}
+	cl, _ := os.ReadFile("../CHANGELOG.md")
+	_, unreleased, ok := strings.Cut(string(cl), "## Unreleased\n")
+	_, breaking, ok2 := strings.Cut(unreleased, "### Breaking changes (scheduled for v2.2.0)\n")
+	if !ok || !ok2 {
+		t.Fatal("CHANGELOG.md lacks the Unreleased breaking-changes section")
+	}
+	breaking, _, _ = strings.Cut(breaking, "\n### ")
+	for _, id := range []string{"SEC-H1", "SEC-M4", "SEC-H3"} {
+		if !strings.Contains(breaking, "**"+id+":") || !strings.Contains(breaking, "Upgrade:") {
+			t.Errorf("breaking changes lack %s with upgrade guidance", id)
+		}
+	}
+}
