@@ -8,7 +8,14 @@
 // The gate fails closed: if the policies do not compile, evaluation fails or
 // panics, Check returns an error wrapping ErrGateUnavailable. It never prints;
 // warnings go to the *slog.Logger given with WithLogger. The package depends on
-// the evaluator and the env loader only (no Helm, Kubernetes or compose loader).
+// the evaluator, the env loader, pgx and lego's ACME client only (no Helm,
+// Kubernetes or compose loader).
+//
+// Live probes are opt-in (WithProbes, ProbesByName): without them the gate
+// makes no network connection. Each probe runs concurrently under its own
+// timeout (WithProbeTimeout, default 3 s); its facts become input.probes.<name>
+// and the CFG-DB-* and CFG-ACME-DIR policies judge them. A probe that times out
+// or panics is recorded as unreachable, which those policies refuse.
 package server
 
 import (

@@ -77,17 +77,15 @@ func (p *DatabaseProbe) Probe(ctx context.Context, env *ProbeEnv) *ProbeResult {
 	res.Reachable = true
 	facts["server_version"] = conn.PgConn().ParameterStatus("server_version")
 	var ssl, super bool
-	if err := conn.QueryRow(ctx, `select coalesce((select ssl from pg_stat_ssl where pid = pg_backend_pid()), false)`).Scan(&ssl); err != nil {
-		res.Error = "query pg_stat_ssl: " + redact(err.Error(), secrets)
+	// One simple-protocol round trip: no statement to prepare on a probe.
+	q := `select coalesce((select ssl from pg_stat_ssl where pid = pg_backend_pid()), false), current_setting('is_superuser') = 'on'`
+	if err := conn.QueryRow(ctx, q, pgx.QueryExecModeSimpleProtocol).Scan(&ssl, &super); err != nil {
+		res.Error = "query pg_stat_ssl and is_superuser: " + redact(err.Error(), secrets)
 		res.Reachable = false
 		return res
 	}
 	res.TLS = boolPtr(ssl)
-	if err := conn.QueryRow(ctx, `select current_setting('is_superuser') = 'on'`).Scan(&super); err != nil {
-		res.Error = "query is_superuser: " + redact(err.Error(), secrets)
-		res.Reachable = false
-		return res
-	}
+	res.Latency = time.Since(start) // connect and query, as the server's first use
 	facts["superuser"] = super
 	return res
 }

@@ -47,7 +47,7 @@ const (
 
 // postgresServer is a running PostgreSQL (TLS on or off) with an ordinary role
 // certctl and a superuser certctl_super.
-func postgresServer(t *testing.T, tls bool) *testenv.Postgres {
+func postgresServer(t testing.TB, tls bool) *testenv.Postgres {
 	t.Helper()
 	once, p, perr := &pgOnce, &pgPlain, &pgErr
 	if tls {
@@ -80,7 +80,7 @@ func postgresServer(t *testing.T, tls bool) *testenv.Postgres {
 	return *p
 }
 
-func pebbleServer(t *testing.T) *testenv.Pebble {
+func pebbleServer(t testing.TB) *testenv.Pebble {
 	t.Helper()
 	pebbleOnce.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -460,4 +460,30 @@ func (h hang) Name() string { return h.name }
 func (hang) Probe(context.Context, *server.ProbeEnv) *server.ProbeResult {
 	time.Sleep(time.Hour)
 	return nil
+}
+
+// BenchmarkDatabaseProbe is one gate run with the database probe against the
+// local server: a connection (scram-sha-256 login) and two queries.
+func BenchmarkDatabaseProbe(b *testing.B) {
+	p := postgresServer(b, false)
+	benchCheck(b, []string{token, "CERTCTL_DATABASE_URL=" + p.URL(appUser, appPW, "localhost", "sslmode=disable")},
+		server.WithProbes(&server.DatabaseProbe{}))
+}
+
+// BenchmarkACMEProbe is one gate run with the ACME probe against pebble: a
+// verified TLS handshake and the directory fetch.
+func BenchmarkACMEProbe(b *testing.B) {
+	p := pebbleServer(b)
+	benchCheck(b, []string{token, "CERTCTL_ACME_DIRECTORY_URL=" + p.DirectoryURL},
+		server.WithProbes(&server.ACMEProbe{}), server.WithCACertificates(p.CAFile))
+}
+
+func benchCheck(b *testing.B, environ []string, opts ...server.Option) {
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := server.Check(ctx, environ, opts...); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
