@@ -1,7 +1,6 @@
 package load
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -68,7 +67,7 @@ func loadManifests(ctx context.Context, paths []string, opts Options) (*lint.Inp
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", name, unwrap(err))
 		}
-		part, err := manifest.Load(bytes.Clone(src), name, manifest.Labels{"release": name})
+		part, err := manifest.Load(src, name, manifest.Labels{"release": name})
 		if err != nil {
 			return nil, err
 		}

@@ -40,13 +40,18 @@ func podLabelsPath(kind string) []any {
 	return append(slices.Clone(p[:len(p)-1]), "metadata", "labels")
 }
 
-// store indexes the Secrets and ConfigMaps of an object set by namespace/name.
-type store map[string]map[string]string
+// store indexes the Secrets and ConfigMaps of an object set by kind, namespace
+// and name, and by kind and name alone for references whose namespace is not
+// written down (a stream applied with -n).
+type store struct {
+	full   map[string]map[string]string
+	byName map[string]map[string]string
+}
 
 func key(kind, ns, name string) string { return kind + "\x00" + ns + "\x00" + name }
 
 func newStore(objs []lint.Object) store {
-	s := store{}
+	s := store{full: map[string]map[string]string{}, byName: map[string]map[string]string{}}
 	for _, o := range objs {
 		kind := o.Labels["kind"]
 		if kind != "Secret" && kind != "ConfigMap" {
@@ -66,37 +71,33 @@ func newStore(objs []lint.Object) store {
 				data[k] = sv
 			}
 		}
-		extra := "stringData"
-		if kind == "ConfigMap" {
-			extra = "binaryData" // never text certctl reads; skip
-		}
-		if d, ok := o.Value[extra].(map[string]any); ok && kind == "Secret" {
+		if d, ok := o.Value["stringData"].(map[string]any); ok && kind == "Secret" {
+			// The API server merges stringData over data.
 			for k, v := range d {
 				sv, _ := v.(string)
 				data[k] = sv
 			}
 		}
-		s[key(kind, str(o.Value, "metadata", "namespace"), o.Labels["name"])] = data
+		s.full[key(kind, str(o.Value, "metadata", "namespace"), o.Labels["name"])] = data
+		if _, dup := s.byName[key(kind, "", o.Labels["name"])]; !dup {
+			s.byName[key(kind, "", o.Labels["name"])] = data
+		}
 	}
 	return s
 }
 
 // lookup finds a Secret or ConfigMap of the set; a namespace-less object and a
-// namespace-less reference match each other (a stream applied with -n).
+// namespace-less reference match each other.
 func (s store) lookup(kind, ns, name string) (map[string]string, bool) {
-	if d, ok := s[key(kind, ns, name)]; ok {
+	if d, ok := s.full[key(kind, ns, name)]; ok {
 		return d, true
 	}
 	if ns != "" {
-		d, ok := s[key(kind, "", name)]
+		d, ok := s.full[key(kind, "", name)]
 		return d, ok
 	}
-	for k, d := range s {
-		if strings.HasPrefix(k, kind+"\x00") && strings.HasSuffix(k, "\x00"+name) {
-			return d, true
-		}
-	}
-	return nil, false
+	d, ok := s.byName[key(kind, "", name)]
+	return d, ok
 }
 
 // Envs returns one environment per container of every workload in objs,
