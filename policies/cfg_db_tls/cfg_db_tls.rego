@@ -3,8 +3,8 @@
 # description: >-
 #   CERTCTL_DATABASE_URL carries the database password and certctl stores private
 #   keys and tokens in that database. A connection to a host that is not local
-#   (localhost, 127.0.0.1, ::1, a unix socket, the compose service postgres,
-#   *.svc.cluster.local) must use TLS. With the database probe, a connection the
+#   (localhost, 127.0.0.1, ::1, a unix socket, a single-label service name such
+#   as the compose service postgres, *.svc, *.svc.cluster.local) must use TLS. With the database probe, a connection the
 #   server reports as plaintext (pg_stat_ssl) refuses the start unless the demo
 #   is acknowledged (CERTCTL_DEMO_MODE_ACK); without a probe, sslmode=disable,
 #   allow or prefer, or no sslmode at all (pgx then falls back to plaintext

@@ -16,12 +16,18 @@ test_plaintext_to_remote_host_denies if {
 	contains(x.msg, "not encrypted")
 }
 
+test_plaintext_to_remote_looking_hosts_denies if {
+	every h in ["10.0.0.5", "db.internal", "pg.certctl.svc.cluster.local.evil.example", "2001:db8::5"] {
+		count(cfg_db_tls.deny) == 1 with input as probed(h, false, {})
+	}
+}
+
 test_tls_to_remote_host_is_clean if {
 	count(cfg_db_tls.deny) == 0 with input as probed("db.example.com", true, {})
 }
 
 test_plaintext_to_local_hosts_is_clean if {
-	every h in ["localhost", "127.0.0.1", "::1", "/var/run/postgresql", "postgres", "pg.certctl.svc.cluster.local"] {
+	every h in ["localhost", "127.0.0.1", "::1", "/var/run/postgresql", "postgres", "certctl-postgresql", "pg.certctl.svc", "pg.certctl.svc.cluster.local"] {
 		count(cfg_db_tls.deny) == 0 with input as probed(h, false, {})
 	}
 }
@@ -68,6 +74,7 @@ test_static_local_hosts_are_clean if {
 		"postgres://u:p@127.0.0.1:5432/c?sslmode=disable",
 		"postgres://u:p@[::1]:5432/c",
 		"postgres://u:p@pg.certctl.svc.cluster.local/c",
+		"postgres://u:p@certctl-postgresql:5432/c?sslmode=disable",
 		"postgres:///c?host=/var/run/postgresql",
 		"postgres:///c",
 	] {

@@ -27,6 +27,12 @@ local_db_host(host) if regex.match(`^127\.[0-9]+\.[0-9]+\.[0-9]+$`, host)
 
 local_db_host(host) if endswith(lower(host), ".svc.cluster.local")
 
+local_db_host(host) if endswith(lower(host), ".svc")
+
+# A single-label name (the chart's certctl-postgresql, a compose service)
+# resolves only through the local search domain: the namespace or project.
+local_db_host(host) if regex.match(`^[A-Za-z0-9_-]+$`, host)
+
 # db_url_hosts are the hosts of a PostgreSQL connection string, URL form
 # (postgres://u:p@h1:5432,h2/db?host=...) or keyword/value form (host=... ).
 db_url_hosts(u) := hosts if {
