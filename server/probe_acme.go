@@ -1,11 +1,14 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/mail"
@@ -16,6 +19,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-acme/lego/v4/acme"
 	"github.com/go-acme/lego/v4/acme/api"
 )
 
@@ -96,9 +100,10 @@ func (p *ACMEProbe) Probe(ctx context.Context, env *ProbeEnv) *ProbeResult {
 	}
 	defer tr.CloseIdleConnections()
 	// lego's directory fetch takes no context: the client timeout bounds it.
-	client := &http.Client{Timeout: env.Timeout, Transport: ctxTransport{ctx: ctx, rt: tr}}
+	rec := &recorder{ctx: ctx, rt: tr}
+	client := &http.Client{Timeout: env.Timeout, Transport: rec}
 	start := time.Now()
-	core, err := api.New(client, "certgate", dirURL, "", nil)
+	_, err = api.New(client, "certgate", dirURL, "", nil)
 	res.Latency = time.Since(start)
 	mu.Lock()
 	if u.Scheme == "https" {
@@ -113,36 +118,44 @@ func (p *ACMEProbe) Probe(ctx context.Context, env *ProbeEnv) *ProbeResult {
 		res.TLS = boolPtr(false)
 	}
 	mu.Unlock()
-	if err != nil {
-		msg := err.Error()
-		switch {
-		case strings.Contains(msg, "directory missing new registration URL"):
-			res.Reachable = true
-			facts["new_account"], facts["new_order"] = false, false
-		case strings.Contains(msg, "directory missing new order URL"):
-			res.Reachable = true
-			facts["new_account"], facts["new_order"] = true, false
-		default:
-			res.Error = msg
+	// lego rejects a directory without newAccount or newOrder; the recorded
+	// body still says which endpoints the CA serves.
+	var dir acme.Directory
+	if rec.directory == nil || json.Unmarshal(rec.directory, &dir) != nil {
+		if err == nil {
+			err = errors.New("the directory is not a JSON object")
 		}
+		res.Error = err.Error()
 		return res
 	}
 	res.Reachable = true
-	dir := core.GetDirectory()
 	facts["new_nonce"] = dir.NewNonceURL != ""
 	facts["new_account"] = dir.NewAccountURL != ""
 	facts["new_order"] = dir.NewOrderURL != ""
 	return res
 }
 
-// ctxTransport binds every request of the probe to the probe's context.
-type ctxTransport struct {
-	ctx context.Context
-	rt  http.RoundTripper
+// recorder binds every request of the probe to the probe's context and keeps
+// the body of the first successful response: the directory.
+type recorder struct {
+	ctx       context.Context
+	rt        http.RoundTripper
+	directory []byte
 }
 
-func (t ctxTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	return t.rt.RoundTrip(r.WithContext(t.ctx))
+func (t *recorder) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := t.rt.RoundTrip(r.WithContext(t.ctx))
+	if err != nil || t.directory != nil || resp.StatusCode != http.StatusOK {
+		return resp, err
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	t.directory = body
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return resp, nil
 }
 
 // verifyChain verifies the peer chain as crypto/tls would (roots nil: system).

@@ -2,9 +2,12 @@ package server_test
 
 import (
 	"context"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -485,5 +488,45 @@ func benchCheck(b *testing.B, environ []string, opts ...server.Option) {
 		if _, err := server.Check(ctx, environ, opts...); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestACMEProbeDirectoryEndpoints serves directories that lack endpoints.
+func TestACMEProbeDirectoryEndpoints(t *testing.T) {
+	cases := []struct {
+		name    string
+		dir     string
+		missing []string
+	}{
+		{"complete", `{"newNonce":"/n","newAccount":"/a","newOrder":"/o"}`, nil},
+		{"no newNonce", `{"newAccount":"/a","newOrder":"/o"}`, []string{"newNonce"}},
+		{"no newOrder", `{"newNonce":"/n","newAccount":"/a"}`, []string{"newOrder"}},
+		{"no newAccount", `{"newNonce":"/n","newOrder":"/o"}`, []string{"newAccount"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				fmt.Fprint(w, tc.dir)
+			}))
+			defer srv.Close()
+			ca := filepath.Join(t.TempDir(), "ca.pem")
+			if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			r := check(t, []string{"CERTCTL_ACME_DIRECTORY_URL=" + srv.URL + "/dir"}, acmeProbe(), server.WithCACertificates(ca))
+			r.passed(t)
+			if !r.results["acme"].Reachable {
+				t.Fatalf("probe result %+v", r.results["acme"])
+			}
+			for _, m := range tc.missing {
+				if !r.has("CFG-ACME-DIR", lint.SeverityWarning, "has no "+m+" endpoint") {
+					t.Fatalf("want a warning about %s, got %+v", m, r.report.Findings)
+				}
+			}
+			if len(r.report.Findings) != len(tc.missing) {
+				t.Fatalf("want %d findings, got %+v", len(tc.missing), r.report.Findings)
+			}
+		})
 	}
 }
