@@ -84,6 +84,7 @@ func TestLintChartShippedProfilesPass(t *testing.T) {
 		{"charts/certctl"},
 		{"charts/certctl", "-f", "charts/certctl/values-ha.yaml"},
 		{"charts/certctl", "--values", "charts/certctl/values-ha.yaml", "--certctl-version", "2.2.0"},
+		{"charts/certctl", "--set", "server.replicas=1", "--kube-version", "1.29.0", "--release-name", "prod", "--namespace", "certctl"},
 	} {
 		r, rep := lintChart(t, "", args...)
 		if r.code != 0 {
@@ -190,6 +191,7 @@ func TestLintChartErrorsExit2(t *testing.T) {
 		{[]string{"charts/certctl", "--set", "postgresql.enabled=false"}, "postgresql.enabled is false: set externalDatabase.existingSecret"},
 		{[]string{"charts/certctl", "--set", "server.replicas=lots"}, "values.schema.json"},
 		{[]string{"charts/certctl", "-f", "no-such-values.yaml"}, "read values file no-such-values.yaml"},
+		{[]string{"charts/certctl", "--kube-version", "banana"}, "--kube-version"},
 	}
 	for _, c := range cases {
 		r, _ := lintChart(t, "", c.args...)

@@ -8,6 +8,8 @@
 // object is an lint.Object whose ref (file, document index, path) resolves to a
 // line of the stream; a document that is not a mapping, or has no apiVersion or
 // kind, is an error naming the stream and line, so nothing is skipped silently.
+// A whole stream without a single object (an empty `helm template` output, which
+// usually means the render failed upstream of the pipe) is ErrEmpty, not a pass.
 //
 // Env turns the containers of the workloads of one release or stream into
 // lint.Env entries (origin "container"): literal values are known; secretKeyRef,
