@@ -1,6 +1,7 @@
 package manifest_test
 
 import (
+	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -274,6 +275,31 @@ func BenchmarkStream5000(b *testing.B) {
 	b.SetBytes(int64(len(src)))
 	for b.Loop() {
 		if _, err := manifest.Load(src, "s.yaml", nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkStream5000Lint parses the same stream and evaluates the whole catalog
+// over it (2,500 server workloads, each judged by DEPL-H1, DEPL-M3 and the env
+// rules).
+// benchPairs Deployment+Secret pairs make 5,000 documents.
+const benchPairs = 2500
+
+func BenchmarkStream5000Lint(b *testing.B) {
+	ctx := context.Background()
+	eng, err := lint.New(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	src := bigStream(benchPairs)
+	for b.Loop() {
+		in, err := manifest.Load(src, "s.yaml", manifest.Labels{"release": "s.yaml"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		in.Meta.CertctlVersion = "2.1.0"
+		if _, err := eng.Eval(ctx, in); err != nil {
 			b.Fatal(err)
 		}
 	}

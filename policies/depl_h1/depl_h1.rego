@@ -33,10 +33,28 @@ server_workloads contains w if {
 
 same_release(a, b) if a.labels.release == b.labels.release
 
-of_kind(rel_obj, kind) := {o |
+# objects indexes every object by release and kind. It is evaluated once per
+# input, so per-workload lookups stay constant-time on large streams.
+objects[rel][kind] contains o if {
 	some o in input.manifests
-	o.value.kind == kind
-	same_release(o, rel_obj)
+	rel := o.labels.release
+	kind := o.value.kind
+}
+
+# of_kind: the objects of kind in the release of rel_obj.
+of_kind(rel_obj, kind) := s if {
+	# Binding the whole index first makes OPA build (and cache) it once instead
+	# of re-running its body for every ground key.
+	index := objects
+	s := index[rel_obj.labels.release][kind]
+} else := set()
+
+# pod_label_sets: the pod labels of every workload, by release.
+pod_label_sets[rel] contains labels if {
+	some o in input.manifests
+	labels := pod_labels(o)
+	count(labels) > 0
+	rel := o.labels.release
 }
 
 # pod_labels: the labels of the pods a workload creates.

@@ -65,9 +65,7 @@ deny contains f if {
 }
 
 selects_any_pod(p, sel) if {
-	some o in input.manifests
-	same_release(o, p)
-	labels := pod_labels(o)
-	count(labels) > 0
+	index := pod_label_sets
+	some labels in index[p.labels.release]
 	selects(sel, labels)
 }

@@ -60,11 +60,18 @@ warn contains f if {
 
 backend := "CERTCTL_RATE_LIMIT_BACKEND"
 
-server_envs_of(w) := {env |
+# server_envs_by indexes the server containers' environments by release and
+# workload (Kind/name), once per input.
+server_envs_by[rel][workload] contains env if {
 	some env in lib.server_envs
-	env.labels.release == w.labels.release
-	env.labels.workload == sprintf("%s/%s", [w.value.kind, w.value.metadata.name])
+	rel := env.labels.release
+	workload := env.labels.workload
 }
+
+server_envs_of(w) := s if {
+	index := server_envs_by
+	s := index[w.labels.release][sprintf("%s/%s", [w.value.kind, w.value.metadata.name])]
+} else := set()
 
 warn contains f if {
 	some w in server_workloads

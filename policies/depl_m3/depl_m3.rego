@@ -16,9 +16,7 @@ package certgate.depl_m3
 import data.certgate.depl_h1
 
 selected(w) if {
-	some np in input.manifests
-	np.value.kind == "NetworkPolicy"
-	np.labels.release == w.labels.release
+	some np in depl_h1.of_kind(w, "NetworkPolicy")
 	depl_h1.selects(object.get(np.value, ["spec", "podSelector"], {}), depl_h1.pod_labels(w))
 }
 
