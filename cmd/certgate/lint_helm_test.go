@@ -255,6 +255,24 @@ func TestLintStreamTokenlessServer(t *testing.T) {
 	}
 }
 
+// A token that may come from an envFrom Secret outside the stream is unknown,
+// not absent: the gate, which sees the real environment, decides.
+func TestLintStreamEnvFromOutsideTheStream(t *testing.T) {
+	stream := strings.Replace(tokenlessStream, "          env:\n", "          envFrom:\n            - secretRef:\n                name: certctl-env\n          env:\n", 1)
+	if stream == tokenlessStream {
+		t.Fatal("fixture did not change")
+	}
+	r, rep := lintChart(t, stream, "-", "--certctl-version", "2.2.0")
+	if r.code != 0 {
+		t.Fatalf("code %d err %s out %s", r.code, r.err, r.out)
+	}
+	for _, f := range rep.Findings {
+		if f.Rule == "SEC-H1" {
+			t.Errorf("SEC-H1 judged an environment that imports unknown variables: %+v", f)
+		}
+	}
+}
+
 // helmBinary finds the helm CLI: on PATH or in $(go env GOPATH)/bin.
 func helmBinary(t *testing.T) string {
 	t.Helper()

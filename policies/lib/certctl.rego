@@ -26,12 +26,25 @@ bool_vars := {
 # known_value is the value of a variable that is present and known at lint time.
 known_value(env, name) := env.vars[name].value if env.vars[name].known
 
+# open_env: the environment imports variables certgate cannot see (an envFrom of
+# a Secret or ConfigMap outside the release), so an absent variable may be set.
+open_env(env) if env.labels.env_from_unresolved
+
 # is_unknown: the variable is set, but its value is only known at run time
-# (an interpolated compose value, a Kubernetes secretKeyRef outside the release).
+# (an interpolated compose value, a Kubernetes secretKeyRef outside the release),
+# or it is absent from an open environment.
 is_unknown(env, name) if env.vars[name].known == false
 
+is_unknown(env, name) if {
+	not env.vars[name]
+	open_env(env)
+}
+
 # is_unset: absent, or known and empty (certctl applies the default).
-is_unset(env, name) if not env.vars[name]
+is_unset(env, name) if {
+	not env.vars[name]
+	not open_env(env)
+}
 
 is_unset(env, name) if known_value(env, name) == ""
 

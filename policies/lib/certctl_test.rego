@@ -62,3 +62,11 @@ test_finding_ref if {
 	lib.finding(e, "B", "m").ref.path == []
 	lib.finding(e, "A", "m").subject == "t"
 }
+
+test_open_env_absent_is_unknown if {
+	e := {"id": "t", "role": "server", "labels": {"env_from_unresolved": "Secret/elsewhere"}, "vars": {"A": {"value": "", "known": true, "ref": null}}}
+	lib.is_unknown(e, "B")
+	not lib.is_unset(e, "B")
+	not lib.is_not_true(e, "B")
+	lib.is_unset(e, "A")
+}

@@ -99,3 +99,10 @@ test_agent_envs_are_not_judged if {
 	doc := object.union(on_22({}), {"envs": [{"id": "a", "role": "agent", "vars": {}}]})
 	count(sec_h1.deny) == 0 with input as doc
 }
+
+test_open_env_token_may_come_from_env_from if {
+	doc := on_22({})
+	open := object.union(doc, {"envs": [object.union(doc.envs[0], {"labels": {"env_from_unresolved": "Secret/certctl-env"}})]})
+	count(sec_h1.deny) == 0 with input as open
+	count(sec_h1.warn) == 0 with input as open
+}
