@@ -177,7 +177,9 @@ func (e *Engine) Eval(ctx context.Context, in *Input) (*Report, error) {
 	for _, r := range raw {
 		findings = append(findings, e.finding(in, r))
 	}
-	return NewReport(findings), nil
+	r := NewReport(findings)
+	r.Checked = checkedOf(in)
+	return r, nil
 }
 
 // rawResult is one {msg, ref, subject} produced by a rule package.

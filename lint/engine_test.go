@@ -227,3 +227,46 @@ func ExampleEngine_Eval() {
 	// error SEC-L3
 	// exit 1
 }
+
+func TestFingerprintAndLocation(t *testing.T) {
+	eng, err := lint.New(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	report := func(vars map[string]string) *lint.Report {
+		e := lint.Env{ID: "svc", Role: lint.RoleServer, Vars: map[string]lint.Var{}}
+		for k, v := range vars {
+			e.Vars[k] = lint.Var{Value: v, Known: true}
+		}
+		r, err := eng.Eval(context.Background(), &lint.Input{Meta: lint.Meta{NowUnix: 1800000000, CertctlVersion: "2.1.0"}, Envs: []lint.Env{e}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	ack := map[string]string{"CERTCTL_AGENT_BOOTSTRAP_TOKEN": "x", "CERTCTL_DEMO_MODE_ACK": "true"}
+	old := func(ts string) string {
+		ack["CERTCTL_DEMO_MODE_ACK_TS"] = ts
+		r := report(ack)
+		if len(r.Findings) != 1 {
+			t.Fatalf("%+v", r.Findings)
+		}
+		return r.Findings[0].Fingerprint
+	}
+	// The age in the message changes with the clock; the fingerprint must not.
+	if a, b := old("1799900000"), old("1799800000"); a != b {
+		t.Errorf("fingerprint follows the clock: %s vs %s", a, b)
+	}
+	// Two different findings about the same variable must not share one.
+	if a, b := old("1799900000"), old("yesterday"); a == b {
+		t.Errorf("different findings share fingerprint %s", a)
+	}
+	r := report(map[string]string{"CERTCTL_AGENT_BOOTSTRAP_TOKEN": "x"})
+	if r.Checked == nil || len(r.Checked.Environments) != 1 || r.Checked.Environments[0] != "svc (server)" {
+		t.Errorf("checked = %+v", r.Checked)
+	}
+	f := lint.Finding{File: "--set", Path: "podDisruptionBudget.enabled"}
+	if got := f.Location(); got != "--set (podDisruptionBudget.enabled)" {
+		t.Errorf("location %q", got)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -72,11 +73,15 @@ type Waiver struct {
 	Expires string `json:"expires,omitempty"`
 }
 
-// Location renders file:line:column, or the subject when there is no file.
+// Location renders file:line:column, or the subject when there is no file. A
+// finding without a line but with a path (a --set value, a key the locator
+// cannot place) names the path beside the file.
 func (f Finding) Location() string {
 	switch {
 	case f.File == "":
 		return f.Subject
+	case f.Line == 0 && f.Path != "":
+		return f.File + " (" + f.Path + ")"
 	case f.Line == 0:
 		return f.File
 	case f.Column == 0:
@@ -86,11 +91,16 @@ func (f Finding) Location() string {
 }
 
 // fingerprint is stable across runs and line moves: it hashes what the finding is
-// about, not where it currently is or the message (which may carry a clock).
+// about, not where it currently is. The message tells two findings about the
+// same key apart; its numbers are left out, since they may carry a clock (the
+// age of a timestamp) or a count.
 func (f Finding) fingerprint() string {
-	h := sha256.Sum256([]byte(strings.Join([]string{f.Rule, string(f.Severity), f.File, f.Path, f.Subject}, "\x00")))
+	msg := digits.ReplaceAllString(f.Message, "#")
+	h := sha256.Sum256([]byte(strings.Join([]string{f.Rule, string(f.Severity), f.File, f.Path, f.Subject, msg}, "\x00")))
 	return hex.EncodeToString(h[:8])
 }
+
+var digits = regexp.MustCompile(`[0-9]+`)
 
 // Summary counts findings by severity; waived findings are counted apart.
 type Summary struct {
@@ -100,10 +110,36 @@ type Summary struct {
 	Waived   int `json:"waived,omitempty"`
 }
 
-// Report is the result of one evaluation: sorted findings and their counts.
+// Report is the result of one evaluation: sorted findings, their counts, and
+// what was checked (so a clean report still shows its scope).
 type Report struct {
 	Findings []Finding `json:"findings"`
 	Summary  Summary   `json:"summary"`
+	Checked  *Checked  `json:"checked,omitempty"`
+}
+
+// Checked lists the files and environments an evaluation looked at.
+type Checked struct {
+	Files []string `json:"files"`
+	// Environments are "<id> (<role>)", for example
+	// "compose/docker-compose.yml+docker-compose.demo.yml service server (server)".
+	Environments []string `json:"environments"`
+}
+
+// checkedOf summarises an input, sorted and without duplicates.
+func checkedOf(in *Input) *Checked {
+	c := &Checked{Files: []string{}, Environments: []string{}}
+	for _, f := range in.Files {
+		c.Files = append(c.Files, f.Path)
+	}
+	for _, e := range in.Envs {
+		c.Environments = append(c.Environments, e.ID+" ("+e.Role+")")
+	}
+	slices.Sort(c.Files)
+	slices.Sort(c.Environments)
+	c.Files = slices.Compact(c.Files)
+	c.Environments = slices.Compact(c.Environments)
+	return c
 }
 
 // NewReport sorts findings (file, line, column, rule, message), drops exact

@@ -45,6 +45,22 @@ func TestLintComposeShippedIsClean(t *testing.T) {
 		if rep := decodeReport(t, r.out); len(rep.Findings) != 0 {
 			t.Fatalf("certctl %s: %+v", v, rep.Findings)
 		}
+		// A clean report still shows that both file sets were judged.
+		var checked struct {
+			Checked struct{ Environments []string } `json:"checked"`
+		}
+		if err := json.Unmarshal([]byte(r.out), &checked); err != nil {
+			t.Fatal(err)
+		}
+		servers := 0
+		for _, e := range checked.Checked.Environments {
+			if strings.HasSuffix(e, "docker-compose.yml service server (server)") || strings.HasSuffix(e, "docker-compose.yml+docker-compose.demo.yml service server (server)") {
+				servers++
+			}
+		}
+		if servers != 2 {
+			t.Fatalf("certctl %s: want the server of both file sets checked, got %q", v, checked.Checked.Environments)
+		}
 	}
 }
 

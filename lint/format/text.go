@@ -38,6 +38,9 @@ func (Text) Write(w io.Writer, r *lint.Report) error {
 	if s.Waived > 0 {
 		ew.printf(", %d waived", s.Waived)
 	}
+	if c := r.Checked; c != nil {
+		ew.printf(" (checked %s, %s)", plural(len(c.Files), "file"), plural(len(c.Environments), "environment"))
+	}
 	ew.printf("\n")
 	return ew.err
 }

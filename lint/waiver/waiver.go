@@ -303,7 +303,9 @@ func (s *Set) Apply(r *lint.Report) *lint.Report {
 		}
 		findings = append(findings, s.stale(c))
 	}
-	return lint.NewReport(findings)
+	out := lint.NewReport(findings)
+	out.Checked = r.Checked
+	return out
 }
 
 func (s *Set) stale(c *Carveout) lint.Finding {
