@@ -6,26 +6,6 @@ import (
 	"github.com/certgate/certgate/lint"
 )
 
-// serverOnly are variables only the certctl server reads: a service that sets
-// one is a server whatever its name.
-var serverOnly = []string{
-	"CERTCTL_SERVER_TLS_CERT_PATH",
-	"CERTCTL_SERVER_TLS_KEY_PATH",
-	"CERTCTL_DATABASE_URL",
-	"CERTCTL_AUTH_TYPE",
-	"CERTCTL_AUTH_SECRET",
-	"CERTCTL_AGENT_BOOTSTRAP_TOKEN_DENY_EMPTY",
-	"CERTCTL_DEMO_MODE_ACK",
-	"CERTCTL_DEMO_MODE_ACK_TS",
-	"CERTCTL_ACME_INSECURE",
-	"CERTCTL_ACME_INSECURE_ACK",
-	"CERTCTL_MAX_BODY_SIZE",
-	"CERTCTL_RATE_LIMIT_BACKEND",
-}
-
-// agentOnly are variables only the certctl agent reads.
-var agentOnly = []string{"CERTCTL_AGENT_ID", "CERTCTL_SERVER_URL"}
-
 var (
 	serverService = regexp.MustCompile(`^(certctl[-_]?)?server$|^certctl$`)
 	serverImage   = regexp.MustCompile(`certctl-server|/certctl(:|@|$)|^certctl(:|@|$)`)
@@ -43,15 +23,8 @@ func detectRole(service, image string, vars map[string]lint.Var) string {
 	case agentService.MatchString(service) || agentImage.MatchString(image):
 		return lint.RoleAgent
 	}
-	for _, k := range serverOnly {
-		if _, ok := vars[k]; ok {
-			return lint.RoleServer
-		}
-	}
-	for _, k := range agentOnly {
-		if _, ok := vars[k]; ok {
-			return lint.RoleAgent
-		}
+	if r := lint.RoleFromVars(vars); r != "" {
+		return r
 	}
 	return lint.RoleOther
 }

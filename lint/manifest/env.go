@@ -12,12 +12,6 @@ import (
 // ComponentLabel is the label whose value (server, agent, ...) names a pod's role.
 const ComponentLabel = "app.kubernetes.io/component"
 
-// serverOnly are variables only the certctl server reads; agentOnly only agents.
-var (
-	serverOnly = []string{"CERTCTL_DATABASE_URL", "CERTCTL_AUTH_TYPE", "CERTCTL_SERVER_TLS_CERT_PATH"}
-	agentOnly  = []string{"CERTCTL_AGENT_ID", "CERTCTL_SERVER_URL"}
-)
-
 // podSpecPath is where each workload kind keeps its pod template spec.
 func podSpecPath(kind string) []any {
 	switch kind {
@@ -228,15 +222,8 @@ func role(workload string, c map[string]any, component string, vars map[string]l
 	default:
 		return lint.RoleOther
 	}
-	for _, k := range serverOnly {
-		if _, ok := vars[k]; ok {
-			return lint.RoleServer
-		}
-	}
-	for _, k := range agentOnly {
-		if _, ok := vars[k]; ok {
-			return lint.RoleAgent
-		}
+	if r := lint.RoleFromVars(vars); r != "" {
+		return r
 	}
 	cname, _ := c["name"].(string)
 	image, _ := c["image"].(string)
