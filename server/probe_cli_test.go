@@ -9,43 +9,16 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
+	"github.com/certgate/certgate/internal/testutil"
 	"github.com/certgate/certgate/server/internal/testenv"
 )
-
-var (
-	cliOnce sync.Once
-	cliPath string
-	cliErr  error
-)
-
-// certgateBinary builds cmd/certgate once for the process-level tests.
-func certgateBinary(t *testing.T) string {
-	t.Helper()
-	cliOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "certgate-bin-")
-		if err != nil {
-			cliErr = err
-			return
-		}
-		cliPath = filepath.Join(dir, "certgate")
-		out, err := exec.Command("go", "build", "-o", cliPath, "github.com/certgate/certgate/cmd/certgate").CombinedOutput()
-		if err != nil {
-			cliErr = fmt.Errorf("go build cmd/certgate: %v\n%s", err, out)
-		}
-	})
-	if cliErr != nil {
-		t.Fatal(cliErr)
-	}
-	return cliPath
-}
 
 // runCLI runs certgate with only env (plus PATH) and returns the exit code.
 func runCLI(t *testing.T, env []string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	cmd := exec.Command(certgateBinary(t), args...)
+	cmd := exec.Command(testutil.CertgateBinary(t), args...)
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), token}, env...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb

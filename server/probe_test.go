@@ -17,6 +17,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/certgate/certgate/internal/testutil"
 	"github.com/certgate/certgate/lint"
 	"github.com/certgate/certgate/server"
 	"github.com/certgate/certgate/server/internal/testenv"
@@ -35,9 +36,7 @@ func TestMain(m *testing.M) {
 	pgPlain.Stop()
 	pgTLS.Stop()
 	pebble.Stop()
-	if cliPath != "" {
-		os.RemoveAll(filepath.Dir(cliPath))
-	}
+	testutil.RemoveBinary()
 	os.Exit(code)
 }
 

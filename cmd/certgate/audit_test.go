@@ -10,6 +10,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/certgate/certgate/internal/testutil"
 	"github.com/certgate/certgate/lint/audit"
 )
 
@@ -175,23 +176,7 @@ func TestLintSARIFValidates(t *testing.T) {
 	if res.code != 1 {
 		t.Fatalf("exit %d: %s", res.code, res.err)
 	}
-	f, err := os.Open(filepath.Join(repoRoot, "..", "shared", "schemas", "sarif-schema-2.1.0.json"))
-	if err != nil {
-		t.Fatalf("SARIF schema: %v", err)
-	}
-	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource("sarif.json", doc); err != nil {
-		t.Fatal(err)
-	}
-	sch, err := c.Compile("sarif.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	sch := testutil.SARIFSchema(t)
 	v, err := jsonschema.UnmarshalJSON(strings.NewReader(res.out))
 	if err != nil {
 		t.Fatal(err)

@@ -7,8 +7,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
+
+	"github.com/certgate/certgate/internal/testutil"
 )
 
 // result is what one in-process run of the CLI produced.
@@ -233,43 +234,8 @@ func TestExecInProcess(t *testing.T) {
 	}
 }
 
-var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
-)
-
-// certgateBinary builds the real binary once, for tests that need a process
-// (exec replaces the process image).
-func certgateBinary(t *testing.T) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "certgate-bin")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "certgate")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
-		if err != nil {
-			buildErr = &buildError{err, string(out)}
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return binPath
-}
-
-type buildError struct {
-	err error
-	out string
-}
-
-func (e *buildError) Error() string { return e.err.Error() + "\n" + e.out }
-
 func TestExecReplacesProcess(t *testing.T) {
-	bin := certgateBinary(t)
+	bin := testutil.CertgateBinary(t)
 	dir := t.TempDir()
 	marker := filepath.Join(dir, "started")
 	script := `printf '%s|%s|%s' "$1" "$2" "$CERTCTL_AGENT_BOOTSTRAP_TOKEN_DENY_EMPTY" > "$MARKER"`

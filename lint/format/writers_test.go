@@ -12,6 +12,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/certgate/certgate/internal/testutil"
 	"github.com/certgate/certgate/lint"
 	"github.com/certgate/certgate/lint/format"
 )
@@ -75,23 +76,7 @@ func golden(t *testing.T, name string, got []byte) {
 
 func TestSARIFValidatesAgainstSchema(t *testing.T) {
 	// The OASIS schema lives beside the repository, never inside it.
-	f, err := os.Open(filepath.Join("..", "..", "..", "shared", "schemas", "sarif-schema-2.1.0.json"))
-	if err != nil {
-		t.Fatalf("SARIF schema: %v", err)
-	}
-	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource("sarif-schema-2.1.0.json", doc); err != nil {
-		t.Fatal(err)
-	}
-	sch, err := c.Compile("sarif-schema-2.1.0.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	sch := testutil.SARIFSchema(t)
 	for name, r := range map[string]*lint.Report{"rich": rich(), "empty": lint.NewReport(nil)} {
 		out := write(t, "sarif", r)
 		v, err := jsonschema.UnmarshalJSON(bytes.NewReader(out))
