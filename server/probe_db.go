@@ -70,7 +70,7 @@ func (p *DatabaseProbe) Probe(ctx context.Context, env *ProbeEnv) *ProbeResult {
 		if errors.As(err, &pgErr) {
 			facts["sqlstate"] = pgErr.Code
 		}
-		res.Error = redact(err.Error(), secrets)
+		res.Error = oneLine(redact(err.Error(), secrets))
 		return res
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
@@ -127,4 +127,20 @@ func redact(s string, secrets []string) string {
 		}
 	}
 	return userinfo.ReplaceAllString(s, "//xxxxx@")
+}
+
+// oneLine folds pgx's multi-line connect errors (one line per address tried,
+// often repeated) into one line without the repeats, for logs and messages.
+func oneLine(s string) string {
+	var parts []string
+	seen := map[string]bool{}
+	for _, l := range strings.Split(s, "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" || seen[l] {
+			continue
+		}
+		seen[l] = true
+		parts = append(parts, strings.TrimSuffix(l, ":"))
+	}
+	return strings.Join(parts, ": ")
 }
