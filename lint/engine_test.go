@@ -270,3 +270,28 @@ func TestFingerprintAndLocation(t *testing.T) {
 		t.Errorf("location %q", got)
 	}
 }
+
+// TestBuiltinCatalog: every built-in rule declares what it judges, so reports
+// can tell "pass" from "not covered by the given inputs".
+func TestBuiltinCatalog(t *testing.T) {
+	eng, err := lint.New(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(eng.Policies()) < 10 {
+		t.Fatalf("only %d built-in rules", len(eng.Policies()))
+	}
+	for _, p := range eng.Policies() {
+		if len(p.Inputs) == 0 {
+			t.Errorf("%s (%s) declares no custom.inputs", p.ID, p.Package)
+		}
+		if !p.Builtin || p.Docs != "docs/policies.md#"+strings.ToLower(p.ID) {
+			t.Errorf("%s: builtin=%v docs=%q", p.ID, p.Builtin, p.Docs)
+		}
+	}
+	_, err = lint.New(context.Background(), lint.WithoutBuiltins(), lint.WithPolicyFS(policyFS(
+		strings.Replace(goodMeta, "#   severity: warning", "#   inputs: [env, helm]\n#   severity: warning", 1)+"warn contains \"x\" if false\n")))
+	if err == nil || !strings.Contains(err.Error(), `custom.inputs: "helm" is not one of`) {
+		t.Fatalf("an unknown input kind: err = %v", err)
+	}
+}

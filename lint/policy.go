@@ -22,6 +22,10 @@ type Policy struct {
 	Severity    Severity `json:"severity"`
 	Remediation string   `json:"remediation"`
 	Docs        string   `json:"docs"`
+	// Inputs are the kinds of input the rule judges (custom.inputs): env,
+	// compose, manifest, probe, carveout. Reports use them to tell "pass" from
+	// "not covered by the given inputs".
+	Inputs []string `json:"inputs,omitempty"`
 	// Package is the Rego package path, for example data.certgate.sec_h1.
 	Package string `json:"package"`
 	// Kinds are the result rules the package defines (deny, warn, info).
@@ -29,6 +33,9 @@ type Policy struct {
 	// Builtin is false for --policy packages.
 	Builtin bool `json:"builtin"`
 }
+
+// InputKinds are the values custom.inputs may list.
+var InputKinds = []string{"env", "compose", "manifest", "probe", "carveout"}
 
 var idPattern = regexp.MustCompile(`^(SEC|DEPL|CFG)-[A-Z0-9]+(-[A-Z0-9]+)*$`)
 
@@ -173,7 +180,22 @@ func policyFromAnnotations(a *ast.Annotations) (Policy, error) {
 		Remediation: str("remediation"),
 		Docs:        str("docs"),
 	}
-	return p, p.Validate()
+	var err error
+	switch v := a.Custom["inputs"].(type) {
+	case nil:
+	case []any:
+		for _, x := range v {
+			s, ok := x.(string)
+			if !ok {
+				err = fmt.Errorf("custom.inputs: %v is not a string", x)
+				break
+			}
+			p.Inputs = append(p.Inputs, s)
+		}
+	default:
+		err = fmt.Errorf("custom.inputs must be a list such as [env, probe]")
+	}
+	return p, errors.Join(err, p.Validate())
 }
 
 // Validate checks a catalog entry: an ID of the catalog's form, a title, a
@@ -191,6 +213,11 @@ func (p Policy) Validate() error {
 	}
 	if p.Severity.Rank() < 0 {
 		errs = append(errs, fmt.Errorf("custom.severity %q is not error, warning or info", p.Severity))
+	}
+	for _, k := range p.Inputs {
+		if !slices.Contains(InputKinds, k) {
+			errs = append(errs, fmt.Errorf("custom.inputs: %q is not one of %s", k, strings.Join(InputKinds, ", ")))
+		}
 	}
 	if !strings.HasSuffix(p.Remediation, ".") {
 		errs = append(errs, errors.New("custom.remediation must be a sentence ending with a period"))

@@ -74,7 +74,7 @@ func writePolicyDoc(w *strings.Builder, pols []lint.Policy) {
 			results = append(results, kindWord[k])
 		}
 		p("\n## %s\n\n**%s**\n\n", pol.ID, pol.Title)
-		p("- Severity: %s\n- Results: %s\n- Package: `%s`\n\n", pol.Severity, strings.Join(results, ", "), strings.TrimPrefix(pol.Package, "data."))
+		p("- Severity: %s\n- Results: %s\n- Judges: %s\n- Package: `%s`\n\n", pol.Severity, strings.Join(results, ", "), strings.Join(pol.Inputs, ", "), strings.TrimPrefix(pol.Package, "data."))
 		p("%s\n\n**Remediation.** %s\n", pol.Description, pol.Remediation)
 	}
 }

@@ -10,15 +10,11 @@ package audit
 
 import (
 	"cmp"
-	"io/fs"
-	"regexp"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/certgate/certgate/lint"
 	"github.com/certgate/certgate/lint/waiver"
-	"github.com/certgate/certgate/policies"
 )
 
 // DiligenceIDs are the finding IDs of the certctl diligence audit, in report
@@ -143,59 +139,30 @@ type Params struct {
 	Applied   bool
 }
 
-// reads names the Input sections a rule judges, for "not covered"; rules not
-// listed judge server environments.
-var reads = map[string][]string{
-	"DEPL-H1":    {"manifests"},
-	"DEPL-M3":    {"manifests"},
-	"DEPL-M2":    {"compose", "manifests"},
-	"CFG-WAIVER": {"carveouts"},
-}
-
-// sectionRe finds the input sections a policy source reads directly.
-var sectionRe = regexp.MustCompile(`input\.(envs|compose|manifests|probes|carveouts)\b`)
-
-// sectionsOf is the reads entry of p, else the sections its embedded sources
-// name, else the server environments (read through the lib helpers).
-func sectionsOf(p lint.Policy) []string {
-	if s, ok := reads[p.ID]; ok {
-		return s
+// inputsOf is what a rule judges, from its custom.inputs; a rule that does not
+// say judges server environments (the convention of user policies).
+func inputsOf(p lint.Policy) []string {
+	if len(p.Inputs) == 0 {
+		return []string{"env"}
 	}
-	var out []string
-	dir := strings.TrimPrefix(p.Package, "data.certgate.")
-	if p.Builtin && fs.ValidPath(dir) {
-		_ = fs.WalkDir(policies.FS, dir, func(path string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() || strings.HasSuffix(path, "_test.rego") {
-				return nil
-			}
-			b, _ := fs.ReadFile(policies.FS, path)
-			for _, m := range sectionRe.FindAllStringSubmatch(string(b), -1) {
-				if !slices.Contains(out, m[1]) {
-					out = append(out, m[1])
-				}
-			}
-			return nil
-		})
-	}
-	if len(out) == 0 {
-		return []string{"envs"}
-	}
-	return out
+	return p.Inputs
 }
 
 func covered(in *lint.Input, p lint.Policy) bool {
-	sections := sectionsOf(p)
-	for _, s := range sections {
+	for _, s := range inputsOf(p) {
 		switch s {
-		case "envs":
-			if len(in.Envs) > 0 {
-				return true
+		case "env":
+			// The environment rules judge server environments only.
+			for _, e := range in.Envs {
+				if e.Role == lint.RoleServer {
+					return true
+				}
 			}
 		case "compose":
 			if len(in.Compose) > 0 {
 				return true
 			}
-		case "manifests":
+		case "manifest":
 			if len(in.Manifests) > 0 {
 				return true
 			}
@@ -204,11 +171,11 @@ func covered(in *lint.Input, p lint.Policy) bool {
 					return true
 				}
 			}
-		case "probes":
+		case "probe":
 			if pr, ok := in.Extra["probes"]; ok && pr != nil {
 				return true
 			}
-		case "carveouts":
+		case "carveout":
 			if c, ok := in.Extra["carveouts"].([]any); ok && len(c) > 0 {
 				return true
 			}

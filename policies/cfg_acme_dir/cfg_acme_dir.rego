@@ -13,6 +13,7 @@
 #   the configured roots, the insecure flag is unnecessary.
 # custom:
 #   id: CFG-ACME-DIR
+#   inputs: [env, probe]
 #   severity: error
 #   remediation: Use the CA's https directory URL and trust its CA with LEGO_CA_CERTIFICATES (or certgate --ca-certificates) instead of CERTCTL_ACME_INSECURE; set CERTCTL_ACME_EMAIL to a plain address such as pki@example.com.
 #   docs: docs/policies.md#cfg-acme-dir

@@ -6,6 +6,7 @@
 #   true|false|1|0|yes|no almost always means the operator meant something else.
 # custom:
 #   id: CFG-BOOL
+#   inputs: [env]
 #   severity: error
 #   remediation: Spell the value exactly true or false (lower case).
 #   docs: docs/policies.md#cfg-bool

@@ -10,6 +10,7 @@
 #   POSTGRES_PASSWORD: PostgreSQL reads that variable only on first start.
 # custom:
 #   id: CFG-DB-REACH
+#   inputs: [probe]
 #   severity: error
 #   remediation: Fix CERTCTL_DATABASE_URL (host, port, user, password) so that it reaches the database; after changing POSTGRES_PASSWORD on an initialised volume, run ALTER ROLE ... PASSWORD in the database (or recreate the volume).
 #   docs: docs/policies.md#cfg-db-reach

@@ -6,6 +6,7 @@
 #   needs only to own its schema; the database probe reports the role's rolsuper.
 # custom:
 #   id: CFG-DB-ROLE
+#   inputs: [probe]
 #   severity: warning
 #   remediation: Create an ordinary role that owns the certctl database (CREATE ROLE certctl LOGIN PASSWORD ...; ALTER DATABASE certctl OWNER TO certctl) and use it in CERTCTL_DATABASE_URL.
 #   docs: docs/policies.md#cfg-db-role

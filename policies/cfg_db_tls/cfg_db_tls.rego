@@ -11,6 +11,7 @@
 #   silently) is a warning wherever the URL is known.
 # custom:
 #   id: CFG-DB-TLS
+#   inputs: [env, probe]
 #   severity: error
 #   remediation: Enable TLS on the database server and set sslmode=verify-full (or at least require) in CERTCTL_DATABASE_URL; for a throwaway demo, acknowledge it with CERTCTL_DEMO_MODE_ACK.
 #   docs: docs/policies.md#cfg-db-tls

@@ -9,6 +9,7 @@
 #   needs its owner's attention.
 # custom:
 #   id: CFG-WAIVER
+#   inputs: [carveout]
 #   severity: error
 #   remediation: Fix the findings the carve-out covered, or have its owner review it and set a new expires date at most one year ahead; delete carve-outs that match nothing.
 #   docs: docs/policies.md#cfg-waiver

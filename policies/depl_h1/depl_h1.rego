@@ -12,6 +12,7 @@
 #   values key that set it.
 # custom:
 #   id: DEPL-H1
+#   inputs: [manifest]
 #   severity: error
 #   remediation: Layer values-ha.yaml (3 replicas, PDB minAvailable 2, sessionAffinity ClientIP, external PostgreSQL, rate-limit backend postgres, topology spread), or keep one replica with podDisruptionBudget.enabled=false.
 #   docs: docs/policies.md#depl-h1

@@ -10,6 +10,7 @@
 #   warnings under the same ID.
 # custom:
 #   id: DEPL-M2
+#   inputs: [compose, manifest]
 #   severity: error
 #   remediation: Replace the literal with a required interpolation such as ${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}, a Kubernetes Secret reference, or move it into the demo overlay.
 #   docs: docs/policies.md#depl-m2

@@ -8,6 +8,7 @@
 #   manifest stream, it reports when no NetworkPolicy selects the server pods.
 # custom:
 #   id: DEPL-M3
+#   inputs: [manifest]
 #   severity: info
 #   remediation: Set networkPolicy.enabled=true in the chart values (and networkPolicy.ingress for your ingress controller), or ship your own NetworkPolicy selecting the server pods.
 #   docs: docs/policies.md#depl-m3

@@ -8,6 +8,7 @@
 #   An acknowledged demo (CERTCTL_DEMO_MODE_ACK=true) bypasses the check.
 # custom:
 #   id: SEC-H1
+#   inputs: [env]
 #   severity: error
 #   remediation: Set CERTCTL_AGENT_BOOTSTRAP_TOKEN to a random secret (for example openssl rand -hex 32) on the server and every agent.
 #   docs: docs/policies.md#sec-h1

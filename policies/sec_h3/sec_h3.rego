@@ -7,6 +7,7 @@
 #   future; otherwise the next start refuses.
 # custom:
 #   id: SEC-H3
+#   inputs: [env]
 #   severity: error
 #   remediation: Re-acknowledge the demo at every start with CERTCTL_DEMO_MODE_ACK_TS=$(date +%s), or remove CERTCTL_DEMO_MODE_ACK for a production deployment.
 #   docs: docs/policies.md#sec-h3

@@ -7,6 +7,7 @@
 #   denial-of-service surface.
 # custom:
 #   id: SEC-L3
+#   inputs: [env]
 #   severity: error
 #   remediation: Set CERTCTL_MAX_BODY_SIZE to a plain number of bytes between 1 and 67108864 (for example 1048576), or leave it unset for 1 MiB.
 #   docs: docs/policies.md#sec-l3

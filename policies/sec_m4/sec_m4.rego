@@ -7,6 +7,7 @@
 #   server starts and logs a reminder at every boot.
 # custom:
 #   id: SEC-M4
+#   inputs: [env]
 #   severity: error
 #   remediation: Remove CERTCTL_ACME_INSECURE and CERTCTL_ACME_INSECURE_ACK (trust the ACME CA instead), or set both to true for a test CA you control.
 #   docs: docs/policies.md#sec-m4
