@@ -35,12 +35,20 @@ server_workloads contains w if {
 same_release(a, b) if a.labels.release == b.labels.release
 
 # objects indexes every object by release and kind. It is evaluated once per
-# input, so per-workload lookups stay constant-time on large streams.
-objects[rel][kind] contains o if {
+# input, so per-workload lookups stay constant-time on large streams. It is a
+# complete rule built from comprehensions: a partial rule with thousands of
+# entries makes OPA check every pair of entries for key collisions.
+objects := {rel: {kind: {o |
 	some o in input.manifests
-	rel := o.labels.release
-	kind := o.value.kind
+	o.labels.release == rel
+	o.value.kind == kind
+} |
+	some kind in kinds_in[rel]
+} |
+	some rel, _ in kinds_in
 }
+
+kinds_in := {rel: {o.value.kind | some o in input.manifests; o.labels.release == rel} | some rel in {o.labels.release | some o in input.manifests}}
 
 # of_kind: the objects of kind in the release of rel_obj.
 of_kind(rel_obj, kind) := s if {
