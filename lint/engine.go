@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -30,6 +31,15 @@ type engineConfig struct {
 	builtins bool
 	extra    []fs.FS
 	dirs     []string
+	inputs   []string
+}
+
+// WithInputKinds compiles only the rules that judge one of these input kinds
+// (their custom.inputs; a rule that declares none judges "env"). The startup
+// gate uses it: it sees environments and probes, never manifests, so it need
+// not compile the chart rules.
+func WithInputKinds(kinds ...string) Option {
+	return func(c *engineConfig) { c.inputs = append(c.inputs, kinds...) }
 }
 
 // WithPolicyDir adds the .rego files under dir (not its _test.rego files) next to
@@ -95,6 +105,9 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(cfg.inputs) > 0 {
+		pols = onlyJudging(modules, pols, cfg.inputs)
+	}
 	gen, err := ast.ParseModuleWithOpts("certgate_engine.rego", generated(pols), ast.ParserOptions{RegoVersion: ast.RegoV1})
 	if err != nil {
 		return nil, fmt.Errorf("generated query module: %w", err)
@@ -117,6 +130,30 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 		e.byPkg[e.policies[i].Package] = &e.policies[i]
 	}
 	return e, nil
+}
+
+// onlyJudging keeps the policies that judge one of kinds and drops the modules
+// of the others from modules; helper packages stay.
+func onlyJudging(modules map[string]*ast.Module, pols []Policy, kinds []string) []Policy {
+	var kept []Policy
+	drop := map[string]bool{}
+	for _, p := range pols {
+		judged := p.Inputs
+		if len(judged) == 0 {
+			judged = []string{"env"}
+		}
+		if slices.ContainsFunc(judged, func(k string) bool { return slices.Contains(kinds, k) }) {
+			kept = append(kept, p)
+		} else {
+			drop[p.Package] = true
+		}
+	}
+	for name, m := range modules {
+		if drop[m.Package.Path.String()] {
+			delete(modules, name)
+		}
+	}
+	return kept
 }
 
 // compileErrors keeps every compiler message, each with its file and line.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -293,5 +294,35 @@ func TestBuiltinCatalog(t *testing.T) {
 		strings.Replace(goodMeta, "#   severity: warning", "#   inputs: [env, helm]\n#   severity: warning", 1)+"warn contains \"x\" if false\n")))
 	if err == nil || !strings.Contains(err.Error(), `custom.inputs: "helm" is not one of`) {
 		t.Fatalf("an unknown input kind: err = %v", err)
+	}
+}
+
+func TestWithInputKinds(t *testing.T) {
+	eng, err := lint.New(context.Background(), lint.WithInputKinds("env", "probe"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, p := range eng.Policies() {
+		ids[p.ID] = true
+		if !slices.ContainsFunc(p.Inputs, func(k string) bool { return k == "env" || k == "probe" }) {
+			t.Errorf("%s judges %v, yet was compiled for env and probe", p.ID, p.Inputs)
+		}
+	}
+	for _, id := range []string{"SEC-H1", "SEC-M4", "SEC-H3", "SEC-L3", "CFG-BOOL", "CFG-DB-REACH"} {
+		if !ids[id] {
+			t.Errorf("%s missing from the gate's engine", id)
+		}
+	}
+	if ids["DEPL-H1"] || ids["DEPL-M2"] {
+		t.Errorf("chart and compose rules compiled for the gate: %v", ids)
+	}
+	// The narrowed engine still judges (the lib helpers stayed).
+	r, err := eng.Eval(context.Background(), &lint.Input{
+		Meta: lint.Meta{CertctlVersion: "2.1.0"},
+		Envs: []lint.Env{{ID: "s", Role: lint.RoleServer, Vars: map[string]lint.Var{"CERTCTL_ACME_INSECURE": {Value: "true", Known: true}}}},
+	})
+	if err != nil || r.ExitCode(lint.SeverityError) != 1 {
+		t.Fatalf("err=%v report=%+v", err, r)
 	}
 }

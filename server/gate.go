@@ -85,6 +85,10 @@ func WithCACertificates(path string) Option {
 // evaluation, for display; they hold no secret values.
 func WithProbeResults(f func([]*ProbeResult)) Option { return func(c *config) { c.probeResults = f } }
 
+// InputKinds are what the gate can judge: the server's environment and the
+// live probes. Its engine compiles only the rules that judge them.
+var InputKinds = []string{"env", "probe"}
+
 var (
 	builtinOnce   sync.Once
 	builtinEngine *lint.Engine
@@ -93,7 +97,7 @@ var (
 
 // builtin compiles the embedded catalog once per process.
 func builtin(ctx context.Context) (*lint.Engine, error) {
-	builtinOnce.Do(func() { builtinEngine, builtinErr = lint.New(ctx) })
+	builtinOnce.Do(func() { builtinEngine, builtinErr = lint.New(ctx, lint.WithInputKinds(InputKinds...)) })
 	return builtinEngine, builtinErr
 }
 

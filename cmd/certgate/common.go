@@ -54,7 +54,9 @@ type resolved struct {
 	engine  *lint.Engine
 }
 
-func (f *evalFlags) resolve(ctx context.Context, environ []string) (*resolved, error) {
+// resolve validates the flags and compiles the engine; extra options narrow it
+// (the gate's commands compile only the rules that judge what they can see).
+func (f *evalFlags) resolve(ctx context.Context, environ []string, extra ...lint.Option) (*resolved, error) {
 	r := &resolved{}
 	var err error
 	if r.now, err = parseNow(f.now, environ); err != nil {
@@ -70,7 +72,7 @@ func (f *evalFlags) resolve(ctx context.Context, environ []string) (*resolved, e
 	for _, d := range f.policyDirs {
 		opts = append(opts, lint.WithPolicyDir(d))
 	}
-	if r.engine, err = lint.New(ctx, opts...); err != nil {
+	if r.engine, err = lint.New(ctx, append(opts, extra...)...); err != nil {
 		return nil, inputError(err)
 	}
 	return r, nil

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/certgate/certgate/lint"
 	"github.com/certgate/certgate/server"
 )
 
@@ -41,7 +42,7 @@ Use it as a container entrypoint in front of the certctl server.`,
 				return usageError("cannot run %s: %v", args[0], err)
 			}
 			environ := a.environ()
-			r, err := flags.resolve(cmd.Context(), environ)
+			r, err := flags.resolve(cmd.Context(), environ, lint.WithInputKinds(server.InputKinds...))
 			if err != nil {
 				return err
 			}
