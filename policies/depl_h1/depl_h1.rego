@@ -36,13 +36,14 @@ same_release(a, b) if a.labels.release == b.labels.release
 
 # objects indexes every object by release and kind. It is evaluated once per
 # input, so per-workload lookups stay constant-time on large streams. It is a
-# complete rule built from comprehensions: a partial rule with thousands of
-# entries makes OPA check every pair of entries for key collisions.
-objects := {rel: {kind: {o |
+# complete rule built from array comprehensions: a partial rule with thousands
+# of entries makes OPA check every pair of entries for key collisions, and a set
+# hashes every object.
+objects := {rel: {kind: [o |
 	some o in input.manifests
 	o.labels.release == rel
 	o.value.kind == kind
-} |
+] |
 	some kind in kinds_in[rel]
 } |
 	some rel, _ in kinds_in
@@ -56,7 +57,7 @@ of_kind(rel_obj, kind) := s if {
 	# of re-running its body for every ground key.
 	index := objects
 	s := index[rel_obj.labels.release][kind]
-} else := set()
+} else := []
 
 # pod_label_sets: the pod labels of every workload, by release.
 pod_label_sets[rel] contains labels if {

@@ -62,16 +62,22 @@ backend := "CERTCTL_RATE_LIMIT_BACKEND"
 
 # server_envs_by indexes the server containers' environments by release and
 # workload (Kind/name), once per input.
-server_envs_by[rel][workload] contains env if {
+server_envs_by := {rel: {wl: [env |
 	some env in lib.server_envs
-	rel := env.labels.release
-	workload := env.labels.workload
+	env.labels.release == rel
+	env.labels.workload == wl
+] |
+	some wl in workloads_in[rel]
+} |
+	some rel, _ in workloads_in
 }
+
+workloads_in := {rel: {env.labels.workload | some env in lib.server_envs; env.labels.release == rel} | some rel in {env.labels.release | some env in lib.server_envs}}
 
 server_envs_of(w) := s if {
 	index := server_envs_by
 	s := index[w.labels.release][sprintf("%s/%s", [w.value.kind, w.value.metadata.name])]
-} else := set()
+} else := []
 
 warn contains f if {
 	some w in server_workloads

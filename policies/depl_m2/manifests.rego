@@ -11,8 +11,8 @@ pod_container_lists := {"containers", "initContainers", "ephemeralContainers"}
 manifest_demo(o) if o.labels.demo == "true"
 
 # manifest_scalars yields [object, path inside the object, value, description].
-manifest_scalars contains [o, ["data", k], value, sprintf("Secret data key %s", [k])] if {
-	some o in input.manifests
+manifest_scalars contains [i, ["data", k], value, sprintf("Secret data key %s", [k])] if {
+	some i, o in input.manifests
 	not manifest_demo(o)
 	o.value.kind == "Secret"
 	some k, v in object.get(o.value, "data", {})
@@ -21,16 +21,16 @@ manifest_scalars contains [o, ["data", k], value, sprintf("Secret data key %s", 
 	value := base64.decode(v)
 }
 
-manifest_scalars contains [o, ["stringData", k], v, sprintf("Secret stringData key %s", [k])] if {
-	some o in input.manifests
+manifest_scalars contains [i, ["stringData", k], v, sprintf("Secret stringData key %s", [k])] if {
+	some i, o in input.manifests
 	not manifest_demo(o)
 	o.value.kind == "Secret"
 	some k, v in object.get(o.value, "stringData", {})
 	is_string(v)
 }
 
-manifest_scalars contains [o, ["data", k], v, sprintf("ConfigMap data key %s", [k])] if {
-	some o in input.manifests
+manifest_scalars contains [i, ["data", k], v, sprintf("ConfigMap data key %s", [k])] if {
+	some i, o in input.manifests
 	not manifest_demo(o)
 	o.value.kind == "ConfigMap"
 	some k, v in object.get(o.value, "data", {})
@@ -38,38 +38,48 @@ manifest_scalars contains [o, ["data", k], v, sprintf("ConfigMap data key %s", [
 }
 
 # Container env literals, wherever the pod spec sits (Deployment, CronJob, Pod).
-manifest_scalars contains [o, path, v, sprintf("env %s of container %s", [name, container])] if {
-	some o in input.manifests
+manifest_scalars contains [i, path, v, sprintf("env %s of container %s", [name, container])] if {
+	some i, o in input.manifests
 	not manifest_demo(o)
-	walk(o.value, [path, v])
+	spec_path := pod_spec_path(o.value.kind)
+	spec := object.get(o.value, spec_path, {})
+	some list in pod_container_lists
+	some ci, c in object.get(spec, list, [])
+	some ei, e in object.get(c, "env", [])
+	v := e.value
 	is_string(v)
-	n := count(path)
-	n >= 5
-	path[n - 1] == "value"
-	path[n - 3] == "env"
-	path[n - 5] in pod_container_lists
-	entry := object.get(o.value, array.slice(path, 0, n - 1), {})
-	name := object.get(entry, "name", "?")
-	c := object.get(o.value, array.slice(path, 0, n - 3), {})
+	path := array.concat(spec_path, [list, ci, "env", ei, "value"])
+	name := object.get(e, "name", "?")
 	container := object.get(c, "name", "?")
 }
 
-manifest_finding(o, path, what, kind) := {
-	"msg": sprintf("%s holds %s in %s %s", [what, kind, o.value.kind, object.get(o.value, ["metadata", "name"], "")]),
-	"ref": {"file": o.ref.file, "doc": o.ref.doc, "path": array.concat(o.ref.path, path)},
-	"subject": o.labels.subject,
+# pod_spec_path: where a kind keeps its pod spec. Looking there directly, rather
+# than walking every object, keeps large streams fast.
+pod_spec_path(kind) := ["spec"] if kind == "Pod"
+
+pod_spec_path(kind) := ["spec", "jobTemplate", "spec", "template", "spec"] if kind == "CronJob"
+
+pod_spec_path(kind) := ["spec", "template", "spec"] if kind in {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController", "PodTemplate"}
+
+manifest_finding(i, path, what, kind) := f if {
+	o := input.manifests[i]
+	f := {
+		"msg": sprintf("%s holds %s in %s %s", [what, kind, o.value.kind, object.get(o.value, ["metadata", "name"], "")]),
+		"ref": {"file": o.ref.file, "doc": o.ref.doc, "path": array.concat(o.ref.path, path)},
+		"subject": o.labels.subject,
+	}
 }
 
 deny contains f if {
-	some [o, path, value, what] in manifest_scalars
+	some [i, path, value, what] in manifest_scalars
 	is_error_placeholder(value)
-	f := manifest_finding(o, path, what, "a change-me- placeholder credential")
+	f := manifest_finding(i, path, what, "a change-me- placeholder credential")
 }
 
 warn contains f if {
-	some [o, path, value, what] in manifest_scalars
+	some [i, path, value, what] in manifest_scalars
 	is_warning_placeholder(value)
-	f := manifest_finding(o, path, what, "a well-known placeholder value")
+	f := manifest_finding(i, path, what, "a well-known placeholder value")
 }
 
 # values_scalars yields [file, path, value] for every string of a values file
