@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -38,7 +40,10 @@ stream from stdin, for example the output of helm template.
 A chart directory is rendered in-process with -f/--set. A chart declared in
 certgate.yaml (charts:) is rendered once per value profile when no -f/--set is
 given; with no PATH, certgate lint walks "." and so lints every profile of
-every declared chart together with the compose files.`,
+every declared chart together with the compose files.
+
+Inputs it recognises:
+` + kindsHelp(),
 		Example: `  certgate lint compose/
   certgate lint compose/ --env-file compose/.env --format json
   certgate lint charts/certctl -f charts/certctl/values-ha.yaml --set server.replicas=5
@@ -109,4 +114,13 @@ func (a *app) loadInput(ctx context.Context, args []string, lf lintFlags, r *res
 	}
 	in.Meta.NowUnix, in.Meta.CertctlVersion = r.now.Unix(), r.version
 	return in, cfg, root, nil
+}
+
+// kindsHelp lists the input kinds from the registration table.
+func kindsHelp() string {
+	var b strings.Builder
+	for _, k := range load.Kinds {
+		fmt.Fprintf(&b, "  %-9s %s\n", k.Name, k.Doc)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
 }

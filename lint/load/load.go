@@ -56,8 +56,8 @@ type Kind struct {
 	Load func(ctx context.Context, paths []string, opts Options) (*lint.Input, error)
 }
 
-// Kinds is the one registration table: --kind validation, help, detection and
-// docs all read it.
+// Kinds is the one registration table: detection, dispatch, the help text of
+// certgate lint and the "known kinds" of error messages all read it.
 var Kinds = []Kind{
 	{Name: "compose", Doc: "docker compose files: a base file and the overlays beside it", Detect: detectCompose, Load: loadCompose},
 	{Name: "chart", Doc: "Helm chart directories (holding Chart.yaml), rendered in-process", Detect: detectChart, Load: loadCharts},
