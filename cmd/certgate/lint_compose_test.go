@@ -151,6 +151,31 @@ func TestLintComposeEnvFileFlag(t *testing.T) {
 	}
 }
 
+// A placeholder that reaches the base file through interpolation ships just as
+// a literal would: the --env-file and the .env beside the base are judged too.
+func TestLintComposeInterpolationFiles(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "docker-compose.yml", "services:\n  server:\n    image: ghcr.io/certctl-io/certctl-server:2.1.0\n    environment:\n      CERTCTL_AGENT_BOOTSTRAP_TOKEN: ${TOKEN:?}\n")
+	dotenv := writeFile(t, dir, ".env", "# values for docker compose\nTOKEN=change-me-token\n")
+	r := runCLI(t, nil, "", "lint", dir)
+	if r.code != 1 || !strings.Contains(r.out, dotenv+":2:1: error DEPL-M2: TOKEN holds a change-me- placeholder credential in a file that supplies interpolation values") {
+		t.Fatalf(".env: code=%d out=%s err=%s", r.code, r.out, r.err)
+	}
+	if strings.Contains(r.out, "change-me-token") {
+		t.Fatal("the placeholder value was printed")
+	}
+	writeFile(t, dir, ".env", "TOKEN=4f9c2e\n")
+	vals := writeFile(t, dir, "vals.env", "TOKEN=replace-with-a-token\n")
+	if r := runCLI(t, nil, "", "lint", dir); r.code != 0 {
+		t.Fatalf("clean .env: code=%d out=%s err=%s", r.code, r.out, r.err)
+	}
+	r = runCLI(t, nil, "", "lint", dir, "--env-file", vals, "--format", "json")
+	rep := decodeReport(t, r.out)
+	if r.code != 0 || len(rep.Findings) != 1 || rep.Findings[0].Rule != "DEPL-M2" || rep.Findings[0].Severity != "warning" || rep.Findings[0].File != vals || rep.Findings[0].Line != 1 {
+		t.Fatalf("--env-file: code=%d findings=%+v err=%s", r.code, rep.Findings, r.err)
+	}
+}
+
 func TestLintComposeFlag(t *testing.T) {
 	dir := t.TempDir()
 	stack := writeFile(t, dir, "stack.yml", "services:\n  server:\n    image: ghcr.io/certctl-io/certctl-server:2.1.0\n    environment:\n      CERTCTL_AGENT_BOOTSTRAP_TOKEN: change-me-token\n")

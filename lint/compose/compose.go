@@ -46,6 +46,10 @@ const (
 	RoleEnvFile = "env-file"
 	// RoleDemoEnvFile marks an env_file target declared only by demo overlays.
 	RoleDemoEnvFile = "demo-env-file"
+	// RoleInterpolation marks a dotenv file that supplies interpolation values
+	// (--env-file, or the .env beside a base file): its values reach the base
+	// file set, so DEPL-M2 judges it like a base file.
+	RoleInterpolation = "interpolation"
 )
 
 // Options are the inputs of Load besides the paths.
@@ -290,11 +294,21 @@ func (l *loadState) interpolationValues() (map[string]value, error) {
 		if err != nil {
 			return nil, err
 		}
+		l.addInterpolationFile(d)
 		for k, v := range d.Values {
 			vals[k] = value{s: v, known: !d.Unknown[k]}
 		}
 	}
 	return vals, nil
+}
+
+// addInterpolationFile keeps an interpolation source as an input file, once.
+func (l *loadState) addInterpolationFile(d *env.Dotenv) {
+	if l.in.File(d.File.ID) != nil {
+		return
+	}
+	d.File.Role = RoleInterpolation
+	l.in.AddFile(d.File)
 }
 
 // withDotenv adds the .env beside a base file under the --env-file values, as
@@ -308,6 +322,7 @@ func (l *loadState) withDotenv(vals map[string]value, dir string) (map[string]va
 	if err != nil {
 		return nil, err
 	}
+	l.addInterpolationFile(d)
 	out := map[string]value{}
 	for k, v := range d.Values {
 		out[k] = value{s: v, known: !d.Unknown[k]}

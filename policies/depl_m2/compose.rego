@@ -13,7 +13,7 @@ compose_judged(file) if {
 
 compose_judged(file) if {
 	file.kind == "dotenv"
-	file.role == "env-file"
+	file.role in {"env-file", "interpolation"}
 }
 
 # compose_scalars yields [file, doc index, path, value] for every string scalar
@@ -48,7 +48,15 @@ compose_finding(file, i, path, value, what) := {
 
 compose_where(file) := "outside the demo overlay" if file.kind == "compose"
 
-compose_where(file) := "in an env_file of a non-demo compose service" if file.kind == "dotenv"
+compose_where(file) := "in an env_file of a non-demo compose service" if {
+	file.kind == "dotenv"
+	file.role == "env-file"
+}
+
+compose_where(file) := "in a file that supplies interpolation values to the base compose file" if {
+	file.kind == "dotenv"
+	file.role == "interpolation"
+}
 
 compose_key(path, value) := sprintf("%s (%s)", [compose_dotted(path), name]) if {
 	compose_list_assignment(path, value)

@@ -66,6 +66,14 @@ test_env_file_of_non_demo_service_denies if {
 	x.msg == "POSTGRES_PASSWORD holds a change-me- placeholder credential in an env_file of a non-demo compose service"
 }
 
+test_interpolation_file_denies if {
+	f := depl_m2.deny with input as with_files([dotenv_file("interpolation", {"POSTGRES_PASSWORD": "change-me-pw", "OK": "s3cr3t"})])
+	count(f) == 1
+	some x in f
+	x.ref == {"file": ".env.s", "doc": 0, "path": ["POSTGRES_PASSWORD"]}
+	x.msg == "POSTGRES_PASSWORD holds a change-me- placeholder credential in a file that supplies interpolation values to the base compose file"
+}
+
 test_env_file_warning_placeholder_warns if {
 	count(depl_m2.warn) == 1 with input as with_files([dotenv_file("env-file", {"P": "<your-password>"})])
 }
