@@ -4,8 +4,9 @@
 #   Placeholder credentials such as change-me-postgres-password belong only in the demo
 #   compose overlay (docker-compose.demo.yml), which is never a production deployment.
 #   Anywhere else (a base compose file, another overlay, an env_file of a non-demo
-#   service, a rendered Secret, ConfigMap, container env or a values file of a non-demo
-#   profile) such a literal ships a publicly known secret. Comments never count.
+#   service, a .env or --env-file that supplies interpolation values, a rendered
+#   Secret, ConfigMap, container env or a values file of a non-demo profile) such a
+#   literal ships a publicly known secret. Comments never count.
 #   Other well-known placeholders (replace-with-, CHANGE_ME, changeme, <your-...>) are
 #   warnings under the same ID.
 # custom:
