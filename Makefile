@@ -36,8 +36,9 @@ bench: ## Go benchmarks, then certgate against conftest on the same inputs
 	@command -v conftest >/dev/null || $(GO) install github.com/open-policy-agent/conftest@$(CONFTEST_VERSION)
 	./scripts/bench.sh
 
-fuzz: ## a short fuzzing session of the .env parser
+fuzz: ## short fuzzing sessions of the .env parser and the manifest stream loader
 	$(GO) test -run '^$$' -fuzz FuzzParseDotenv -fuzztime 30s ./lint/env
+	$(GO) test -run '^$$' -fuzz FuzzLoad -fuzztime 30s ./lint/manifest
 
 run: ## lint this repository's own chart profiles and compose files
 	$(GO) run ./cmd/certgate lint
