@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
-	"fmt"
-	"os"
+	"io"
 	"slices"
 	"strings"
 
@@ -34,39 +32,29 @@ bytes). The exit code is the one certgate lint would return.`,
 			if !slices.Contains(audit.Formats(), formatName) {
 				return usageError("--format %q: want one of %s", formatName, strings.Join(audit.Formats(), ", "))
 			}
-			r, err := flags.resolve(cmd.Context(), a.environ())
-			if err != nil {
-				return err
-			}
-			in, cfg, root, err := a.loadInput(cmd.Context(), args, lf, r)
-			if err != nil {
-				return err
-			}
-			report, set, err := evaluate(cmd.Context(), r, in, cfg, root, lf.noWaivers)
+			run, err := a.runPaths(cmd.Context(), args, &flags, lf)
 			if err != nil {
 				return err
 			}
 			p := audit.Params{
-				Report: report, Input: in, Policies: r.engine.Policies(), Digest: r.engine.Digest(),
-				Version: version, Now: r.now, FailOn: r.failOn, Applied: set != nil,
+				Report: run.report, Input: run.in, Policies: run.r.engine.Policies(), Digest: run.r.engine.Digest(),
+				Version: version, Now: run.r.now, FailOn: run.r.failOn, Applied: run.set != nil,
 			}
-			if set != nil {
-				p.Carveouts = set.Carveouts()
+			if run.set != nil {
+				p.Carveouts = run.set.Carveouts()
 			} else {
-				p.Carveouts = waiver.Describe(waiver.FromConfig(cfg, configDisplay(cfg, root)))
+				p.Carveouts = waiver.Describe(waiver.FromConfig(run.cfg, configDisplay(run.cfg, run.root)))
 			}
-			var buf bytes.Buffer
-			if err := audit.Render(&buf, formatName, audit.Build(p)); err != nil {
-				return inputError(err)
-			}
-			if output == "" {
-				if _, err := a.out.Write(buf.Bytes()); err != nil {
+			err = emit(a.out, output, func(w io.Writer) error {
+				if err := audit.Render(w, formatName, audit.Build(p)); err != nil {
 					return inputError(err)
 				}
-			} else if err := os.WriteFile(output, buf.Bytes(), 0o644); err != nil {
-				return inputError(fmt.Errorf("--output: %w", err))
+				return nil
+			})
+			if err != nil {
+				return err
 			}
-			return exitFor(report, r.failOn)
+			return exitFor(run.report, run.r.failOn)
 		},
 	}
 	flags.register(cmd.Flags(), false)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -109,30 +110,34 @@ func cutPrefix(s, prefix string) (string, bool) {
 	return "", false
 }
 
-// write renders the report in the chosen format to --output or w.
-func (f *evalFlags) write(w io.Writer, r *lint.Report, eng *lint.Engine) error {
-	return f.writeRun(w, r, format.Run{Policies: eng.Policies(), Version: version})
+// writeRun writes the report in the chosen format to --output or w; run
+// describes the run (catalog, version, root, inputs) to the writer.
+func (f *evalFlags) writeRun(w io.Writer, r *lint.Report, run format.Run) error {
+	return emit(w, f.output, func(w io.Writer) error { return f.render(w, r, run) })
 }
 
-// writeRun is write with the full description of the run (root, inputs).
-func (f *evalFlags) writeRun(w io.Writer, r *lint.Report, run format.Run) error {
+// render writes the report in the chosen format.
+func (f *evalFlags) render(w io.Writer, r *lint.Report, run format.Run) error {
 	wr, err := format.New(f.format, run)
 	if err != nil {
 		return usageError("--format: %v", err)
 	}
-	if f.output == "" {
-		return wr.Write(w, r)
+	return wr.Write(w, r)
+}
+
+// emit writes what render produces to w, or to the file output when it is set.
+// The file is written only once rendering succeeded, so a failed run never
+// leaves a truncated report behind.
+func emit(w io.Writer, output string, render func(io.Writer) error) error {
+	if output == "" {
+		return render(w)
 	}
-	file, err := os.Create(f.output)
-	if err != nil {
+	var buf bytes.Buffer
+	if err := render(&buf); err != nil {
+		return err
+	}
+	if err := os.WriteFile(output, buf.Bytes(), 0o644); err != nil {
 		return inputError(fmt.Errorf("--output: %w", err))
-	}
-	if err := wr.Write(file, r); err != nil {
-		file.Close()
-		return inputError(fmt.Errorf("write %s: %w", f.output, err))
-	}
-	if err := file.Close(); err != nil {
-		return inputError(fmt.Errorf("write %s: %w", f.output, err))
 	}
 	return nil
 }

@@ -49,22 +49,14 @@ Inputs it recognises:
   certgate lint charts/certctl -f charts/certctl/values-ha.yaml --set server.replicas=5
   helm template certctl charts/certctl | certgate lint -`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			r, err := flags.resolve(cmd.Context(), a.environ())
+			run, err := a.runPaths(cmd.Context(), args, &flags, lf)
 			if err != nil {
 				return err
 			}
-			in, cfg, root, err := a.loadInput(cmd.Context(), args, lf, r)
-			if err != nil {
+			if err := flags.writeRun(a.out, run.report, runFor(run.r, run.in, run.root)); err != nil {
 				return err
 			}
-			report, _, err := evaluate(cmd.Context(), r, in, cfg, root, lf.noWaivers)
-			if err != nil {
-				return err
-			}
-			if err := flags.writeRun(a.out, report, runFor(r, in, root)); err != nil {
-				return err
-			}
-			return exitFor(report, r.failOn)
+			return exitFor(run.report, run.r.failOn)
 		},
 	}
 	flags.register(cmd.Flags(), true)

@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/certgate/certgate/lint"
+	"github.com/certgate/certgate/lint/format"
 	"github.com/certgate/certgate/server"
 )
 
@@ -52,41 +52,34 @@ func (p *probeFlags) options() ([]server.Option, error) {
 // results: a "probes" key in JSON, a short section in text. Other formats
 // carry the report only.
 func (f *evalFlags) writeWithProbes(w io.Writer, r *lint.Report, eng *lint.Engine, results []*server.ProbeResult) error {
+	run := format.Run{Policies: eng.Policies(), Version: version}
 	if len(results) == 0 || (f.format != "json" && f.format != "text") {
-		return f.write(w, r, eng)
+		return f.writeRun(w, r, run)
 	}
-	var buf bytes.Buffer
-	output := f.output
-	f.output = ""
-	err := f.write(&buf, r, eng)
-	f.output = output
-	if err != nil {
-		return err
-	}
-	if f.format == "json" {
-		var doc map[string]any
-		if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
-			return inputError(fmt.Errorf("add probes to the JSON report: %w", err))
+	return emit(w, f.output, func(w io.Writer) error {
+		var buf bytes.Buffer
+		if err := f.render(&buf, r, run); err != nil {
+			return err
 		}
-		doc["probes"] = probesJSON(results)
-		buf.Reset()
-		enc := json.NewEncoder(&buf)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(doc); err != nil {
-			return inputError(err)
+		if f.format == "json" {
+			var doc map[string]any
+			if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+				return inputError(fmt.Errorf("add probes to the JSON report: %w", err))
+			}
+			doc["probes"] = probesJSON(results)
+			buf.Reset()
+			enc := json.NewEncoder(&buf)
+			enc.SetIndent("", "  ")
+			enc.SetEscapeHTML(false)
+			if err := enc.Encode(doc); err != nil {
+				return inputError(err)
+			}
+		} else {
+			writeProbesText(&buf, results)
 		}
-	} else {
-		writeProbesText(&buf, results)
-	}
-	if f.output == "" {
 		_, err := w.Write(buf.Bytes())
 		return err
-	}
-	if err := os.WriteFile(f.output, buf.Bytes(), 0o644); err != nil {
-		return inputError(fmt.Errorf("--output: %w", err))
-	}
-	return nil
+	})
 }
 
 // probesJSON is the "probes" key: one object per probe, no secret values.

@@ -16,6 +16,35 @@ func (lf *lintFlags) registerWaivers(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&lf.noWaivers, "no-waivers", false, "apply no carve-out (certgate.yaml carveouts or inline certgate:ignore comments)")
 }
 
+// pathRun is one evaluation of paths, as certgate lint and certgate audit make
+// it: the resolved flags, the loaded input and certgate.yaml, the report with
+// carve-outs applied, and the carve-out set (nil under --no-waivers).
+type pathRun struct {
+	r      *resolved
+	in     *lint.Input
+	cfg    *config.Config
+	root   string
+	report *lint.Report
+	set    *waiver.Set
+}
+
+// runPaths resolves the flags, loads args and evaluates them.
+func (a *app) runPaths(ctx context.Context, args []string, flags *evalFlags, lf lintFlags) (*pathRun, error) {
+	r, err := flags.resolve(ctx, a.environ())
+	if err != nil {
+		return nil, err
+	}
+	in, cfg, root, err := a.loadInput(ctx, args, lf, r)
+	if err != nil {
+		return nil, err
+	}
+	report, set, err := evaluate(ctx, r, in, cfg, root, lf.noWaivers)
+	if err != nil {
+		return nil, err
+	}
+	return &pathRun{r: r, in: in, cfg: cfg, root: root, report: report, set: set}, nil
+}
+
 // evaluate runs the policies over in with the carve-out step around them:
 // waiver.Prepare before Eval (an invalid register is exit 2), Set.Apply after.
 // With noWaivers the set is nil and nothing is waived.
