@@ -184,16 +184,6 @@ func generated(pols []Policy) string {
 // Policies returns the catalog, sorted by ID.
 func (e *Engine) Policies() []Policy { return e.policies }
 
-// Policy returns the catalog entry for id.
-func (e *Engine) Policy(id string) (Policy, bool) {
-	for _, p := range e.policies {
-		if p.ID == id {
-			return p, true
-		}
-	}
-	return Policy{}, false
-}
-
 // Digest identifies the exact policy sources the engine was built from.
 func (e *Engine) Digest() string { return e.digest }
 
@@ -210,9 +200,15 @@ func (e *Engine) Eval(ctx context.Context, in *Input) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	files := make(map[string]*File, len(in.Files))
+	for _, f := range in.Files {
+		if files[f.ID] == nil {
+			files[f.ID] = f // the first file with an ID, as Input.File finds it
+		}
+	}
 	findings := make([]Finding, 0, len(raw))
 	for _, r := range raw {
-		findings = append(findings, e.finding(in, r))
+		findings = append(findings, e.finding(files, r))
 	}
 	r := NewReport(findings)
 	r.Checked = checkedOf(in)
@@ -299,7 +295,7 @@ func toInt(v any) int {
 	return 0
 }
 
-func (e *Engine) finding(in *Input, r rawResult) Finding {
+func (e *Engine) finding(files map[string]*File, r rawResult) Finding {
 	p := e.byPkg[r.pkg]
 	f := Finding{
 		Rule:        p.ID,
@@ -312,7 +308,7 @@ func (e *Engine) finding(in *Input, r rawResult) Finding {
 	}
 	if r.ref != nil {
 		f.Path = dotted(r.ref.Path)
-		if file := in.File(r.ref.File); file != nil {
+		if file := files[r.ref.File]; file != nil {
 			f.File = file.Path
 			if file.Locator != nil {
 				f.Line, f.Column = file.Locator.Locate(r.ref.Doc, r.ref.Path)

@@ -107,12 +107,7 @@ func builtin(ctx context.Context) (*lint.Engine, error) {
 // finding. Gate failures wrap ErrGateUnavailable.
 func Check(ctx context.Context, environ []string, opts ...Option) (report *lint.Report, err error) {
 	cfg := newConfig(opts)
-	defer func() {
-		if p := recover(); p != nil {
-			report, err = nil, fmt.Errorf("%w: panic: %v", ErrGateUnavailable, p)
-			cfg.log(ctx, slog.LevelError, "certgate: startup gate panicked", "panic", fmt.Sprint(p))
-		}
-	}()
+	defer cfg.recoverPanic(ctx, &report, &err)
 	version, err := lint.NormalizeVersion(cfg.version)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrGateUnavailable, err)
@@ -143,13 +138,17 @@ func newConfig(opts []Option) *config {
 	return cfg
 }
 
+// recoverPanic turns a panic in the gate into a refusal: the gate fails closed.
+// Defer it directly (recover only works in the deferred call itself).
+func (cfg *config) recoverPanic(ctx context.Context, report **lint.Report, err *error) {
+	if p := recover(); p != nil {
+		*report, *err = nil, fmt.Errorf("%w: panic: %v", ErrGateUnavailable, p)
+		cfg.log(ctx, slog.LevelError, "certgate: startup gate panicked", "panic", fmt.Sprint(p))
+	}
+}
+
 func (cfg *config) check(ctx context.Context, in *lint.Input) (report *lint.Report, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			report, err = nil, fmt.Errorf("%w: panic: %v", ErrGateUnavailable, p)
-			cfg.log(ctx, slog.LevelError, "certgate: startup gate panicked", "panic", fmt.Sprint(p))
-		}
-	}()
+	defer cfg.recoverPanic(ctx, &report, &err)
 	eng := cfg.engine
 	if eng == nil {
 		if eng, err = builtin(ctx); err != nil {
