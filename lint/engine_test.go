@@ -173,15 +173,66 @@ func TestYAMLLocator(t *testing.T) {
 }
 
 func TestNormalizeVersion(t *testing.T) {
-	for in, want := range map[string]string{"2.1.0": "2.1.0", "v2.2.0": "2.2.0", " 10.0.1 ": "10.0.1"} {
+	for in, want := range map[string]string{"2.1.0": "2.1.0", "v2.2.0": "2.2.0", " 2.1.7 ": "2.1.7"} {
 		if got, err := lint.NormalizeVersion(in); err != nil || got != want {
 			t.Errorf("%q: got %q, %v", in, got, err)
 		}
 	}
-	for _, bad := range []string{"", "latest", "2.2", "2.2.0-rc1", "02.1.0", "2..0"} {
-		if _, err := lint.NormalizeVersion(bad); err == nil {
+	for _, bad := range []string{"", "latest", "2.2", "2.2.0-rc1", "02.1.0", "2..0", "10.0.1", "2.1.8", "2.3.0"} {
+		_, err := lint.NormalizeVersion(bad)
+		if err == nil {
 			t.Errorf("%q accepted", bad)
+		} else if !strings.Contains(err.Error(), "2.1.0, 2.1.1") || !strings.Contains(err.Error(), "2.2.0") {
+			t.Errorf("%q: error does not list the known releases: %v", bad, err)
 		}
+	}
+}
+
+func TestReleaseFromImage(t *testing.T) {
+	for image, want := range map[string]string{
+		"ghcr.io/certctl-io/certctl-server:v2.1.4":        "2.1.4",
+		"certctl/server:2.2.0@sha256:0123":                "2.2.0",
+		"registry.local:5000/certctl-server:2.1.0":        "2.1.0",
+		"registry.local:5000/certctl-server":              "",
+		"ghcr.io/certctl-io/certctl-server:latest":        "",
+		"ghcr.io/certctl-io/certctl-server:2.9.9":         "",
+		"ghcr.io/certctl-io/certctl-server@sha256:abcdef": "",
+		"": "",
+	} {
+		got, ok := lint.ReleaseFromImage(image)
+		if got != want || ok != (want != "") {
+			t.Errorf("%q: got %q, %v; want %q", image, got, ok, want)
+		}
+	}
+}
+
+func TestResolveReleases(t *testing.T) {
+	in := func() *lint.Input {
+		return &lint.Input{Envs: []lint.Env{
+			{ID: "old", Labels: map[string]string{"image": "ghcr.io/certctl-io/certctl-server:v2.1.4"}},
+			{ID: "untagged", Labels: map[string]string{"image": "ghcr.io/certctl-io/certctl-server:latest"}},
+			{ID: "process"},
+		}}
+	}
+	a := in()
+	if err := lint.ResolveReleases(a, "", ""); err != nil {
+		t.Fatal(err)
+	}
+	if a.Meta.CertctlVersion != lint.DefaultCertctlVersion || a.Meta.CertctlVersionSource != lint.ReleaseFromDefault {
+		t.Errorf("default: %+v", a.Meta)
+	}
+	if a.Envs[0].Release != "2.1.4" || !strings.Contains(a.Envs[0].ReleaseSource, "image tag") || a.Envs[1].Release != "" || a.Envs[2].Release != "" {
+		t.Errorf("per-image releases: %+v", a.Envs)
+	}
+	b := in()
+	if err := lint.ResolveReleases(b, "v2.1.7", lint.ReleaseFromFlag); err != nil {
+		t.Fatal(err)
+	}
+	if b.Meta.CertctlVersion != "2.1.7" || b.Meta.CertctlVersionSource != lint.ReleaseFromFlag || b.Envs[0].Release != "" {
+		t.Errorf("explicit release must win over image tags: %+v %+v", b.Meta, b.Envs[0])
+	}
+	if err := lint.ResolveReleases(in(), "2.9.0", lint.ReleaseFromConfig); err == nil || !strings.Contains(err.Error(), "certgate.yaml") {
+		t.Errorf("unknown release: %v", err)
 	}
 }
 

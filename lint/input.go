@@ -47,9 +47,14 @@ type Input struct {
 
 // Meta is input.meta: the facts a policy may not compute itself.
 type Meta struct {
-	NowUnix        int64  `json:"now_unix"`
+	NowUnix int64 `json:"now_unix"`
+	// CertctlVersion is the target release of every environment that carries
+	// no release of its own (Env.Release).
 	CertctlVersion string `json:"certctl_version"`
-	Profile        string `json:"profile,omitempty"`
+	// CertctlVersionSource says where CertctlVersion came from: "--certctl-version",
+	// "certgate.yaml" or "default (newest known release)".
+	CertctlVersionSource string `json:"certctl_version_source,omitempty"`
+	Profile              string `json:"profile,omitempty"`
 }
 
 // File is one loaded source file.
@@ -78,6 +83,12 @@ type Env struct {
 	Vars   map[string]Var `json:"vars"`
 	// Labels carry loader facts policies may use (service, image, set, profile).
 	Labels map[string]string `json:"labels,omitempty"`
+	// Release is the certctl release this environment runs when it differs from
+	// Meta.CertctlVersion: set only by ResolveReleases, from the workload's image
+	// tag, never from a variable of the environment being judged.
+	Release string `json:"release,omitempty"`
+	// ReleaseSource says where Release came from ("image tag ghcr.io/...:v2.1.4").
+	ReleaseSource string `json:"release_source,omitempty"`
 }
 
 // Var is one environment variable. Known is false when the value is set but only
@@ -86,6 +97,13 @@ type Var struct {
 	Value string `json:"value"`
 	Known bool   `json:"known"`
 	Ref   *Ref   `json:"ref"`
+	// MaybeEmpty marks an unknown value that may be empty at run time
+	// (compose's ${X:-} or ${X-}: "from the shell, possibly empty"). Rules that
+	// refuse an empty value warn about it.
+	MaybeEmpty bool `json:"maybe_empty,omitempty"`
+	// Note qualifies a known value for messages, for example
+	// "default of ${ACME_INSECURE}; export ACME_INSECURE to override".
+	Note string `json:"note,omitempty"`
 }
 
 // Ref points into a loaded file: the file ID, the document index and the path of
@@ -170,6 +188,7 @@ func (in *Input) value() (ast.Value, error) {
 		[2]*ast.Term{ast.StringTerm("meta"), ast.ObjectTerm(
 			item("now_unix", ast.Number(strconv.FormatInt(in.Meta.NowUnix, 10))),
 			item("certctl_version", ast.String(in.Meta.CertctlVersion)),
+			item("certctl_version_source", ast.String(in.Meta.CertctlVersionSource)),
 			item("profile", ast.String(in.Meta.Profile)),
 		)},
 		[2]*ast.Term{ast.StringTerm("files"), ast.ArrayTerm(files...)},
@@ -190,16 +209,24 @@ func (in *Input) value() (ast.Value, error) {
 func (e Env) term() *ast.Term {
 	vars := ast.NewObject()
 	for name, v := range e.Vars {
-		vars.Insert(ast.StringTerm(name), ast.ObjectTerm(
+		o := ast.NewObject(
 			item("value", ast.String(v.Value)),
 			item("known", ast.Boolean(v.Known)),
 			[2]*ast.Term{ast.StringTerm("ref"), v.Ref.term()},
-		))
+		)
+		if v.MaybeEmpty {
+			o.Insert(ast.StringTerm("maybe_empty"), ast.BooleanTerm(true))
+		}
+		if v.Note != "" {
+			o.Insert(ast.StringTerm("note"), ast.StringTerm(v.Note))
+		}
+		vars.Insert(ast.StringTerm(name), ast.NewTerm(o))
 	}
 	return ast.ObjectTerm(
 		item("id", ast.String(e.ID)),
 		item("origin", ast.String(e.Origin)),
 		item("role", ast.String(e.Role)),
+		item("release", ast.String(e.Release)),
 		[2]*ast.Term{ast.StringTerm("ref"), e.Ref.term()},
 		[2]*ast.Term{ast.StringTerm("vars"), ast.NewTerm(vars)},
 		[2]*ast.Term{ast.StringTerm("labels"), labelsTerm(e.Labels)},

@@ -26,6 +26,10 @@ type Policy struct {
 	// compose, manifest, probe, carveout. Reports use them to tell "pass" from
 	// "not covered by the given inputs".
 	Inputs []string `json:"inputs,omitempty"`
+	// Releases is the range of certctl releases the rule exists in
+	// (custom.releases, for example ">=2.1.1"); empty for every release. The
+	// package's `releases` constant carries the same range for Rego to judge.
+	Releases string `json:"releases,omitempty"`
 	// Package is the Rego package path, for example data.certgate.sec_h1.
 	Package string `json:"package"`
 	// Kinds are the result rules the package defines (deny, warn, info).
@@ -36,6 +40,8 @@ type Policy struct {
 
 // InputKinds are the values custom.inputs may list.
 var InputKinds = []string{"env", "compose", "manifest", "probe", "carveout"}
+
+var releaseRange = regexp.MustCompile(`^(>=|<=|>|<|=)?[0-9]+\.[0-9]+\.[0-9]+( +(>=|<=|>|<|=)?[0-9]+\.[0-9]+\.[0-9]+)*$`)
 
 var idPattern = regexp.MustCompile(`^(SEC|DEPL|CFG)-[A-Z0-9]+(-[A-Z0-9]+)*$`)
 
@@ -179,6 +185,7 @@ func policyFromAnnotations(a *ast.Annotations) (Policy, error) {
 		Severity:    Severity(str("severity")),
 		Remediation: str("remediation"),
 		Docs:        str("docs"),
+		Releases:    str("releases"),
 	}
 	var err error
 	switch v := a.Custom["inputs"].(type) {
@@ -218,6 +225,9 @@ func (p Policy) Validate() error {
 		if !slices.Contains(InputKinds, k) {
 			errs = append(errs, fmt.Errorf("custom.inputs: %q is not one of %s", k, strings.Join(InputKinds, ", ")))
 		}
+	}
+	if p.Releases != "" && !releaseRange.MatchString(p.Releases) {
+		errs = append(errs, fmt.Errorf("custom.releases %q is not a range such as \">=2.1.1\" or \">=2.1.1 <2.2.0\"", p.Releases))
 	}
 	if !strings.HasSuffix(p.Remediation, ".") {
 		errs = append(errs, errors.New("custom.remediation must be a sentence ending with a period"))

@@ -79,23 +79,44 @@ deny_empty_flag(env) := "off" if {
 
 deny_empty_flag(env) := "on" if {
 	is_unset(env, "CERTCTL_AGENT_BOOTSTRAP_TOKEN_DENY_EMPTY")
-	deny_empty_default_on
+	deny_empty_default_on(env)
 }
 
 deny_empty_flag(env) := "off" if {
 	is_unset(env, "CERTCTL_AGENT_BOOTSTRAP_TOKEN_DENY_EMPTY")
-	not deny_empty_default_on
+	not deny_empty_default_on(env)
 }
 
 deny_empty_flag(env) := "unknown" if is_unknown(env, "CERTCTL_AGENT_BOOTSTRAP_TOKEN_DENY_EMPTY")
 
 # From 2.2.0 certctl refuses an empty bootstrap token by default.
-deny_empty_default_on if semver.compare(input.meta.certctl_version, "2.2.0") >= 0
+deny_empty_default_on(env) if semver.compare(version(env), "2.2.0") >= 0
 
 # ref points at the variable when it is set, else at the environment itself.
 ref(env, name) := env.vars[name].ref if env.vars[name].ref
 
 ref(env, name) := object.get(env, "ref", null) if not env.vars[name].ref
 
-# finding builds a finding about a variable of an environment.
-finding(env, name, msg) := {"msg": msg, "ref": ref(env, name), "subject": env.id}
+# is_maybe_empty: the value is unknown but may be empty at run time (compose's
+# ${X:-}: "from the shell, possibly empty"). Rules that refuse an empty value
+# warn about it.
+is_maybe_empty(env, name) if env.vars[name].maybe_empty == true
+
+# demo_acked: the server reads CERTCTL_DEMO_MODE_ACK as true, which relaxes
+# several of its refusals (auth none off loopback, CORS *, placeholder secrets,
+# server-side key generation).
+demo_acked(env) if is_true(env, "CERTCTL_DEMO_MODE_ACK")
+
+# note is what qualifies a variable's value in messages ("default of ${X};
+# export X to override"), or "" when nothing does.
+note(env, name) := env.vars[name].note if env.vars[name].note
+
+note(env, name) := "" if not env.vars[name].note
+
+with_note(env, name, msg) := msg if note(env, name) == ""
+
+with_note(env, name, msg) := sprintf("%s (%s)", [msg, note(env, name)]) if note(env, name) != ""
+
+# finding builds a finding about a variable of an environment; a variable whose
+# value is qualified (a compose default) says so at the end of the message.
+finding(env, name, msg) := {"msg": with_note(env, name, msg), "ref": ref(env, name), "subject": env.id}

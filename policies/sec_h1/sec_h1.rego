@@ -37,7 +37,7 @@ anchor(env) := token if {
 
 why_on(env) := sprintf("%s is true", [flag]) if lib.is_true(env, flag)
 
-why_on(env) := sprintf("certctl %s defaults %s to true", [input.meta.certctl_version, flag]) if lib.is_unset(env, flag)
+why_on(env) := sprintf("certctl %s defaults %s to true", [lib.version(env), flag]) if lib.is_unset(env, flag)
 
 deny contains f if {
 	some env in lib.server_envs
