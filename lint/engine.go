@@ -212,6 +212,9 @@ func (e *Engine) Eval(ctx context.Context, in *Input) (*Report, error) {
 	}
 	r := NewReport(findings)
 	r.Checked = checkedOf(in)
+	if in.Meta.CertctlVersion != "" {
+		r.Target = &Target{CertctlVersion: in.Meta.CertctlVersion, Source: in.Meta.CertctlVersionSource}
+	}
 	return r, nil
 }
 

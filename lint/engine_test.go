@@ -377,3 +377,21 @@ func TestWithInputKinds(t *testing.T) {
 		t.Fatalf("err=%v report=%+v", err, r)
 	}
 }
+
+func TestReleaseInRange(t *testing.T) {
+	for _, tc := range []struct {
+		rng  string
+		want []string
+	}{
+		{"", lint.KnownReleases},
+		{">=2.1.1 <2.2.0", []string{"2.1.1", "2.1.2", "2.1.3", "2.1.4", "2.1.5", "2.1.6", "2.1.7"}},
+		{">=2.1.4", []string{"2.1.4", "2.1.5", "2.1.6", "2.1.7", "2.2.0"}},
+		{"2.2.0", []string{"2.2.0"}},
+		{"<2.1.1", []string{"2.1.0"}},
+		{"<=2.1.1 >2.1.0", []string{"2.1.1"}},
+	} {
+		if got := lint.ReleasesIn(tc.rng); !slices.Equal(got, tc.want) {
+			t.Errorf("%q: got %v, want %v", tc.rng, got, tc.want)
+		}
+	}
+}

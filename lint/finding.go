@@ -115,7 +115,17 @@ type Summary struct {
 type Report struct {
 	Findings []Finding `json:"findings"`
 	Summary  Summary   `json:"summary"`
-	Checked  *Checked  `json:"checked,omitempty"`
+	// Target is the certctl release the report judged, and why.
+	Target  *Target  `json:"target,omitempty"`
+	Checked *Checked `json:"checked,omitempty"`
+}
+
+// Target names the certctl release an evaluation judged and where that came
+// from; environments that ran at a release of their own (their image tag) are
+// listed with it in Checked.Environments.
+type Target struct {
+	CertctlVersion string `json:"certctl_version"`
+	Source         string `json:"source"`
 }
 
 // Checked lists the files and environments an evaluation looked at.
@@ -133,7 +143,11 @@ func checkedOf(in *Input) *Checked {
 		c.Files = append(c.Files, f.Path)
 	}
 	for _, e := range in.Envs {
-		c.Environments = append(c.Environments, e.ID+" ("+e.Role+")")
+		role := e.Role
+		if e.Release != "" {
+			role += ", certctl " + e.Release + " from its " + e.ReleaseSource
+		}
+		c.Environments = append(c.Environments, e.ID+" ("+role+")")
 	}
 	slices.Sort(c.Files)
 	slices.Sort(c.Environments)

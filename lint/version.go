@@ -1,8 +1,10 @@
 package lint
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -74,4 +76,55 @@ func ResolveReleases(in *Input, explicit, source string) error {
 		}
 	}
 	return nil
+}
+
+// ReleaseInRange reports whether release v satisfies rng, a space-separated
+// list of constraints that must all hold (">=2.1.1", ">=2.1.1 <2.2.0", "2.2.0");
+// "" is every release. It is the Go twin of lib.in_range, for reports and tests.
+func ReleaseInRange(v, rng string) bool {
+	for _, c := range strings.Fields(rng) {
+		op := strings.TrimRight(c, "0123456789.")
+		want := c[len(op):]
+		d := compareReleases(v, want)
+		ok := false
+		switch op {
+		case "", "=":
+			ok = d == 0
+		case ">=":
+			ok = d >= 0
+		case ">":
+			ok = d > 0
+		case "<=":
+			ok = d <= 0
+		case "<":
+			ok = d < 0
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// ReleasesIn lists the known releases inside rng, oldest first.
+func ReleasesIn(rng string) []string {
+	var out []string
+	for _, v := range KnownReleases {
+		if ReleaseInRange(v, rng) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func compareReleases(a, b string) int {
+	pa, pb := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < len(pa) && i < len(pb); i++ {
+		x, _ := strconv.Atoi(pa[i])
+		y, _ := strconv.Atoi(pb[i])
+		if x != y {
+			return cmp.Compare(x, y)
+		}
+	}
+	return cmp.Compare(len(pa), len(pb))
 }

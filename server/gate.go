@@ -37,8 +37,9 @@ const DefaultCertctlVersion = lint.DefaultCertctlVersion
 type Option func(*config)
 
 type config struct {
-	now     func() time.Time
-	version string
+	now           func() time.Time
+	version       string
+	versionSource string
 	logger  *slog.Logger
 	engine  *lint.Engine
 	failOn  lint.Severity
@@ -52,8 +53,18 @@ type config struct {
 // WithClock sets the clock the demo acknowledgement is judged against.
 func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
 
-// WithCertctlVersion sets the certctl release whose defaults apply (default 2.1.0).
-func WithCertctlVersion(v string) Option { return func(c *config) { c.version = v } }
+// WithCertctlVersion sets the certctl release whose defaults and refusals apply
+// (default DefaultCertctlVersion, the newest known release).
+func WithCertctlVersion(v string) Option {
+	return WithCertctlVersionFrom(v, "server.WithCertctlVersion")
+}
+
+// WithCertctlVersionFrom sets the target release and says where it came from
+// (for example "--certctl-version" or "certgate.yaml certctl_version"), for
+// reports. An empty v keeps the default.
+func WithCertctlVersionFrom(v, source string) Option {
+	return func(c *config) { c.version, c.versionSource = v, source }
+}
 
 // WithLogger receives one record per warning and info finding, and one per
 // refusal. Without it the gate is silent.
@@ -108,13 +119,12 @@ func builtin(ctx context.Context) (*lint.Engine, error) {
 func Check(ctx context.Context, environ []string, opts ...Option) (report *lint.Report, err error) {
 	cfg := newConfig(opts)
 	defer cfg.recoverPanic(ctx, &report, &err)
-	version, err := lint.NormalizeVersion(cfg.version)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrGateUnavailable, err)
-	}
 	in := &lint.Input{
-		Meta: lint.Meta{NowUnix: cfg.now().Unix(), CertctlVersion: version},
+		Meta: lint.Meta{NowUnix: cfg.now().Unix()},
 		Envs: []lint.Env{env.FromEnviron(environ)},
+	}
+	if err := lint.ResolveReleases(in, cfg.version, cfg.versionSource); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrGateUnavailable, err)
 	}
 	return cfg.check(ctx, in)
 }
@@ -128,7 +138,7 @@ func CheckInput(ctx context.Context, in *lint.Input, opts ...Option) (report *li
 }
 
 func newConfig(opts []Option) *config {
-	cfg := &config{now: time.Now, version: DefaultCertctlVersion, failOn: lint.SeverityError, probeTimeout: DefaultProbeTimeout}
+	cfg := &config{now: time.Now, failOn: lint.SeverityError, probeTimeout: DefaultProbeTimeout}
 	for _, o := range opts {
 		o(cfg)
 	}

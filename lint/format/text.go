@@ -41,6 +41,12 @@ func (Text) Write(w io.Writer, r *lint.Report) error {
 	if c := r.Checked; c != nil {
 		ew.printf(" (checked %s, %s)", plural(len(c.Files), "file"), plural(len(c.Environments), "environment"))
 	}
+	if t := r.Target; t != nil {
+		ew.printf("; certctl %s", t.CertctlVersion)
+		if t.Source != "" {
+			ew.printf(" (%s)", t.Source)
+		}
+	}
 	ew.printf("\n")
 	return ew.err
 }

@@ -304,7 +304,7 @@ func (s *Set) Apply(r *lint.Report) *lint.Report {
 		findings = append(findings, s.stale(c))
 	}
 	out := lint.NewReport(findings)
-	out.Checked = r.Checked
+	out.Checked, out.Target = r.Checked, r.Target
 	return out
 }
 
