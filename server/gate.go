@@ -40,6 +40,7 @@ type config struct {
 	now           func() time.Time
 	version       string
 	versionSource string
+	role          string
 	logger  *slog.Logger
 	engine  *lint.Engine
 	failOn  lint.Severity
@@ -65,6 +66,10 @@ func WithCertctlVersion(v string) Option {
 func WithCertctlVersionFrom(v, source string) Option {
 	return func(c *config) { c.version, c.versionSource = v, source }
 }
+
+// WithRole judges the environment as the certctl agent's (lint.RoleAgent)
+// instead of the server's (the default).
+func WithRole(role string) Option { return func(c *config) { c.role = role } }
 
 // WithLogger receives one record per warning and info finding, and one per
 // refusal. Without it the gate is silent.
@@ -119,9 +124,13 @@ func builtin(ctx context.Context) (*lint.Engine, error) {
 func Check(ctx context.Context, environ []string, opts ...Option) (report *lint.Report, err error) {
 	cfg := newConfig(opts)
 	defer cfg.recoverPanic(ctx, &report, &err)
+	e := env.FromEnviron(environ)
+	if cfg.role != "" {
+		e.Role = cfg.role
+	}
 	in := &lint.Input{
 		Meta: lint.Meta{NowUnix: cfg.now().Unix()},
-		Envs: []lint.Env{env.FromEnviron(environ)},
+		Envs: []lint.Env{e},
 	}
 	if err := lint.ResolveReleases(in, cfg.version, cfg.versionSource); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrGateUnavailable, err)

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/certgate/certgate/lint"
+	"github.com/certgate/certgate/lint/config"
 	"github.com/certgate/certgate/lint/format"
 )
 
@@ -27,7 +28,7 @@ type evalFlags struct {
 
 func (f *evalFlags) register(fs *pflag.FlagSet, formats bool) {
 	fs.StringVar(&f.now, "now", "", "judge time-based rules at this instant (RFC3339 or unix seconds; default: now, or SOURCE_DATE_EPOCH)")
-	fs.StringVar(&f.certctlVersion, "certctl-version", lint.DefaultCertctlVersion, "certctl release whose defaults apply, to ask \"what breaks when I upgrade?\"")
+	fs.StringVar(&f.certctlVersion, "certctl-version", "", "certctl release whose defaults and refusals apply, to ask \"what breaks when I upgrade?\" (default: certgate.yaml's certctl_version, else each workload's image tag, else the newest known release, "+lint.DefaultCertctlVersion+")")
 	fs.StringArrayVar(&f.policyDirs, "policy", nil, "directory of extra Rego policies, evaluated next to the built-in catalog (repeatable)")
 	fs.StringVar(&f.failOn, "fail-on", "error", "lowest severity that makes the exit code 1: error, warning or info")
 	if formats {
@@ -49,10 +50,36 @@ func joinNames(names []string) string {
 
 // resolved are evalFlags after validation.
 type resolved struct {
-	now     time.Time
-	version string
-	failOn  lint.Severity
-	engine  *lint.Engine
+	now time.Time
+	// release is the explicit target release (--certctl-version, else
+	// certgate.yaml's certctl_version) and releaseSource names which; both are
+	// empty when neither names one (image tags, then the default, decide).
+	release, releaseSource string
+	failOn                 lint.Severity
+	engine                 *lint.Engine
+}
+
+// useConfig takes certgate.yaml's certctl_version when no flag named a release.
+func (r *resolved) useConfig(cfg *config.Config) error {
+	if r.release != "" || cfg == nil || cfg.CertctlVersion == "" {
+		return nil
+	}
+	v, err := lint.NormalizeVersion(cfg.CertctlVersion)
+	if err != nil {
+		return usageError("%s: certctl_version: %v", cfg.Path, err)
+	}
+	r.release, r.releaseSource = v, lint.ReleaseFromConfig
+	return nil
+}
+
+// stamp sets the run's clock and resolves the target release of every
+// environment of in (flag, certgate.yaml, image tag, default).
+func (r *resolved) stamp(in *lint.Input) error {
+	in.Meta.NowUnix = r.now.Unix()
+	if err := lint.ResolveReleases(in, r.release, r.releaseSource); err != nil {
+		return usageError("%v", err)
+	}
+	return nil
 }
 
 // resolve validates the flags and compiles the engine; extra options narrow it
@@ -63,8 +90,11 @@ func (f *evalFlags) resolve(ctx context.Context, environ []string, extra ...lint
 	if r.now, err = parseNow(f.now, environ); err != nil {
 		return nil, usageError("%v", err)
 	}
-	if r.version, err = lint.NormalizeVersion(f.certctlVersion); err != nil {
-		return nil, usageError("--certctl-version: %v", err)
+	if f.certctlVersion != "" {
+		if r.release, err = lint.NormalizeVersion(f.certctlVersion); err != nil {
+			return nil, usageError("--certctl-version: %v", err)
+		}
+		r.releaseSource = lint.ReleaseFromFlag
 	}
 	if r.failOn, err = lint.ParseSeverity(f.failOn); err != nil {
 		return nil, usageError("--fail-on: %v", err)

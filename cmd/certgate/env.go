@@ -11,6 +11,7 @@ import (
 func (a *app) envCmd() *cobra.Command {
 	var flags evalFlags
 	var probes probeFlags
+	var gate gateFlags
 	var envFiles []string
 	cmd := &cobra.Command{
 		Use:   "env",
@@ -20,8 +21,10 @@ environment, or only the given .env files (later files override earlier ones).
 It predicts whether the server would refuse to start, and exactly why.`,
 		Example: `  # the environment of this shell
   certgate env
-  # a .env file, judged as certctl 2.2.0 would read it
-  certgate env --env-file .env --certctl-version 2.2.0
+  # a .env file, judged as certctl 2.1.7 would read it
+  certgate env --env-file .env --certctl-version 2.1.7
+  # an agent's environment
+  certgate env --env-file agent.env --role agent
   # machine-readable
   certgate env --env-file .env --format json
   # also connect to the database and fetch the ACME directory
@@ -32,13 +35,18 @@ It predicts whether the server would refuse to start, and exactly why.`,
 			if err != nil {
 				return err
 			}
+			if err := gate.resolve(r); err != nil {
+				return err
+			}
 			gateOpts, err := probes.options()
 			if err != nil {
 				return err
 			}
-			in := &lint.Input{Meta: lint.Meta{NowUnix: r.now.Unix(), CertctlVersion: r.version}}
+			in := &lint.Input{}
 			if len(envFiles) == 0 {
-				in.Envs = []lint.Env{env.FromEnviron(a.environ())}
+				e := env.FromEnviron(a.environ())
+				e.Role = gate.role
+				in.Envs = []lint.Env{e}
 			} else {
 				var files []*env.Dotenv
 				for _, p := range envFiles {
@@ -50,7 +58,10 @@ It predicts whether the server would refuse to start, and exactly why.`,
 					in.AddFile(d.File)
 					files = append(files, d)
 				}
-				in.Envs = []lint.Env{env.Env("env files", lint.RoleServer, files...)}
+				in.Envs = []lint.Env{env.Env("env files", gate.role, files...)}
+			}
+			if err := r.stamp(in); err != nil {
+				return err
 			}
 			// The gate's path, so that probes run here as in exec; its pass/fail
 			// error is ignored: the exit code comes from the report below.
@@ -66,6 +77,7 @@ It predicts whether the server would refuse to start, and exactly why.`,
 	}
 	flags.register(cmd.Flags(), true)
 	probes.register(cmd.Flags())
+	gate.register(cmd.Flags())
 	cmd.Flags().StringArrayVar(&envFiles, "env-file", nil, "check this .env file instead of the process environment (repeatable; later files win)")
 	return cmd
 }

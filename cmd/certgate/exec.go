@@ -18,6 +18,7 @@ var execve = func(argv0 string, argv, envv []string) error { return syscall.Exec
 func (a *app) execCmd() *cobra.Command {
 	var flags evalFlags
 	var probes probeFlags
+	var gate gateFlags
 	cmd := &cobra.Command{
 		Use:   "exec [flags] -- CMD [ARGS...]",
 		Short: "Run the startup gate, then replace this process with CMD only if it passes",
@@ -28,8 +29,10 @@ printed on stderr and the exit code is 1 (2 when the gate itself cannot run).
 Use it as a container entrypoint in front of the certctl server.`,
 		Example: `  # Dockerfile
   ENTRYPOINT ["certgate", "exec", "--", "/usr/local/bin/certctl-server"]
-  # judge against the next release's defaults
-  certgate exec --certctl-version 2.2.0 -- certctl-server
+  # judge against a given release's defaults and refusals
+  certgate exec --certctl-version 2.1.7 -- certctl-server
+  # in front of the agent
+  certgate exec --role agent -- /usr/local/bin/certctl-agent
   # refuse to start when the database or the ACME directory fails its probe
   certgate exec --probe db,acme -- certctl-server`,
 		Args: cobra.MinimumNArgs(1),
@@ -46,12 +49,15 @@ Use it as a container entrypoint in front of the certctl server.`,
 			if err != nil {
 				return err
 			}
+			if err := gate.resolve(r); err != nil {
+				return err
+			}
 			gateOpts, err := probes.options()
 			if err != nil {
 				return err
 			}
 			report, err := server.Check(cmd.Context(), environ, append(gateOpts,
-				server.WithEngine(r.engine), server.WithCertctlVersion(r.version),
+				server.WithEngine(r.engine), server.WithCertctlVersionFrom(r.release, r.releaseSource), server.WithRole(gate.role),
 				server.WithClock(func() time.Time { return r.now }), server.WithFailOn(r.failOn))...)
 			if report != nil && (len(report.Findings) > 0 || len(probes.results) > 0) {
 				flags.format = "text"
@@ -73,5 +79,6 @@ Use it as a container entrypoint in front of the certctl server.`,
 	}
 	flags.register(cmd.Flags(), false)
 	probes.register(cmd.Flags())
+	gate.register(cmd.Flags())
 	return cmd
 }

@@ -88,6 +88,9 @@ func (a *app) loadInput(ctx context.Context, args []string, lf lintFlags, r *res
 	if err != nil {
 		return nil, nil, "", inputError(err)
 	}
+	if err := r.useConfig(cfg); err != nil {
+		return nil, nil, "", err
+	}
 	opts := load.Options{
 		Root: root, Config: cfg, EnvFiles: lf.envFiles, ComposeFiles: lf.composeFiles, Stdin: a.in,
 		Values: lf.values, Set: lf.set, ReleaseName: lf.releaseName, Namespace: lf.namespace, KubeVersion: lf.kubeVersion,
@@ -104,7 +107,9 @@ func (a *app) loadInput(ctx context.Context, args []string, lf lintFlags, r *res
 		}
 		return nil, nil, "", inputError(err)
 	}
-	in.Meta.NowUnix, in.Meta.CertctlVersion = r.now.Unix(), r.version
+	if err := r.stamp(in); err != nil {
+		return nil, nil, "", err
+	}
 	return in, cfg, root, nil
 }
 
