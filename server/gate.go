@@ -41,9 +41,9 @@ type config struct {
 	version       string
 	versionSource string
 	role          string
-	logger  *slog.Logger
-	engine  *lint.Engine
-	failOn  lint.Severity
+	logger        *slog.Logger
+	engine        *lint.Engine
+	failOn        lint.Severity
 
 	probes         []Probe
 	probeTimeout   time.Duration

@@ -52,10 +52,14 @@ const (
 
 // Report is the audit report model.
 type Report struct {
-	Tool           string       `json:"tool"`
-	Version        string       `json:"version"`
-	CatalogDigest  string       `json:"catalog_digest"`
-	CertctlVersion string       `json:"certctl_version"`
+	Tool           string `json:"tool"`
+	Version        string `json:"version"`
+	CatalogDigest  string `json:"catalog_digest"`
+	CertctlVersion string `json:"certctl_version"`
+	// CertctlVersionSource says where CertctlVersion came from.
+	CertctlVersionSource string `json:"certctl_version_source,omitempty"`
+	// OwnReleases are the environments judged at their image tag's release.
+	OwnReleases    []string     `json:"own_releases,omitempty"`
 	Profiles       []string     `json:"profiles"`
 	Time           string       `json:"time"`
 	FailOn         string       `json:"fail_on"`
@@ -189,7 +193,8 @@ func Build(p Params) *Report {
 	now := p.Now.UTC()
 	r := &Report{
 		Tool: "certgate", Version: p.Version, CatalogDigest: p.Digest,
-		CertctlVersion: p.Input.Meta.CertctlVersion, Profiles: profiles(p.Input),
+		CertctlVersion: p.Input.Meta.CertctlVersion, CertctlVersionSource: p.Input.Meta.CertctlVersionSource,
+		OwnReleases: ownReleases(p.Input), Profiles: profiles(p.Input),
 		Time: now.Format(time.RFC3339), FailOn: string(p.FailOn), WaiversApplied: p.Applied,
 		Findings: p.Report.Summary, Items: []Item{}, Carveouts: []Carveout{}, Inputs: []Input{},
 	}
@@ -338,4 +343,17 @@ func profiles(in *lint.Input) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// ownReleases lists the environments that run a release of their own (their
+// image tag), sorted, as "<environment>: certctl <release>".
+func ownReleases(in *lint.Input) []string {
+	var out []string
+	for _, e := range in.Envs {
+		if e.Release != "" {
+			out = append(out, e.ID+": certctl "+e.Release)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }

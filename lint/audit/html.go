@@ -57,7 +57,7 @@ dl.meta dd { margin: 0; }
 <dt>Report time</dt><dd>{{.Time}}</dd>
 <dt>certgate</dt><dd>{{.Version}}</dd>
 <dt>Policy catalog</dt><dd><code>{{.CatalogDigest}}</code></dd>
-<dt>Target certctl release</dt><dd>{{.CertctlVersion}}</dd>
+<dt>Target certctl release</dt><dd>{{.CertctlVersion}}{{with .CertctlVersionSource}} ({{.}}){{end}}{{range .OwnReleases}}<br>{{.}}{{end}}</dd>
 <dt>Profiles</dt><dd>{{orNone (join .Profiles ", ")}}</dd>
 <dt>Fails on</dt><dd>{{.FailOn}}{{if not .WaiversApplied}} (carve-outs not applied){{end}}</dd>
 <dt>Result</dt><dd>{{.Summary.Pass}} pass, {{.Summary.Fail}} fail, {{.Summary.CarveOut}} carve-out, {{.Summary.NotCovered}} not covered</dd>

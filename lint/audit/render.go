@@ -45,7 +45,7 @@ func RenderMarkdown(w io.Writer, r *Report) error {
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	p("# certgate audit report\n\n")
 	p("- Time: %s\n- certgate: %s\n- Policy catalog: `%s`\n- Target certctl release: %s\n- Profiles: %s\n- Fail on: %s; carve-outs applied: %v\n\n",
-		r.Time, r.Version, r.CatalogDigest, r.CertctlVersion, orNone(strings.Join(r.Profiles, ", ")), r.FailOn, r.WaiversApplied)
+		r.Time, r.Version, r.CatalogDigest, releaseLine(r), orNone(strings.Join(r.Profiles, ", ")), r.FailOn, r.WaiversApplied)
 	p("%d pass, %d fail, %d carve-out, %d not covered\n\n", r.Summary.Pass, r.Summary.Fail, r.Summary.CarveOut, r.Summary.NotCovered)
 	p("| ID | Status | Title | Evidence |\n|---|---|---|---|\n")
 	for _, it := range r.Items {
@@ -101,6 +101,19 @@ func RenderMarkdown(w io.Writer, r *Report) error {
 func orNone(s string) string {
 	if s == "" {
 		return "none"
+	}
+	return s
+}
+
+// releaseLine is the target release with its source and the environments that
+// run a release of their own.
+func releaseLine(r *Report) string {
+	s := r.CertctlVersion
+	if r.CertctlVersionSource != "" {
+		s += " (" + r.CertctlVersionSource + ")"
+	}
+	if len(r.OwnReleases) > 0 {
+		s += "; by image tag: " + strings.Join(r.OwnReleases, ", ")
 	}
 	return s
 }
