@@ -25,7 +25,14 @@ var now = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 func engine(t *testing.T) *lint.Engine {
 	t.Helper()
 	sub := fstest.MapFS{}
-	for _, name := range []string{"lib/certctl.rego", "sec_l3/sec_l3.rego", "cfg_waiver/cfg_waiver.rego"} {
+	lib, err := fs.Glob(policies.FS, "lib/*.rego")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range append(lib, "sec_l3/sec_l3.rego", "cfg_waiver/cfg_waiver.rego") {
+		if strings.HasSuffix(name, "_test.rego") {
+			continue
+		}
 		b, err := fs.ReadFile(policies.FS, name)
 		if err != nil {
 			t.Fatal(err)
