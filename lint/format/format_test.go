@@ -60,3 +60,23 @@ func TestNewRejectsUnknown(t *testing.T) {
 		t.Fatalf("err = %v, want the sorted list of formats", err)
 	}
 }
+
+// TestTargetReleaseShown: every human and machine format that has a place for
+// it names the judged certctl release and where it came from.
+func TestTargetReleaseShown(t *testing.T) {
+	r := lint.NewReport(nil)
+	r.Target = &lint.Target{CertctlVersion: "2.1.4", Source: lint.ReleaseFromConfig}
+	for _, name := range []string{"text", "markdown", "json", "sarif"} {
+		w, err := format.New(name, format.Run{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		if err := w.Write(&b, r); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), "2.1.4") || !strings.Contains(b.String(), lint.ReleaseFromConfig) {
+			t.Errorf("%s does not name the target release and its source:\n%s", name, b.String())
+		}
+	}
+}

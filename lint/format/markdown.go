@@ -22,6 +22,12 @@ func (Markdown) Write(w io.Writer, r *lint.Report) error {
 	if s.Waived > 0 {
 		ew.printf(", %d waived", s.Waived)
 	}
+	if t := r.Target; t != nil {
+		ew.printf("; certctl %s", t.CertctlVersion)
+		if t.Source != "" {
+			ew.printf(" (%s)", t.Source)
+		}
+	}
 	ew.printf("\n")
 	if len(r.Findings) == 0 {
 		ew.printf("\nNo findings.\n")

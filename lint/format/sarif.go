@@ -27,6 +27,8 @@ type sarifLog struct {
 type sarifRun struct {
 	Tool    sarifTool     `json:"tool"`
 	Results []sarifResult `json:"results"`
+	// Properties carry the target certctl release and where it came from.
+	Properties map[string]string `json:"properties,omitempty"`
 }
 
 type sarifTool struct {
@@ -119,6 +121,9 @@ func (s SARIF) Write(w io.Writer, r *lint.Report) error {
 			Rules:          []sarifRule{},
 		}},
 		Results: []sarifResult{},
+	}
+	if t := r.Target; t != nil {
+		run.Properties = map[string]string{"certctlVersion": t.CertctlVersion, "certctlVersionSource": t.Source}
 	}
 	index := map[string]int{}
 	for _, p := range s.Run.Policies {
