@@ -1,5 +1,10 @@
 package lint
 
+import (
+	"regexp"
+	"strings"
+)
+
 // serverOnlyVars are read only by the certctl server: an environment that sets
 // one is a server's, whatever its service or container is called.
 var serverOnlyVars = []string{
@@ -23,17 +28,142 @@ var agentOnlyVars = []string{"CERTCTL_AGENT_ID", "CERTCTL_SERVER_URL"}
 // RoleFromVars names the role an environment's variables reveal: server when it
 // sets a server-only variable (checked first, since a server also reads the
 // agent bootstrap token), agent when it sets an agent-only one, "" otherwise.
-// Loaders call it after their own name, image and label checks.
 func RoleFromVars(vars map[string]Var) string {
+	r, _ := roleFromVars(vars)
+	return r
+}
+
+func roleFromVars(vars map[string]Var) (role, name string) {
 	for _, k := range serverOnlyVars {
 		if _, ok := vars[k]; ok {
-			return RoleServer
+			return RoleServer, k
 		}
 	}
 	for _, k := range agentOnlyVars {
 		if _, ok := vars[k]; ok {
-			return RoleAgent
+			return RoleAgent, k
 		}
 	}
+	return "", ""
+}
+
+var (
+	agentImage  = regexp.MustCompile(`(^|/)certctl[-_/]agent$`)
+	serverImage = regexp.MustCompile(`(^|/)certctl([-_/]server)?$`)
+)
+
+// RoleFromImage names the role a container image reveals: the certctl agent
+// image (certctl-agent, certctl/agent, the chart's ghcr.io/certctl-io/certctl-agent)
+// or the certctl server image (certctl-server, certctl/server, the chart's
+// ghcr.io/certctl-io/certctl); "" for any other image. The registry, tag and
+// digest do not matter.
+func RoleFromImage(image string) string {
+	repo := ImageRepository(image)
+	switch {
+	case repo == "":
+		return ""
+	case agentImage.MatchString(repo):
+		return RoleAgent
+	case serverImage.MatchString(repo):
+		return RoleServer
+	}
 	return ""
+}
+
+// ImageRepository is an image reference without its tag and digest, lower-cased.
+func ImageRepository(image string) string {
+	image = strings.ToLower(strings.TrimSpace(image))
+	if i := strings.Index(image, "@"); i >= 0 {
+		image = image[:i]
+	}
+	if i := strings.LastIndex(image, ":"); i > strings.LastIndex(image, "/") {
+		image = image[:i]
+	}
+	return image
+}
+
+// How a role was decided, strongest first (RoleDecision.By).
+const (
+	RoleByConfig   = "certgate.yaml"
+	RoleByImage    = "image"
+	RoleByVariable = "variable"
+	RoleByLabel    = "label"
+	RoleByName     = "name"
+)
+
+// RoleEvidence is what a loader knows about one workload (a compose service, a
+// Kubernetes container).
+type RoleEvidence struct {
+	// Override is the role certgate.yaml's roles: gives it ("" when none).
+	Override string
+	// Image is the container image.
+	Image string
+	// Vars are its environment variables.
+	Vars map[string]Var
+	// Label is its app.kubernetes.io/component label ("" when none).
+	Label string
+	// NameRole is the role its names suggest ("" when they suggest none); the
+	// weakest evidence.
+	NameRole string
+}
+
+// RoleDecision is the role of a workload and why.
+type RoleDecision struct {
+	Role string
+	// By is RoleByConfig, RoleByImage, RoleByVariable, RoleByLabel, RoleByName
+	// or "" (nothing says certctl: RoleOther).
+	By string
+	// Evidence is the image, variable or label value that decided.
+	Evidence string
+	// LabelConflict is set when the component label names the other certctl
+	// role than the image or variables: rules warn about it, the decision
+	// stands.
+	LabelConflict bool
+}
+
+// DecideRole decides a workload's role by the first of: certgate.yaml roles:,
+// the image, server- or agent-only variables, the app.kubernetes.io/component
+// label (server or agent), then names. Every loader uses it, so compose
+// services and Kubernetes containers are judged alike.
+func DecideRole(ev RoleEvidence) RoleDecision {
+	label := ""
+	if ev.Label == RoleServer || ev.Label == RoleAgent {
+		label = ev.Label
+	}
+	var d RoleDecision
+	switch {
+	case ev.Override != "":
+		return RoleDecision{Role: ev.Override, By: RoleByConfig, Evidence: "roles"}
+	case RoleFromImage(ev.Image) != "":
+		d = RoleDecision{Role: RoleFromImage(ev.Image), By: RoleByImage, Evidence: ev.Image}
+	default:
+		if r, name := roleFromVars(ev.Vars); r != "" {
+			d = RoleDecision{Role: r, By: RoleByVariable, Evidence: name}
+		}
+	}
+	if d.Role != "" {
+		d.LabelConflict = label != "" && label != d.Role
+		return d
+	}
+	if label != "" {
+		return RoleDecision{Role: label, By: RoleByLabel, Evidence: ev.Label}
+	}
+	if ev.NameRole != "" {
+		return RoleDecision{Role: ev.NameRole, By: RoleByName}
+	}
+	return RoleDecision{Role: RoleOther}
+}
+
+// Labels records the decision on an environment's labels (role_by,
+// role_evidence, role_conflict), for rules and reports.
+func (d RoleDecision) Labels(labels map[string]string) {
+	if d.By != "" {
+		labels["role_by"] = d.By
+	}
+	if d.Evidence != "" {
+		labels["role_evidence"] = d.Evidence
+	}
+	if d.LabelConflict {
+		labels["role_conflict"] = "true"
+	}
 }

@@ -8,23 +8,20 @@ import (
 
 var (
 	serverService = regexp.MustCompile(`^(certctl[-_]?)?server$|^certctl$`)
-	serverImage   = regexp.MustCompile(`certctl-server|/certctl(:|@|$)|^certctl(:|@|$)`)
 	agentService  = regexp.MustCompile(`^(certctl[-_]?)?agent$`)
-	agentImage    = regexp.MustCompile(`certctl-agent`)
 )
 
-// detectRole names what a service runs: its name or image first, then the
+// detectRole names what a service runs, by lint.DecideRole: its image, then the
 // variables it sets (server-only keys before agent keys, since a server also
-// reads the agent bootstrap token).
+// reads the agent bootstrap token), then its name. certgate.yaml's roles: is
+// applied by the caller and wins over all of them.
 func detectRole(service, image string, vars map[string]lint.Var) string {
+	name := ""
 	switch {
-	case serverService.MatchString(service) || serverImage.MatchString(image):
-		return lint.RoleServer
-	case agentService.MatchString(service) || agentImage.MatchString(image):
-		return lint.RoleAgent
+	case serverService.MatchString(service):
+		name = lint.RoleServer
+	case agentService.MatchString(service):
+		name = lint.RoleAgent
 	}
-	if r := lint.RoleFromVars(vars); r != "" {
-		return r
-	}
-	return lint.RoleOther
+	return lint.DecideRole(lint.RoleEvidence{Image: image, Vars: vars, NameRole: name}).Role
 }

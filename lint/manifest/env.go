@@ -97,8 +97,16 @@ func (s store) lookup(kind, ns, name string) (map[string]string, bool) {
 // Envs returns one environment per container of every workload in objs,
 // resolving references against the Secrets and ConfigMaps of objs. Each env is
 // labelled with the object's labels plus workload, container, image and
-// component, and its ID is the object's subject plus the container.
-func Envs(objs []lint.Object) []lint.Env {
+// component, and its ID is the object's subject plus the container. It is
+// EnvsWithRoles without certgate.yaml role overrides.
+func Envs(objs []lint.Object) []lint.Env { return EnvsWithRoles(objs, nil) }
+
+// EnvsWithRoles is Envs with certgate.yaml's roles: (see RoleOverride). Each
+// container's role is decided by lint.DecideRole; the workload object gets the
+// label "role" (server when a container runs the server, else agent when one
+// runs the agent, else other), which rules use to find the server workload of a
+// release instead of guessing again.
+func EnvsWithRoles(objs []lint.Object, roles map[string]string) []lint.Env {
 	st := newStore(objs)
 	var out []lint.Env
 	for i := range objs {
@@ -115,6 +123,9 @@ func Envs(objs []lint.Object) []lint.Env {
 		}
 		ns := str(o.Value, "metadata", "namespace")
 		containers, _ := podSpec["containers"].([]any)
+		var envs []lint.Env
+		var evs []lint.RoleEvidence
+		var ds []lint.RoleDecision
 		for ci, c := range containers {
 			cm, ok := c.(map[string]any)
 			if !ok {
@@ -122,16 +133,61 @@ func Envs(objs []lint.Object) []lint.Env {
 			}
 			base := append(append(slices.Clone(o.Ref.Path), spec...), "containers", ci)
 			e := containerEnv(o, cm, base, ns, st)
-			e.Role = role(o.Labels["name"], cm, component, e.Vars)
-			e.Labels["component"] = component
-			if e.Role == lint.RoleServer {
-				// Policies find the server workload of a release by this label.
-				o.Labels["role"] = lint.RoleServer
+			cname, _ := cm["name"].(string)
+			ev := lint.RoleEvidence{
+				Override: RoleOverride(roles, o.Labels["kind"], o.Labels["name"], cname),
+				Image:    e.Labels["image"],
+				Vars:     e.Vars,
+				Label:    component,
+				NameRole: nameRole(o.Labels["name"], cname),
 			}
-			out = append(out, e)
+			envs, evs, ds = append(envs, e), append(evs, ev), append(ds, lint.DecideRole(ev))
 		}
+		// The pod's component label names the role of the pod, not of every
+		// sidecar: once a container shows the role by stronger evidence, the
+		// label no longer decides for the others.
+		for i := range ds {
+			if ds[i].By != lint.RoleByLabel {
+				continue
+			}
+			for j := range ds {
+				if j != i && ds[j].Role == ds[i].Role && ds[j].By != lint.RoleByLabel && ds[j].By != lint.RoleByName {
+					ev := evs[i]
+					ev.Label = ""
+					ds[i] = lint.DecideRole(ev)
+					break
+				}
+			}
+		}
+		objRole := lint.RoleOther
+		for i := range envs {
+			e := &envs[i]
+			e.Role = ds[i].Role
+			e.Labels["component"] = component
+			ds[i].Labels(e.Labels)
+			switch {
+			case e.Role == lint.RoleServer:
+				objRole = lint.RoleServer
+			case e.Role == lint.RoleAgent && objRole == lint.RoleOther:
+				objRole = lint.RoleAgent
+			}
+		}
+		o.Labels["role"] = objRole
+		out = append(out, envs...)
 	}
 	return out
+}
+
+// RoleOverride looks a Kubernetes container up in certgate.yaml's roles:, most
+// specific key first: "Kind/name/container", "Kind/name", the workload name,
+// then the container name. "" when none applies.
+func RoleOverride(roles map[string]string, kind, name, container string) string {
+	for _, k := range []string{kind + "/" + name + "/" + container, kind + "/" + name, name, container} {
+		if r, ok := roles[k]; ok && k != "" {
+			return r
+		}
+	}
+	return ""
 }
 
 func containerEnv(o *lint.Object, c map[string]any, base []any, ns string, st store) lint.Env {
@@ -212,43 +268,19 @@ func valueFrom(vf any, ns string, st store, ref *lint.Ref) lint.Var {
 	return lint.Var{Known: false, Ref: ref}
 }
 
-// role detects a container's role the way the compose loader does, with the
-// pod's component label first.
-func role(workload string, c map[string]any, component string, vars map[string]lint.Var) string {
-	switch component {
-	case lint.RoleServer, lint.RoleAgent:
-		return component
-	case "":
-	default:
-		return lint.RoleOther
+// nameRole is the role a workload's and container's names suggest (they
+// mention certctl and agent or server); the weakest evidence.
+func nameRole(workload, container string) string {
+	names := strings.ToLower(workload + " " + container)
+	switch {
+	case !strings.Contains(names, "certctl"):
+		return ""
+	case strings.Contains(names, "agent"):
+		return lint.RoleAgent
+	case strings.Contains(names, "server"):
+		return lint.RoleServer
 	}
-	if r := lint.RoleFromVars(vars); r != "" {
-		return r
-	}
-	cname, _ := c["name"].(string)
-	image, _ := c["image"].(string)
-	names := strings.ToLower(workload + " " + cname + " " + image)
-	if strings.Contains(names, "certctl") {
-		if strings.Contains(names, "agent") {
-			return lint.RoleAgent
-		}
-		if strings.Contains(names, "server") || strings.Contains(imageRepo(image), "certctl") {
-			return lint.RoleServer
-		}
-	}
-	return lint.RoleOther
-}
-
-// imageRepo is the last path element of an image reference without its tag.
-func imageRepo(image string) string {
-	image = strings.ToLower(image)
-	if i := strings.LastIndex(image, "/"); i >= 0 {
-		image = image[i+1:]
-	}
-	if i := strings.IndexAny(image, ":@"); i >= 0 {
-		image = image[:i]
-	}
-	return image
+	return ""
 }
 
 func get(v any, path []any) any {

@@ -19,7 +19,7 @@ func FuzzLoad(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
-		in, err := manifest.Load(src, "fuzz.yaml", manifest.Labels{})
+		in, err := manifest.Load(src, "fuzz.yaml", manifest.Labels{}, nil)
 		if err != nil {
 			return
 		}

@@ -106,8 +106,9 @@ func Parse(src []byte, path string, labels Labels) (*lint.File, []lint.Object, e
 
 // Load parses a whole stream (a file or stdin) and builds its input: the file,
 // every object and the container environments, with every object of the stream
-// treated as one release. An empty stream is ErrEmpty.
-func Load(src []byte, path string, labels Labels) (*lint.Input, error) {
+// treated as one release. roles are certgate.yaml's role overrides (see
+// RoleOverride; nil for none). An empty stream is ErrEmpty.
+func Load(src []byte, path string, labels Labels, roles map[string]string) (*lint.Input, error) {
 	file, objs, err := Parse(src, path, labels)
 	if err != nil {
 		return nil, err
@@ -116,7 +117,7 @@ func Load(src []byte, path string, labels Labels) (*lint.Input, error) {
 		return nil, fmt.Errorf("%s: %w (an empty helm template output usually means the render failed)", path, ErrEmpty)
 	}
 	in := &lint.Input{Files: []*lint.File{file}, Manifests: objs}
-	in.Envs = Envs(objs)
+	in.Envs = EnvsWithRoles(objs, roles)
 	return in, nil
 }
 

@@ -71,7 +71,7 @@ items:
 
 func TestEmptyStreamIsAnError(t *testing.T) {
 	for _, src := range []string{"", "---\n", "# nothing\n---\n---\n"} {
-		_, err := manifest.Load([]byte(src), "<stdin>", nil)
+		_, err := manifest.Load([]byte(src), "<stdin>", nil, nil)
 		if !errors.Is(err, manifest.ErrEmpty) || !strings.Contains(err.Error(), "<stdin>") {
 			t.Errorf("%q: err = %v, want ErrEmpty naming the stream", src, err)
 		}
@@ -165,7 +165,7 @@ spec:
 
 func TestEnvResolution(t *testing.T) {
 	src := fmt.Sprintf(envStream, base64.StdEncoding.EncodeToString([]byte("tok")))
-	in, err := manifest.Load([]byte(src), "s.yaml", manifest.Labels{"release": "s.yaml"})
+	in, err := manifest.Load([]byte(src), "s.yaml", manifest.Labels{"release": "s.yaml"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,7 +230,7 @@ func TestRoleDetection(t *testing.T) {
 		if c.env == "" {
 			src = strings.Replace(src, "env: []", "env: []", 1)
 		}
-		in, err := manifest.Load([]byte(src), "p.yaml", nil)
+		in, err := manifest.Load([]byte(src), "p.yaml", nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -254,7 +254,7 @@ func TestTenMegabyteStream(t *testing.T) {
 	if len(src) < 10<<20 {
 		t.Fatalf("stream is %d bytes, want >= 10 MiB", len(src))
 	}
-	in, err := manifest.Load(src, "big.yaml", nil)
+	in, err := manifest.Load(src, "big.yaml", nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,7 +274,7 @@ func BenchmarkStream5000(b *testing.B) {
 	src := bigStream(2500) // 5,000 documents
 	b.SetBytes(int64(len(src)))
 	for b.Loop() {
-		if _, err := manifest.Load(src, "s.yaml", nil); err != nil {
+		if _, err := manifest.Load(src, "s.yaml", nil, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -294,7 +294,7 @@ func BenchmarkStream5000Lint(b *testing.B) {
 	}
 	src := bigStream(benchPairs)
 	for b.Loop() {
-		in, err := manifest.Load(src, "s.yaml", manifest.Labels{"release": "s.yaml"})
+		in, err := manifest.Load(src, "s.yaml", manifest.Labels{"release": "s.yaml"}, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
