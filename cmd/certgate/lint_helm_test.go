@@ -79,12 +79,16 @@ func want(t *testing.T, rep jsonReport, rule, severity, file string, line int, m
 
 const defaults = "charts/certctl/values.yaml"
 
+// tlsValues chooses the chart's TLS source (an existing Secret): the chart
+// refuses to render without one.
+const tlsValues = "charts/certctl/values-tls.yaml"
+
 func TestLintChartShippedProfilesPass(t *testing.T) {
 	for _, args := range [][]string{
 		{"charts/certctl"},
-		{"charts/certctl", "-f", "charts/certctl/values-ha.yaml"},
-		{"charts/certctl", "--values", "charts/certctl/values-ha.yaml", "--certctl-version", "2.2.0"},
-		{"charts/certctl", "--set", "server.replicas=1", "--kube-version", "1.29.0", "--release-name", "prod", "--namespace", "certctl"},
+		{"charts/certctl", "-f", tlsValues, "-f", "charts/certctl/values-ha.yaml"},
+		{"charts/certctl", "-f", tlsValues, "--values", "charts/certctl/values-ha.yaml", "--certctl-version", "2.2.0"},
+		{"charts/certctl", "-f", tlsValues, "--set", "server.replicas=1", "--kube-version", "1.29.0", "--release-name", "prod", "--namespace", "certctl"},
 	} {
 		r, rep := lintChart(t, "", args...)
 		if r.code != 0 {
@@ -129,7 +133,7 @@ func TestLintNoArgumentsLintsChartsAndCompose(t *testing.T) {
 }
 
 func TestLintChartPDBOnOneReplica(t *testing.T) {
-	r, rep := lintChart(t, "", "charts/certctl", "--set", "podDisruptionBudget.enabled=true")
+	r, rep := lintChart(t, "", "charts/certctl", "-f", tlsValues, "--set", "podDisruptionBudget.enabled=true")
 	if r.code != 1 {
 		t.Fatalf("code %d err %s", r.code, r.err)
 	}
@@ -138,7 +142,7 @@ func TestLintChartPDBOnOneReplica(t *testing.T) {
 }
 
 func TestLintChartPDBRequiringEveryReplica(t *testing.T) {
-	r, rep := lintChart(t, "", "charts/certctl", "--set", "server.replicas=3", "--set", "podDisruptionBudget.enabled=true", "--set", "podDisruptionBudget.minAvailable=3")
+	r, rep := lintChart(t, "", "charts/certctl", "-f", tlsValues, "--set", "server.replicas=3", "--set", "podDisruptionBudget.enabled=true", "--set", "podDisruptionBudget.minAvailable=3")
 	if r.code != 1 {
 		t.Fatalf("code %d err %s", r.code, r.err)
 	}
@@ -146,7 +150,7 @@ func TestLintChartPDBRequiringEveryReplica(t *testing.T) {
 }
 
 func TestLintChartReplicasWithoutAffinity(t *testing.T) {
-	r, rep := lintChart(t, "", "charts/certctl", "--set", "server.replicas=3")
+	r, rep := lintChart(t, "", "charts/certctl", "-f", tlsValues, "--set", "server.replicas=3")
 	if r.code != 1 {
 		t.Fatalf("code %d err %s", r.code, r.err)
 	}
@@ -163,7 +167,7 @@ func TestLintChartReplicasWithoutAffinity(t *testing.T) {
 }
 
 func TestLintChartUpstreamAffinityAnnotation(t *testing.T) {
-	r, rep := lintChart(t, "", "charts/certctl", "-f", "charts/certctl/values-ha.yaml",
+	r, rep := lintChart(t, "", "charts/certctl", "-f", tlsValues, "-f", "charts/certctl/values-ha.yaml",
 		"--set", "server.service.sessionAffinity=None", "--set", "server.service.annotations.certgate\\.io/session-affinity=upstream", "--fail-on", "info")
 	if r.code != 1 { // the info itself, with --fail-on info
 		t.Fatalf("code %d err %s", r.code, r.err)
@@ -174,7 +178,7 @@ func TestLintChartUpstreamAffinityAnnotation(t *testing.T) {
 func TestLintChartValuesFileLines(t *testing.T) {
 	dir := t.TempDir()
 	vf := writeFile(t, dir, "my-values.yaml", "server:\n  replicas: 2\n  env:\n    - name: CERTCTL_AUTH_SECRET\n      value: change-me-auth\n")
-	r, rep := lintChart(t, "", "charts/certctl", "-f", vf)
+	r, rep := lintChart(t, "", "charts/certctl", "-f", tlsValues, "-f", vf)
 	if r.code != 1 {
 		t.Fatalf("code %d err %s", r.code, r.err)
 	}
@@ -188,7 +192,7 @@ func TestLintChartErrorsExit2(t *testing.T) {
 		args []string
 		msg  string
 	}{
-		{[]string{"charts/certctl", "--set", "postgresql.enabled=false"}, "postgresql.enabled is false: set externalDatabase.existingSecret"},
+		{[]string{"charts/certctl", "-f", tlsValues, "--set", "postgresql.enabled=false"}, "postgresql.enabled is false: set externalDatabase.existingSecret"},
 		{[]string{"charts/certctl", "--set", "server.replicas=lots"}, "values.schema.json"},
 		{[]string{"charts/certctl", "-f", "no-such-values.yaml"}, "read values file no-such-values.yaml"},
 		{[]string{"charts/certctl", "--kube-version", "banana"}, "--kube-version"},
@@ -314,9 +318,9 @@ func TestHelmTemplatePipeMatchesInProcess(t *testing.T) {
 	root := chartRepoRoot()
 	profiles := map[string][]string{
 		// The chart's own defaults, named so the declared profiles do not apply.
-		"default": {"-f", "charts/certctl/values.yaml"},
-		"ha":      {"-f", "charts/certctl/values-ha.yaml"},
-		"broken":  {"--set", "server.replicas=3", "--set", "podDisruptionBudget.enabled=true", "--set", "podDisruptionBudget.minAvailable=3"},
+		"default": {"-f", "charts/certctl/values.yaml", "-f", tlsValues},
+		"ha":      {"-f", tlsValues, "-f", "charts/certctl/values-ha.yaml"},
+		"broken":  {"-f", tlsValues, "--set", "server.replicas=3", "--set", "podDisruptionBudget.enabled=true", "--set", "podDisruptionBudget.minAvailable=3"},
 	}
 	for name, args := range profiles {
 		cmd := exec.Command(helmBin, append([]string{"template", "certctl", "charts/certctl"}, args...)...)
@@ -380,7 +384,7 @@ func TestLintDemoProfileAndNoDoubleRender(t *testing.T) {
 	placeholder := "server:\n  env:\n    - name: CERTCTL_AUTH_SECRET\n      value: change-me-auth\n"
 	writeFile(t, dir, "prod.yaml", placeholder)
 	writeFile(t, dir, "demo.yaml", placeholder)
-	writeFile(t, dir, "certgate.yaml", "charts:\n  - path: charts/certctl\n    profiles:\n      prod: [prod.yaml]\n      demo: {values: [demo.yaml], demo: true}\n")
+	writeFile(t, dir, "certgate.yaml", "charts:\n  - path: charts/certctl\n    profiles:\n      prod: ["+tlsValues+", prod.yaml]\n      demo: {values: ["+tlsValues+", demo.yaml], demo: true}\n")
 	t.Chdir(dir)
 	r := runCLI(t, nil, "", "lint", "--format", "json", "--now", now, "--fail-on", "info")
 	if r.code != 1 {

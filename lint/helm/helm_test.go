@@ -15,6 +15,10 @@ import (
 
 const chartDir = "../../charts/certctl"
 
+// tlsValues chooses the chart's TLS source (an existing Secret): the chart
+// refuses to render without one.
+var tlsValues = filepath.Join(chartDir, "values-tls.yaml")
+
 // lineOf is the 1-based line of the first match of re in file.
 func lineOf(t *testing.T, file, re string) int {
 	t.Helper()
@@ -39,6 +43,7 @@ func render(t *testing.T, s helm.Spec) (*lint.Input, map[string]any) {
 	if s.Chart == "" {
 		s.Chart = chartDir
 	}
+	s.Values = append([]string{tlsValues}, s.Values...)
 	in, rel, err := helm.Render(s)
 	if err != nil {
 		t.Fatal(err)
@@ -166,6 +171,7 @@ func TestRenderErrors(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			c.spec.Chart = chartDir
+			c.spec.Values = append([]string{tlsValues}, c.spec.Values...)
 			_, _, err := helm.Render(c.spec)
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("err = %v, want %q", err, c.want)
@@ -222,9 +228,9 @@ func TestTinyChartNotesAndPartialsSkipped(t *testing.T) {
 func TestLoadDeduplicatesValuesFiles(t *testing.T) {
 	ha := filepath.Join(chartDir, "values-ha.yaml")
 	in, err := helm.Load(context.Background(), []helm.Spec{
-		{Chart: chartDir, Profile: "default"},
-		{Chart: chartDir, Profile: "ha", Values: []string{ha}},
-		{Chart: chartDir, Profile: "demo", Values: []string{ha}, Demo: true},
+		{Chart: chartDir, Profile: "default", Values: []string{tlsValues}},
+		{Chart: chartDir, Profile: "ha", Values: []string{tlsValues, ha}},
+		{Chart: chartDir, Profile: "demo", Values: []string{tlsValues, ha}, Demo: true},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -254,7 +260,7 @@ func BenchmarkRenderAndLint(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	specs := []helm.Spec{{Chart: chartDir, Profile: "ha", Values: []string{filepath.Join(chartDir, "values-ha.yaml")}}}
+	specs := []helm.Spec{{Chart: chartDir, Profile: "ha", Values: []string{tlsValues, filepath.Join(chartDir, "values-ha.yaml")}}}
 	for b.Loop() {
 		in, err := helm.Load(ctx, specs)
 		if err != nil {

@@ -91,8 +91,8 @@ func TestDeclaredChartProfiles(t *testing.T) {
 		Path:        "charts/certctl",
 		ReleaseName: "rel",
 		Profiles: map[string]config.Profile{
-			"default": {},
-			"ha":      {Values: []string{"charts/certctl/values-ha.yaml"}},
+			"default": {Values: []string{"charts/certctl/values-tls.yaml"}},
+			"ha":      {Values: []string{"charts/certctl/values-tls.yaml", "charts/certctl/values-ha.yaml"}},
 		},
 	}}}
 	opts := Options{Root: root, Config: cfg}
@@ -114,7 +114,7 @@ func TestDeclaredChartProfiles(t *testing.T) {
 		}
 	}
 	// -f describes the one render: profiles do not apply.
-	opts.Values = []string{"charts/certctl/values-ha.yaml"}
+	opts.Values = []string{"charts/certctl/values-tls.yaml", "charts/certctl/values-ha.yaml"}
 	opts.ReleaseName = "flag"
 	in, err = loadCharts(context.Background(), []string{"charts/certctl"}, opts)
 	if err != nil {

@@ -172,6 +172,75 @@ Fixed paths of the mounted server TLS Secret.
 {{- end }}
 
 {{/*
+Where the agents find the server's CA bundle.
+*/}}
+{{- define "certctl.agent.caMountPath" -}}
+/etc/certctl/ca
+{{- end }}
+
+{{/*
+How the server gets its TLS certificate: "existingSecret", "certManager" or
+"selfSigned". Exactly one must be chosen: certctl has no self-signed fallback
+and refuses to start without a certificate, so rendering fails otherwise.
+*/}}
+{{- define "certctl.server.tlsSource" -}}
+{{- $tls := .Values.server.tls }}
+{{- $chosen := list }}
+{{- if $tls.existingSecret }}{{ $chosen = append $chosen "existingSecret" }}{{ end }}
+{{- if dig "certManager" "issuerRef" "name" "" $tls }}{{ $chosen = append $chosen "certManager" }}{{ end }}
+{{- if $tls.selfSigned }}{{ $chosen = append $chosen "selfSigned" }}{{ end }}
+{{- if eq (len $chosen) 0 }}
+{{- fail "server.tls: the certctl server serves HTTPS only and refuses to start without a certificate (there is no self-signed fallback). Set one of server.tls.existingSecret (an existing kubernetes.io/tls Secret, e.g. -f charts/certctl/values-tls.yaml), server.tls.certManager.issuerRef.name (a cert-manager Issuer or ClusterIssuer; the chart creates the Certificate) or, for demos only, server.tls.selfSigned=true" }}
+{{- else if gt (len $chosen) 1 }}
+{{- fail (printf "server.tls: set only one of server.tls.existingSecret, server.tls.certManager.issuerRef.name and server.tls.selfSigned (got %s)" (join ", " $chosen)) }}
+{{- end }}
+{{- first $chosen }}
+{{- end }}
+
+{{/*
+The Secret holding the server certificate (tls.crt, tls.key).
+*/}}
+{{- define "certctl.server.tlsSecretName" -}}
+{{- if eq (include "certctl.server.tlsSource" .) "existingSecret" }}
+{{- .Values.server.tls.existingSecret }}
+{{- else }}
+{{- printf "%s-server-tls" (include "certctl.fullname" .) }}
+{{- end }}
+{{- end }}
+
+{{/*
+The in-cluster DNS names of the server Service, for generated certificates.
+*/}}
+{{- define "certctl.server.dnsNames" -}}
+{{- $svc := include "certctl.server.fullname" . }}
+{{- $ns := .Release.Namespace }}
+{{- list $svc (printf "%s.%s" $svc $ns) (printf "%s.%s.svc" $svc $ns) (printf "%s.%s.svc.cluster.local" $svc $ns) | toJson }}
+{{- end }}
+
+{{/*
+Secret holding the agents' API key ("api-key") and the server's whole
+CERTCTL_API_KEYS_NAMED value ("api-keys-named").
+*/}}
+{{- define "certctl.agentApiKeySecretName" -}}
+{{- if .Values.agent.apiKey.existingSecret }}
+{{- .Values.agent.apiKey.existingSecret }}
+{{- else }}
+{{- printf "%s-agent-api-key" (include "certctl.fullname" .) }}
+{{- end }}
+{{- end }}
+
+{{/*
+Secret holding the CA bundle the agents trust.
+*/}}
+{{- define "certctl.agent.caSecretName" -}}
+{{- if .Values.agent.serverCA.existingSecret }}
+{{- .Values.agent.serverCA.existingSecret }}
+{{- else }}
+{{- include "certctl.server.tlsSecretName" . }}
+{{- end }}
+{{- end }}
+
+{{/*
 An IntOrString field (minAvailable, maxUnavailable): numbers render as
 integers, strings ("50%") render quoted.
 */}}
