@@ -171,7 +171,7 @@ func TestEffectiveValues(t *testing.T) {
 		t.Errorf("CERTCTL_DATABASE_URL = %+v", u)
 	}
 	agent := findEnv(t, in, "compose/docker-compose.yml service agent")
-	if agent.Role != lint.RoleAgent || agent.Labels["image"] != "ghcr.io/certctl-io/certctl-agent:2.1.0" {
+	if agent.Role != lint.RoleAgent || agent.Labels["image"] != "ghcr.io/certctl-io/certctl-agent:2.1.7" {
 		t.Errorf("agent env: role %s labels %v", agent.Role, agent.Labels)
 	}
 	// List form: the ref is the list index of the entry.
