@@ -9,7 +9,10 @@
 #   pod blocks drains and rollouts forever or protects nothing. Judged on the server
 #   workload of each release or manifest stream; a HorizontalPodAutoscaler's
 #   minReplicas is the replica floor. Findings caused by a chart value point at the
-#   values key that set it.
+#   values key that set it. Values that ask for a PodDisruptionBudget (an error)
+#   or a HorizontalPodAutoscaler (a warning) that the render does not hold, for
+#   example a budget the chart skips on a single replica, are reported at that
+#   values key.
 # custom:
 #   id: DEPL-H1
 #   inputs: [manifest]

@@ -104,6 +104,7 @@ warn contains f if {
 	n := replicas(w)
 	n > 1
 	count(server_pdbs(w)) == 0
+	not pdb_asked(w) # intent.rego says what the values asked for
 	msg := sprintf("%s runs %v server replicas without a PodDisruptionBudget: a node drain may evict every replica at once; enable podDisruptionBudget with minAvailable below the replica count", [w.value.metadata.name, n])
 	f := finding(w, value_ref(w, "podDisruptionBudget.enabled", ["spec", "replicas"]), msg)
 }

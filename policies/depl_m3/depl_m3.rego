@@ -6,6 +6,9 @@
 #   turns one on every pod in the cluster can reach the certctl server. This is a
 #   reminder, not a failure: judged on the server workload of each release or
 #   manifest stream, it reports when no NetworkPolicy selects the server pods.
+#   When the chart values turn networkPolicy on and the render still holds none
+#   for the server pods, that is a warning at the values key: the isolation the
+#   operator asked for is not there.
 # custom:
 #   id: DEPL-M3
 #   inputs: [manifest]
@@ -21,9 +24,27 @@ selected(w) if {
 	depl_h1.selects(object.get(np.value, ["spec", "podSelector"], {}), depl_h1.pod_labels(w))
 }
 
+# np_asked: the certctl chart release of w, when its values turn networkPolicy on.
+np_asked(w) := rel if {
+	some rel in depl_h1.certctl_releases
+	rel.id == w.labels.release
+	depl_h1.asked(rel, ["networkPolicy", "enabled"])
+}
+
 info contains f if {
 	some w in depl_h1.server_workloads
 	not selected(w)
+	not np_asked(w)
 	msg := sprintf("no NetworkPolicy selects the server pods of %s: NetworkPolicy is an operator opt-in, so every pod in the cluster can reach the certctl server; turn it on with networkPolicy.enabled=true (chart values) or ship a NetworkPolicy", [w.value.metadata.name])
 	f := depl_h1.finding(w, depl_h1.value_ref(w, "networkPolicy.enabled", ["spec", "template", "metadata", "labels"]), msg)
+}
+
+# Values intent: networkPolicy.enabled is true and the render holds no
+# NetworkPolicy selecting the server pods.
+warn contains f if {
+	some w in depl_h1.server_workloads
+	not selected(w)
+	rel := np_asked(w)
+	msg := sprintf("networkPolicy.enabled is true, but no NetworkPolicy of the render selects the server pods of %s: every pod in the cluster can still reach the certctl server (check the chart's networkPolicy conditions and podSelector)", [w.value.metadata.name])
+	f := depl_h1.finding(w, depl_h1.intent_ref(rel, "networkPolicy.enabled", w), msg)
 }

@@ -43,3 +43,25 @@ test_points_at_values_key if {
 test_no_server_no_info if {
 	count(depl_m3.info) == 0 with input as {"manifests": [object.union(deployment, {"labels": {"role": "agent"}})]}
 }
+
+# Values intent: networkPolicy.enabled=true and nothing selects the server.
+
+np_on := {"id": "r", "chart": "certctl", "values": {"networkPolicy": {"enabled": true}}, "value_refs": {"networkPolicy.enabled": {"file": "values-prod.yaml", "doc": 0, "path": ["networkPolicy", "enabled"]}}}
+
+test_asked_not_rendered_warns_at_values_key if {
+	some f in depl_m3.warn with input as {"manifests": [deployment], "releases": [np_on]}
+	contains(f.msg, "networkPolicy.enabled is true, but no NetworkPolicy of the render selects")
+	f.ref.file == "values-prod.yaml"
+	count(depl_m3.info) == 0 with input as {"manifests": [deployment], "releases": [np_on]}
+}
+
+test_asked_and_rendered_passes if {
+	count(depl_m3.warn) == 0 with input as {"manifests": [deployment, netpol({"matchLabels": server_labels}, "r")], "releases": [np_on]}
+}
+
+test_not_asked_no_warning if {
+	count(depl_m3.warn) == 0 with input as {"manifests": [deployment]}
+	off := object.union(np_on, {"values": {"networkPolicy": {"enabled": false}}})
+	count(depl_m3.warn) == 0 with input as {"manifests": [deployment], "releases": [off]}
+	count(depl_m3.info) == 1 with input as {"manifests": [deployment], "releases": [off]}
+}
