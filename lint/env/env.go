@@ -6,11 +6,14 @@ package env
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"io/fs"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -47,20 +50,43 @@ func FromEnviron(environ []string) lint.Env {
 	return lint.Env{ID: "process environment", Origin: lint.OriginProcess, Role: lint.RoleServer, Vars: vars}
 }
 
-// unknownMarker stands for a variable the file refers to but does not define:
-// set, but known only at run time.
-const unknownMarker = "\x00certgate:unknown\x00"
+// keyLine finds the assignments of a .env file: `KEY=`, `export KEY=`, `KEY:`,
+// and the first character of the value (a quote, or anything else).
+var keyLine = regexp.MustCompile(`^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.\-]*)[ \t]*(?:[=:][ \t]*(.?)|$)`)
 
-// keyLine finds the assignments of a .env file: `KEY=`, `export KEY=`, `KEY:`.
-var keyLine = regexp.MustCompile(`^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.\-]*)[ \t]*(?:[=:]|$)`)
+// dollar stands for every `$` of the source in the pass that reads raw value
+// texts: compose's parser then expands nothing, and quoting, escapes and
+// comments are still its own.
+const dollar = "\x00certgate:dollar\x00"
 
 // Dotenv is a parsed .env file.
 type Dotenv struct {
 	File *lint.File
-	// Values holds every variable; Unknown names those that refer to a variable
-	// the file does not define (${X}) or inherit from the caller (bare KEY).
+	// Values holds every variable; Unknown names those whose value is known only
+	// at run time: they refer to a variable the file does not define (${X},
+	// ${X:?msg}) or inherit it from the caller (bare KEY).
 	Values  map[string]string
 	Unknown map[string]bool
+	// MaybeEmpty names unknown values that may be empty at run time (${X:-}).
+	MaybeEmpty map[string]bool
+	// Defaults names, per variable, the variables whose defaults its value took
+	// (${X:-v} with X defined neither by the file nor by anything certgate reads).
+	Defaults map[string][]string
+}
+
+// Value is the interpolation value of name, as Interpolate's lookups want it.
+func (d *Dotenv) Value(name string) (Value, bool) {
+	s, ok := d.Values[name]
+	if !ok {
+		return Value{}, false
+	}
+	return Value{S: s, Known: !d.Unknown[name], MaybeEmpty: d.MaybeEmpty[name], Defaults: d.Defaults[name]}, true
+}
+
+// Var is name as an environment variable of the file.
+func (d *Dotenv) Var(name string) lint.Var {
+	v, _ := d.Value(name)
+	return lint.Var{Value: v.S, Known: v.Known, MaybeEmpty: v.MaybeEmpty, Note: v.Note(), Ref: &lint.Ref{File: d.File.ID, Path: []any{name}}}
 }
 
 // LoadDotenv reads and parses path from fsys. The file ID is id (the display
@@ -76,40 +102,79 @@ func LoadDotenv(fsys fs.FS, path, display string) (*Dotenv, error) {
 	return ParseDotenv(src, display)
 }
 
-// ParseDotenv parses the bytes of a .env file named display.
+// ParseDotenv parses the bytes of a .env file named display. Values are
+// interpolated as docker compose interpolates a .env file, except that the
+// shell is never read: a variable the file does not define takes the default
+// of ${X:-v} and is otherwise unknown (see Interpolate).
 func ParseDotenv(src []byte, display string) (*Dotenv, error) {
 	if !utf8.Valid(src) {
 		return nil, fmt.Errorf("env file %s: not valid UTF-8", display)
 	}
-	// First pass: which names the file defines itself. The parser asks the
-	// lookup before the file's own earlier values, so the second pass answers
-	// "unknown" only for names the file does not define.
-	own, err := dotenv.UnmarshalBytesWithLookup(src, nil)
+	unknown := func(name string) (string, bool) { return Marker(name, false), true }
+	// Which names the file defines, and whether compose's parser accepts it at
+	// all: every reference is answered, so ${X:?msg} is no error here.
+	own, err := dotenv.UnmarshalBytesWithLookup(src, unknown)
 	if err != nil {
 		return nil, fmt.Errorf("env file %s: %w", display, err)
 	}
-	values, err := dotenv.UnmarshalBytesWithLookup(src, func(name string) (string, bool) {
-		if _, ok := own[name]; ok {
+	// compose's values, with the file's own names from the file (the parser
+	// asks the lookup first) and every other name unknown. A name the file only
+	// inherits (bare KEY, or KEY=${KEY}) comes from the caller.
+	parsed, err := dotenv.UnmarshalBytesWithLookup(src, func(name string) (string, bool) {
+		if v, ok := own[name]; ok && v != Marker(name, false) {
 			return "", false
 		}
-		return unknownMarker, true
+		return unknown(name)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("env file %s: %w", display, err)
 	}
-	d := &Dotenv{Values: map[string]string{}, Unknown: map[string]bool{}}
-	for k, v := range values {
-		if strings.Contains(v, unknownMarker) {
-			d.Unknown[k] = true
-			v = ""
-		}
-		d.Values[k] = v
+	// The raw text of each value, unexpanded: `$` is neutralised before
+	// parsing and restored after.
+	raw, err := dotenv.UnmarshalBytesWithLookup(bytes.ReplaceAll(src, []byte("$"), []byte(dollar)), unknown)
+	if err != nil {
+		return nil, fmt.Errorf("env file %s: %w", display, err)
 	}
 	lines := lint.LineMap{}
+	quotes := map[string]string{}
 	for i, line := range bytes.Split(src, []byte("\n")) {
 		if m := keyLine.FindSubmatchIndex(line); m != nil {
-			lines[string(line[m[2]:m[3]])] = [2]int{i + 1, m[2] + 1}
+			k := string(line[m[2]:m[3]])
+			lines[k] = [2]int{i + 1, m[2] + 1}
+			quotes[k] = ""
+			if m[4] >= 0 {
+				quotes[k] = string(line[m[4]:m[5]])
+			}
 		}
+	}
+	d := &Dotenv{Values: map[string]string{}, Unknown: map[string]bool{}, MaybeEmpty: map[string]bool{}, Defaults: map[string][]string{}}
+	// In file order, each value sees the values defined above it.
+	names := slices.SortedFunc(maps.Keys(parsed), func(a, b string) int {
+		return cmp.Or(cmp.Compare(lines[a][0], lines[b][0]), cmp.Compare(a, b))
+	})
+	done := map[string]bool{}
+	lookup := func(name string) (Value, bool) {
+		if !done[name] {
+			return Value{}, false
+		}
+		return d.Value(name)
+	}
+	for _, k := range names {
+		v, err := rawValue(parsed[k], raw[k], quotes[k], lookup)
+		if err != nil {
+			return nil, fmt.Errorf("env file %s:%d: %s: %w", display, lines[k][0], k, err)
+		}
+		d.Values[k] = v.S
+		if !v.Known {
+			d.Unknown[k] = true
+		}
+		if v.MaybeEmpty {
+			d.MaybeEmpty[k] = true
+		}
+		if len(v.Defaults) > 0 {
+			d.Defaults[k] = v.Defaults
+		}
+		done[k] = true
 	}
 	sum := sha256.Sum256(src)
 	docs := map[string]any{}
@@ -123,18 +188,40 @@ func ParseDotenv(src []byte, display string) (*Dotenv, error) {
 	return d, nil
 }
 
+// rawValue interpolates one value from its raw text (quote is the first
+// character of the value in the source). Where the raw text cannot be told
+// apart reliably (a `\$` escape inside double quotes), compose's own value is
+// kept, unknown wherever it refers to a variable.
+func rawValue(parsed, raw, quote string, lookup Lookup) (Value, error) {
+	fallback := valueOf(parsed, nil)
+	switch {
+	case HasMarker(raw):
+		return Value{}, nil // bare KEY: inherited from the caller
+	case quote == "'":
+		return Value{S: strings.ReplaceAll(raw, dollar, "$"), Known: true}, nil
+	case quote == `"` && strings.Contains(raw, `\`+dollar):
+		return fallback, nil
+	case !strings.Contains(raw, dollar):
+		return fallback, nil
+	}
+	v, err := Interpolate(strings.ReplaceAll(raw, dollar, "$"), lookup)
+	if err != nil {
+		return Value{}, err
+	}
+	if fallback.Known && (!v.Known || v.S != fallback.S) {
+		return fallback, nil // compose's reading wins where the two disagree
+	}
+	return v, nil
+}
+
 // Env turns .env files into one environment, later files overriding earlier
 // ones as `docker run --env-file a --env-file b` does. Each variable's ref
 // points at the file and line that set it last.
 func Env(id, role string, files ...*Dotenv) lint.Env {
 	e := lint.Env{ID: id, Origin: lint.OriginDotenv, Role: role, Vars: map[string]lint.Var{}}
 	for _, d := range files {
-		for k, v := range d.Values {
-			e.Vars[k] = lint.Var{
-				Value: v,
-				Known: !d.Unknown[k],
-				Ref:   &lint.Ref{File: d.File.ID, Path: []any{k}},
-			}
+		for k := range d.Values {
+			e.Vars[k] = d.Var(k)
 		}
 	}
 	if len(files) > 0 {

@@ -1,0 +1,146 @@
+package env_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/certgate/certgate/lint"
+	"github.com/certgate/certgate/lint/env"
+)
+
+func TestInterpolate(t *testing.T) {
+	files := map[string]env.Value{
+		"SET":       {S: "v", Known: true},
+		"EMPTY":     {S: "", Known: true},
+		"RUNTIME":   {},
+		"MAYBE":     {MaybeEmpty: true},
+		"DEFAULTED": {S: "d", Known: true, Defaults: []string{"OUTER"}},
+	}
+	lookup := func(name string) (env.Value, bool) { v, ok := files[name]; return v, ok }
+	cases := []struct {
+		text string
+		want env.Value
+	}{
+		{"plain", env.Value{S: "plain", Known: true}},
+		{"$$literal", env.Value{S: "$literal", Known: true}},
+		{"${SET}-$SET", env.Value{S: "v-v", Known: true}},
+		{"${X:-true}", env.Value{S: "true", Known: true, Defaults: []string{"X"}}},
+		{"${X-true}", env.Value{S: "true", Known: true, Defaults: []string{"X"}}},
+		{"${SET:-true}", env.Value{S: "v", Known: true}},
+		{"${EMPTY:-true}", env.Value{S: "true", Known: true, Defaults: []string{"EMPTY"}}},
+		{"${EMPTY-true}", env.Value{S: "", Known: true}},
+		{"${X:-}", env.Value{MaybeEmpty: true}},
+		{"${X-}", env.Value{MaybeEmpty: true}},
+		{"${X:-}${Y-}", env.Value{MaybeEmpty: true}},
+		{"pre-${X:-}", env.Value{}},
+		{"${X}", env.Value{}},
+		{"$X", env.Value{}},
+		{"${X:?set X}", env.Value{}},
+		{"${X?set X}", env.Value{}},
+		{"${RUNTIME:-a}", env.Value{}},
+		{"${MAYBE}", env.Value{MaybeEmpty: true}},
+		{"${X:-${Y:-v}}", env.Value{S: "v", Known: true, Defaults: []string{"Y", "X"}}},
+		{"${X:-${SET}}", env.Value{S: "v", Known: true, Defaults: []string{"X"}}},
+		{"${X:-${Y}}", env.Value{}},
+		{"pre-${X:-a}-post", env.Value{S: "pre-a-post", Known: true, Defaults: []string{"X"}}},
+		{"${X:-a}-${Y:-b}", env.Value{S: "a-b", Known: true, Defaults: []string{"X", "Y"}}},
+		{"${X:-a}-${Y}", env.Value{}},
+		{"${DEFAULTED}", env.Value{S: "d", Known: true, Defaults: []string{"OUTER"}}},
+		{"${SET:+alt}", env.Value{S: "alt", Known: true}},
+		{"${EMPTY:+alt}", env.Value{S: "", Known: true}},
+		{"${X:+alt}", env.Value{MaybeEmpty: true}},
+		{"${X:+}", env.Value{S: "", Known: true}},
+		{"${SET:?msg}", env.Value{S: "v", Known: true}},
+		{"a ${X:?run with $$(date +%s)} b", env.Value{}},
+	}
+	for _, c := range cases {
+		got, err := env.Interpolate(c.text, lookup)
+		if err != nil {
+			t.Errorf("%q: %v", c.text, err)
+			continue
+		}
+		if got.S != c.want.S || got.Known != c.want.Known || got.MaybeEmpty != c.want.MaybeEmpty || !slices.Equal(got.Defaults, c.want.Defaults) {
+			t.Errorf("%q = %+v, want %+v", c.text, got, c.want)
+		}
+	}
+	for _, bad := range []string{"${EMPTY:?empty}", "${}", "${X:a}"} {
+		if _, err := env.Interpolate(bad, lookup); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
+	}
+}
+
+func TestSubstituteMarksUnknownParts(t *testing.T) {
+	s, err := env.Substitute("img:${TAG}-${X:-}", func(string) (env.Value, bool) { return env.Value{}, false })
+	if err != nil || !env.HasMarker(s) || env.Unmark(s) != "img:${TAG}-${X}" || env.ReplaceMarkers(s, "1") != "img:1-1" {
+		t.Fatalf("%q, %v", s, err)
+	}
+}
+
+func TestNote(t *testing.T) {
+	if n := (env.Value{Defaults: []string{"X"}}).Note(); n != "default of ${X}; export X to override" {
+		t.Errorf("one: %q", n)
+	}
+	if n := (env.Value{Defaults: []string{"X", "Y"}}).Note(); n != "defaults of ${X}, ${Y}; export X or Y to override" {
+		t.Errorf("two: %q", n)
+	}
+	if n := (env.Value{}).Note(); n != "" {
+		t.Errorf("none: %q", n)
+	}
+}
+
+func TestDotenvInterpolation(t *testing.T) {
+	src := strings.Join([]string{
+		`CERTCTL_REQUIRED=${FROM_SHELL:?set FROM_SHELL}`,
+		`CERTCTL_DEFAULT=${ACME_INSECURE:-true}`,
+		`CERTCTL_MAYBE=${TOKEN:-}`,
+		`CERTCTL_SELF=${CERTCTL_SELF:-x}`,
+		`CERTCTL_CHAIN=${CERTCTL_DEFAULT}`,
+		`CERTCTL_SINGLE='${NOT:-expanded}'`,
+		`CERTCTL_DOUBLE="a ${Q:-b}"`,
+		`CERTCTL_ESCAPED="\$literal"`,
+		`CERTCTL_PLAIN=p # comment`,
+		`CERTCTL_DOLLARS=a$$b`,
+	}, "\n") + "\n"
+	d, err := env.ParseDotenv([]byte(src), "x.env")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := env.Env("x", lint.RoleServer, d)
+	for name, want := range map[string]lint.Var{
+		"CERTCTL_REQUIRED": {},
+		"CERTCTL_DEFAULT":  {Value: "true", Known: true, Note: "default of ${ACME_INSECURE}; export ACME_INSECURE to override"},
+		"CERTCTL_MAYBE":    {MaybeEmpty: true},
+		"CERTCTL_SELF":     {Value: "x", Known: true, Note: "default of ${CERTCTL_SELF}; export CERTCTL_SELF to override"},
+		"CERTCTL_CHAIN":    {Value: "true", Known: true, Note: "default of ${ACME_INSECURE}; export ACME_INSECURE to override"},
+		"CERTCTL_SINGLE":   {Value: "${NOT:-expanded}", Known: true},
+		"CERTCTL_DOUBLE":   {Value: "a b", Known: true, Note: "default of ${Q}; export Q to override"},
+		"CERTCTL_ESCAPED":  {Value: "$literal", Known: true},
+		"CERTCTL_PLAIN":    {Value: "p", Known: true},
+		"CERTCTL_DOLLARS":  {Value: "a$b", Known: true},
+	} {
+		got := e.Vars[name]
+		if got.Value != want.Value || got.Known != want.Known || got.MaybeEmpty != want.MaybeEmpty || got.Note != want.Note {
+			t.Errorf("%s = %+v, want %+v", name, got, want)
+		}
+	}
+}
+
+func TestDotenvRequiredFormsLoad(t *testing.T) {
+	for _, src := range []string{"CERTCTL_X=${X:?set X}\n", "CERTCTL_X=${X?set X}\n", "CERTCTL_X=\"${X:?set X}\"\n"} {
+		d, err := env.LoadDotenv(fstest.MapFS{".env": {Data: []byte(src)}}, ".env", "")
+		if err != nil {
+			t.Errorf("%q: %v", src, err)
+			continue
+		}
+		if v := d.Var("CERTCTL_X"); v.Known || v.MaybeEmpty {
+			t.Errorf("%q: %+v, want unknown and not empty", src, v)
+		}
+	}
+	// A required variable the file itself sets empty fails as compose fails.
+	if _, err := env.ParseDotenv([]byte("A=\nCERTCTL_X=${A:?set A}\n"), "e.env"); err == nil || !strings.Contains(err.Error(), "e.env") {
+		t.Errorf("required but empty: err = %v", err)
+	}
+}
