@@ -1,0 +1,143 @@
+# certctl's per-profile variables (SCEP and EST), and a three-valued reading
+# of the conditions under which certctl refuses to start: a condition holds
+# ("yes"), certainly does not ("no"), or depends on a value only known at run
+# time ("maybe": a compose ${X}, a Kubernetes secretKeyRef).
+package certgate.lib
+
+# profile_names are the names of a profile list variable (CERTCTL_SCEP_PROFILES,
+# CERTCTL_EST_PROFILES) as certctl's loader reads it: the value trimmed with
+# strings.TrimSpace, split on commas, each name trimmed the same way, empty
+# names dropped. [] when the variable is unset; undefined when its value is only
+# known at run time.
+profile_names(env, list_var) := [] if is_unset(env, list_var)
+
+profile_names(env, list_var) := names if {
+	v := known_value(env, list_var)
+	v != ""
+	names := [n |
+		some raw in split(trim_space(v), ",")
+		n := trim_space(raw)
+		n != ""
+	]
+}
+
+# profiles are the distinct profiles of a list: certctl reads a profile's
+# variables with its name upper-cased (CERTCTL_SCEP_PROFILE_<KEY>_*) and serves
+# it under its name lower-cased (the path ID).
+profiles(env, list_var) := {{"key": upper(n), "path_id": lower(n)} | some n in profile_names(env, list_var)}
+
+# profile_var is the name of one variable of a profile, e.g.
+# profile_var("CERTCTL_SCEP_PROFILE_", p, "ISSUER_ID").
+profile_var(prefix, profile, suffix) := concat("", [prefix, profile.key, "_", suffix])
+
+# valid_path_id: certctl serves a profile only under [a-z0-9-]+ without a
+# leading or trailing hyphen.
+valid_path_id(id) if regex.match(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`, id)
+
+# duplicate_path_ids are the path IDs that two names of the list share once
+# lower-cased ("corp,Corp").
+duplicate_path_ids(env, list_var) := {id |
+	ids := [lower(n) | some n in profile_names(env, list_var)]
+	some j, id in ids
+	some i, other in ids
+	i < j
+	other == id
+}
+
+# no_profiles: the list names no profile (certctl falls back to the legacy
+# single-profile variables).
+no_profiles(env, list_var) := "yes" if count(profile_names(env, list_var)) == 0
+
+no_profiles(env, list_var) := "maybe" if is_maybe_empty(env, list_var)
+
+no_profiles(env, list_var) := "no" if {
+	not count(profile_names(env, list_var)) == 0
+	not is_maybe_empty(env, list_var)
+}
+
+# cond_on: certctl reads the boolean as true.
+cond_on(env, name) := "yes" if is_true(env, name)
+
+cond_on(env, name) := "maybe" if env.vars[name].known == false
+
+cond_on(env, name) := "no" if {
+	not is_true(env, name)
+	not env.vars[name].known == false
+}
+
+# cond_off: certctl reads the boolean as false (unset, empty or any spelling
+# but true, 1, yes).
+cond_off(env, name) := "yes" if is_not_true(env, name)
+
+cond_off(env, name) := "maybe" if env.vars[name].known == false
+
+cond_off(env, name) := "no" if {
+	not is_not_true(env, name)
+	not env.vars[name].known == false
+}
+
+# cond_empty: the value is empty or absent (certctl applies its default, here
+# always the empty string); "maybe" for compose's ${X:-}.
+cond_empty(env, name) := "yes" if is_unset(env, name)
+
+cond_empty(env, name) := "maybe" if is_maybe_empty(env, name)
+
+cond_empty(env, name) := "no" if {
+	not is_unset(env, name)
+	not is_maybe_empty(env, name)
+}
+
+# conds_hold: every condition ([name, state] pairs) holds.
+conds_hold(conds) if {
+	every c in conds {
+		c[1] == "yes"
+	}
+}
+
+# conds_uncertain are the names whose run-time values decide whether the
+# conditions hold, when none certainly fails; undefined otherwise.
+conds_uncertain(conds) := names if {
+	every c in conds {
+		c[1] != "no"
+	}
+	names := [c[0] | some c in conds; c[1] == "maybe"]
+	count(names) > 0
+}
+
+# effective_duration is what certctl uses for a duration variable: the value
+# parsed by time.ParseDuration, or the default (nanoseconds) when the variable
+# is unset or does not parse. Undefined when the value is only known at run time.
+effective_duration(env, name, _) := d if {
+	d := parse_duration(known_value(env, name))
+}
+
+effective_duration(env, name, fallback) := fallback if is_unset(env, name)
+
+effective_duration(env, name, fallback) := fallback if {
+	v := known_value(env, name)
+	v != ""
+	not duration_parses(v)
+}
+
+duration_parses(v) if {
+	_ := parse_duration(v)
+}
+
+int_parses(v) if {
+	_ := parse_int(v)
+}
+
+# shown_duration says where an effective duration comes from, for messages:
+# "X=90s", "X unset (default 1m0s)", `X="60" does not parse (default 1m0s)`.
+shown_duration(env, name, _) := sprintf("%s=%s", [name, v]) if {
+	v := known_value(env, name)
+	duration_parses(v)
+}
+
+shown_duration(env, name, fallback) := sprintf("%s unset (default %s)", [name, fallback]) if is_unset(env, name)
+
+shown_duration(env, name, fallback) := sprintf("%s=%q does not parse (default %s)", [name, v, fallback]) if {
+	v := known_value(env, name)
+	v != ""
+	not duration_parses(v)
+}
