@@ -58,14 +58,7 @@ is_not_true(env, name) if {
 	not v in true_spellings
 }
 
-# parse_int reads a value as Go's strconv.ParseInt(v, 10, 64) does; undefined
-# when certctl would fail to parse it.
-parse_int(v) := n if {
-	regex.match(`^[+-]?[0-9]{1,19}$`, v)
-	n := to_number(trim_prefix(v, "+"))
-	n <= 9223372036854775807
-	n >= -9223372036854775808
-}
+# parse_int (Go's strconv.ParseInt, base 10, 64-bit) is in parse.rego.
 
 # deny_empty_flag is "on", "off" or "unknown": how certctl will read
 # CERTCTL_AGENT_BOOTSTRAP_TOKEN_DENY_EMPTY for the target release.
@@ -120,3 +113,50 @@ with_note(env, name, msg) := sprintf("%s (%s)", [msg, note(env, name)]) if note(
 # finding builds a finding about a variable of an environment; a variable whose
 # value is qualified (a compose default) says so at the end of the message.
 finding(env, name, msg) := {"msg": with_note(env, name, msg), "ref": ref(env, name), "subject": env.id}
+
+# value_or(env, name, default) is the value certctl uses for a string variable:
+# the known value, or the default when it is unset. Undefined when unknown.
+value_or(env, name, dflt) := dflt if is_unset(env, name)
+
+value_or(env, name, _) := v if {
+	v := known_value(env, name)
+	v != ""
+}
+
+# Loopback as certctl's auth check means it: exactly these three spellings.
+# 0.0.0.0, ::, [::1], 127.0.0.2 and every other name are not loopback to it.
+auth_loopback_hosts := {"127.0.0.1", "::1", "localhost"}
+
+# listens_on_loopback: a listen host that only accepts connections from inside
+# its own network namespace (127.0.0.0/8, ::1 in any spelling, localhost).
+listens_on_loopback(host) if lower(host) in {"localhost", "::1", "[::1]", "0:0:0:0:0:0:0:1"}
+
+listens_on_loopback(host) if regex.match(`^127\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$`, host)
+
+# byte_len is the length of s in bytes as Go's len() counts it (UTF-8), where
+# Rego's count() counts characters.
+byte_len(s) := count(hex.encode(s)) / 2
+
+# demo_ack_unknown: whether the demo is acknowledged is only known at run time.
+demo_ack_unknown(env) if is_unknown(env, "CERTCTL_DEMO_MODE_ACK")
+
+# secret_var: a variable whose value is a credential (token, secret, password,
+# key, the named API keys, the database URL with its password). Paths, files,
+# directories, IDs and flags about secrets are not secrets themselves.
+secret_var(name) if {
+	regex.match(`TOKEN|SECRET|PASSWORD|PASSWD|_KEY$|_KEY_|API_KEYS|^CERTCTL_DATABASE_URL$`, name)
+	not regex.match(`(_PATH|_FILE|_DIR|_ID|_DENY_EMPTY|_ENABLED|_MODE)$`, name)
+}
+
+# database_url_password is the password of a lib/pq connection string: the
+# userinfo password of a URL, or the password= field of a key/value DSN.
+database_url_password(url) := pw if {
+	m := regex.find_all_string_submatch_n(`^[A-Za-z][A-Za-z0-9+.-]*://[^:@/]*:([^/]*)@`, url, 1)
+	pw := m[0][1]
+}
+
+database_url_password(url) := pw if {
+	not contains(url, "://")
+	m := regex.find_all_string_submatch_n(`(?:^|\s)password=('(?:[^'\\]|\\.)*'|\S*)`, url, 1)
+	pw := trim(m[0][1], "'")
+}
