@@ -15,9 +15,15 @@
 //     compose-service), with its role (server, agent, other) and every
 //     variable's ref at the file and key that set it last.
 //
-// Interpolation never reads the machine's environment: values come from
-// Options.EnvFiles and a .env file beside the base file; any other ${X} is set
-// but unknown. Every unreadable, unparsable or compose-rejected file is an
+// Interpolation follows compose (lint/env's Interpolate) but never reads the
+// machine's environment: values come from Options.EnvFiles and a .env file
+// beside the base file. A variable none of them sets takes the default of
+// ${X:-v} (the variable's Note says so), is unknown and maybe empty in ${X:-},
+// and unknown in ${X} and ${X:?msg}.
+//
+// Files that a compose file pulls in through include: or extends: file: are
+// loaded as files of the set with the role of the file that pulls them in, and
+// every effective value's ref points at the file and line that writes it. Every unreadable, unparsable or compose-rejected file is an
 // error naming the file (and the line where known). Load is safe for
 // concurrent use.
 package compose
@@ -260,9 +266,15 @@ func (l *loadState) overlayRole(abs string) string {
 	return RoleOverlay
 }
 
-// file reads a compose file once, however many sets it belongs to.
+// file reads a compose file once, however many sets it belongs to, and the
+// files it includes or extends from. A file read again for a non-demo role
+// (a base including what the demo overlay includes too) loses the demo role.
 func (l *loadState) file(abs, role string) (*rawFile, error) {
 	if f, ok := l.read[abs]; ok {
+		if f.file.Role == RoleDemo && role != RoleDemo {
+			f.file.Role = role
+			return f, l.pullIn(f)
+		}
 		return f, nil
 	}
 	f, err := readFile(abs, displayPath(l.opts.Root, abs), role)
@@ -272,19 +284,12 @@ func (l *loadState) file(abs, role string) (*rawFile, error) {
 	l.read[abs] = f
 	l.order = append(l.order, abs)
 	l.in.AddFile(f.file)
-	return f, nil
-}
-
-// value is an interpolation value: known, or set but unknown (a dotenv file
-// that refers to a variable it does not define).
-type value struct {
-	s     string
-	known bool
+	return f, l.pullIn(f)
 }
 
 // interpolationValues reads --env-file files, later files winning.
-func (l *loadState) interpolationValues() (map[string]value, error) {
-	vals := map[string]value{}
+func (l *loadState) interpolationValues() (map[string]env.Value, error) {
+	vals := map[string]env.Value{}
 	for _, p := range l.opts.EnvFiles {
 		abs, err := filepath.Abs(p)
 		if err != nil {
@@ -295,8 +300,8 @@ func (l *loadState) interpolationValues() (map[string]value, error) {
 			return nil, err
 		}
 		l.addInterpolationFile(d)
-		for k, v := range d.Values {
-			vals[k] = value{s: v, known: !d.Unknown[k]}
+		for k := range d.Values {
+			vals[k], _ = d.Value(k)
 		}
 	}
 	return vals, nil
@@ -313,7 +318,7 @@ func (l *loadState) addInterpolationFile(d *env.Dotenv) {
 
 // withDotenv adds the .env beside a base file under the --env-file values, as
 // docker compose reads it: --env-file values win.
-func (l *loadState) withDotenv(vals map[string]value, dir string) (map[string]value, error) {
+func (l *loadState) withDotenv(vals map[string]env.Value, dir string) (map[string]env.Value, error) {
 	p := filepath.Join(dir, ".env")
 	if _, err := os.Stat(p); err != nil {
 		return vals, nil
@@ -323,9 +328,9 @@ func (l *loadState) withDotenv(vals map[string]value, dir string) (map[string]va
 		return nil, err
 	}
 	l.addInterpolationFile(d)
-	out := map[string]value{}
-	for k, v := range d.Values {
-		out[k] = value{s: v, known: !d.Unknown[k]}
+	out := map[string]env.Value{}
+	for k := range d.Values {
+		out[k], _ = d.Value(k)
 	}
 	for k, v := range vals {
 		out[k] = v

@@ -15,6 +15,7 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/interpolation"
 	"github.com/compose-spec/compose-go/v2/loader"
+	"github.com/compose-spec/compose-go/v2/template"
 	"github.com/compose-spec/compose-go/v2/tree"
 	"github.com/compose-spec/compose-go/v2/types"
 
@@ -22,22 +23,9 @@ import (
 	"github.com/certgate/certgate/lint/env"
 )
 
-// The lookup answers every variable it has no known value for with a marker
-// that cannot occur in a real value; a loaded value containing it is set but
-// unknown. The name is kept so the effective project can show ${NAME}.
-const (
-	markerStart = "\x00certgate:unknown:"
-	markerEnd   = "\x00"
-)
-
-var markerRe = regexp.MustCompile("\x00certgate:unknown:([^\x00]*)\x00")
-
-func marker(name string) string { return markerStart + name + markerEnd }
-
-func hasMarker(s string) bool { return strings.Contains(s, markerStart) }
-
-// unmark shows markers as the ${NAME} they stand for.
-func unmark(s string) string { return markerRe.ReplaceAllString(s, "$${$1}") }
+// unmark shows the unknown parts of a loaded value as the ${NAME} they stand
+// for.
+func unmark(s string) string { return env.Unmark(s) }
 
 // envFile is an env_file target, loaded once.
 type envFile struct {
@@ -47,8 +35,18 @@ type envFile struct {
 
 // loadSet loads one file set with compose-go and records its project and the
 // environment of each service.
-func (l *loadState) loadSet(ctx context.Context, s fileSet, vals map[string]value) error {
-	details := types.ConfigDetails{WorkingDir: filepath.Dir(s.files[0].abs), Environment: types.Mapping{}}
+func (l *loadState) loadSet(ctx context.Context, s fileSet, vals map[string]env.Value) error {
+	// What compose-go's lookups answer: known values, or markers for values
+	// known only at run time. Included files look their variables up in the
+	// details' environment, so it carries the same values.
+	environ := types.Mapping{}
+	for k, v := range vals {
+		environ[k] = v.S
+		if !v.Known {
+			environ[k] = env.Marker(k, v.MaybeEmpty)
+		}
+	}
+	details := types.ConfigDetails{WorkingDir: filepath.Dir(s.files[0].abs), Environment: environ}
 	named := false
 	for _, f := range s.files {
 		details.ConfigFiles = append(details.ConfigFiles, types.ConfigFile{Filename: f.abs, Content: f.src})
@@ -58,20 +56,19 @@ func (l *loadState) loadSet(ctx context.Context, s fileSet, vals map[string]valu
 			}
 		}
 	}
-	load := func(unknown string) (*types.Project, error) {
+	load := func(standIn string) (*types.Project, error) {
 		return loader.LoadWithContext(ctx, details, func(o *loader.Options) {
-			// Keep compose-go's Interpolate (its type-cast mapping turns YAML
-			// booleans and numbers into strings); only the lookup is ours.
-			o.Interpolate.LookupValue = func(name string) (string, bool) {
-				if v, ok := vals[name]; ok && v.known {
-					return v.s, true
+			// Keep compose-go's type-cast mapping (it turns YAML booleans and
+			// numbers into strings); the lookup and the substitution are ours.
+			o.Interpolate.LookupValue = environ.Resolve
+			o.Interpolate.Substitute = func(text string, m template.Mapping) (string, error) {
+				out, err := env.Substitute(text, env.MappingLookup(m))
+				if standIn != "" {
+					out = env.ReplaceMarkers(out, standIn)
 				}
-				if unknown == "" {
-					return marker(name), true
-				}
-				return unknown, true
+				return out, err
 			}
-			o.Interpolate.TypeCastMapping = tolerantCasts(o.Interpolate.TypeCastMapping, unknown != "")
+			o.Interpolate.TypeCastMapping = tolerantCasts(o.Interpolate.TypeCastMapping, standIn != "")
 			// env_file targets are read by lint/env, which keeps their lines.
 			o.SkipResolveEnvironment = true
 			if !named {
@@ -81,7 +78,7 @@ func (l *loadState) loadSet(ctx context.Context, s fileSet, vals map[string]valu
 	}
 	project, err := load("")
 	standIn := false
-	if err != nil && strings.Contains(err.Error(), markerStart) {
+	if err != nil && env.HasMarker(err.Error()) {
 		// A marker where compose parses a value itself (a port, an address):
 		// load again with a plain stand-in and tell unknown values apart by
 		// reading the files' own text instead.
@@ -90,6 +87,12 @@ func (l *loadState) loadSet(ctx context.Context, s fileSet, vals map[string]valu
 	}
 	if err != nil {
 		return l.composeError(s, err)
+	}
+	demo := "false"
+	for _, f := range s.files {
+		if f.file.Role == RoleDemo {
+			demo = "true"
+		}
 	}
 	services := map[string]any{}
 	all := map[string]types.ServiceConfig{}
@@ -101,12 +104,14 @@ func (l *loadState) loadSet(ctx context.Context, s fileSet, vals map[string]valu
 	}
 	for _, name := range slices.Sorted(maps.Keys(all)) {
 		svc := all[name]
-		e, err := l.serviceEnv(s, name, svc, vals, standIn)
+		layers := l.serviceLayers(s.files, name)
+		e, err := l.serviceEnv(s, layers, name, svc, vals, standIn)
 		if err != nil {
 			return err
 		}
+		e.Labels["demo"] = demo
 		l.in.Envs = append(l.in.Envs, e)
-		v, err := l.serviceValue(s, name, svc, e)
+		v, err := l.serviceValue(s, layers, name, svc, e)
 		if err != nil {
 			return err
 		}
@@ -119,7 +124,7 @@ func (l *loadState) loadSet(ctx context.Context, s fileSet, vals map[string]valu
 	l.in.Compose = append(l.in.Compose, lint.Object{
 		Ref:    &lint.Ref{File: s.files[0].file.ID, Path: []any{}},
 		Value:  map[string]any{"name": unmark(project.Name), "set": s.name, "files": files, "services": services},
-		Labels: map[string]string{"set": s.name},
+		Labels: map[string]string{"set": s.name, "demo": demo},
 	})
 	return nil
 }
@@ -134,11 +139,11 @@ func tolerantCasts(m map[tree.Path]interpolation.Cast, standInMode bool) map[tre
 	for p, cast := range m {
 		out[p] = func(v string) (any, error) {
 			r, err := cast(v)
-			if err == nil || !(hasMarker(v) || standInMode) {
+			if err == nil || !(env.HasMarker(v) || standInMode) {
 				return r, err
 			}
 			for _, standIn := range []string{"1", "true"} {
-				if r, err2 := cast(markerRe.ReplaceAllString(v, standIn)); err2 == nil {
+				if r, err2 := cast(env.ReplaceMarkers(v, standIn)); err2 == nil {
 					return r, nil
 				}
 				if standInMode {
@@ -221,79 +226,40 @@ func lookupPath(v any, path []any) (any, bool) {
 	return v, true
 }
 
-// envKeyRef is the ref of the last file of the set whose environment: sets
-// name, in map (KEY: v) or list (- KEY=v) form.
-func envKeyRef(files []*rawFile, svc, name string) *lint.Ref {
-	base := []any{"services", svc, "environment"}
-	for i := len(files) - 1; i >= 0; i-- {
-		docs := files[i].file.Docs
-		for d := len(docs) - 1; d >= 0; d-- {
-			v, ok := lookupPath(docs[d], base)
-			if !ok {
-				continue
-			}
-			switch e := v.(type) {
-			case map[string]any:
-				if _, ok := e[name]; ok {
-					return &lint.Ref{File: files[i].file.ID, Doc: d, Path: append(slices.Clone(base), name)}
-				}
-			case []any:
-				for j := len(e) - 1; j >= 0; j-- {
-					if s, ok := e[j].(string); ok {
-						if k, _, _ := strings.Cut(s, "="); k == name {
-							return &lint.Ref{File: files[i].file.ID, Doc: d, Path: append(slices.Clone(base), j)}
-						}
-					}
-				}
-			}
-		}
-	}
-	return nil
-}
-
-// refTo is the ref of path in the last file that defines it, or of its
-// longest defined prefix.
-func refTo(files []*rawFile, path ...any) *lint.Ref {
-	for n := len(path); n >= 1; n-- {
-		if f, d, ok := lastDefining(files, path, n); ok {
-			return &lint.Ref{File: f.file.ID, Doc: d, Path: slices.Clone(path[:n])}
-		}
-	}
-	return &lint.Ref{File: files[0].file.ID, Path: []any{}}
-}
-
 // serviceEnv builds the environment a service's container would start with:
 // env_file values, overridden by environment:.
-func (l *loadState) serviceEnv(s fileSet, name string, svc types.ServiceConfig, vals map[string]value, standIn bool) (lint.Env, error) {
+func (l *loadState) serviceEnv(s fileSet, layers []layer, name string, svc types.ServiceConfig, vals map[string]env.Value, standIn bool) (lint.Env, error) {
 	vars := map[string]lint.Var{}
 	for _, ef := range svc.EnvFiles {
-		d, err := l.envFile(s, name, ef)
+		d, err := l.envFile(s, layers, name, ef)
 		if err != nil {
 			return lint.Env{}, err
 		}
 		if d == nil {
 			continue
 		}
-		for k, v := range d.Values {
-			vars[k] = lint.Var{Value: v, Known: !d.Unknown[k], Ref: &lint.Ref{File: d.File.ID, Path: []any{k}}}
+		for k := range d.Values {
+			vars[k] = d.Var(k)
 		}
 	}
 	for k, p := range svc.Environment {
-		v := lint.Var{Known: true, Ref: envKeyRef(s.files, name, k)}
-		switch {
-		case p == nil:
-			// A bare KEY is inherited from the environment compose runs in.
-			if iv, ok := vals[k]; ok && iv.known {
-				v.Value = iv.s
-			} else {
-				v.Known = false
-			}
-		case hasMarker(*p), standIn && refersToUnknown(s.files, v.Ref, vals):
-			v.Known = false
-		default:
-			v.Value = *p
+		if !relevant(k) {
+			continue
 		}
-		vars[k] = v
+		ref := envKeyRef(layers, k)
+		var v env.Value
+		if p == nil {
+			// A bare KEY is inherited from the environment compose runs in.
+			v = vals[k]
+		} else {
+			v = env.Marked(*p)
+			if r, ok := l.written(ref, vals); ok && (standIn || r.Known == v.Known && r.S == v.S) {
+				// The written text says which defaults the value took (and, when
+				// compose was given stand-ins, what is unknown).
+				v = r
+			}
+		}
+		vars[k] = lint.Var{Value: v.S, Known: v.Known, MaybeEmpty: v.MaybeEmpty, Note: v.Note(), Ref: ref}
 	}
 	for k := range vars {
 		if !relevant(k) {
@@ -309,37 +275,45 @@ func (l *loadState) serviceEnv(s fileSet, name string, svc types.ServiceConfig, 
 		ID:     s.name + " service " + name,
 		Origin: lint.OriginComposeService,
 		Role:   role,
-		Ref:    refTo(s.files, "services", name, "environment"),
+		Ref:    layerRef(layers, s.files, "environment"),
 		Vars:   vars,
 		Labels: map[string]string{"service": name, "image": image, "set": s.name},
 	}, nil
 }
 
-// reference finds the variables a compose value interpolates ($$ escapes).
-var reference = regexp.MustCompile(`\$\$|\$\{?([A-Za-z_][A-Za-z0-9_]*)`)
-
-// refersToUnknown reports whether the text that defines an environment value
-// (at ref) interpolates a variable without a known value.
-func refersToUnknown(files []*rawFile, ref *lint.Ref, vals map[string]value) bool {
+// written interpolates the text that writes an environment value (at ref):
+// false when it is not a string (a YAML boolean or number) or not found.
+func (l *loadState) written(ref *lint.Ref, vals map[string]env.Value) (env.Value, bool) {
 	if ref == nil {
-		return false
+		return env.Value{}, false
 	}
-	for _, f := range files {
-		if f.file.ID != ref.File {
-			continue
-		}
-		raw, _ := lookupPath(f.file.Docs[ref.Doc], ref.Path)
-		text, _ := raw.(string)
-		if _, ok := ref.Path[len(ref.Path)-1].(int); ok {
-			_, text, _ = strings.Cut(text, "=")
-		}
-		for _, m := range reference.FindAllStringSubmatch(text, -1) {
-			if v, ok := vals[m[1]]; m[1] != "" && (!ok || !v.known) {
-				return true
-			}
+	f := l.byID(ref.File)
+	if f == nil {
+		return env.Value{}, false
+	}
+	raw, _ := lookupPath(f.file.Docs[ref.Doc], ref.Path)
+	text, ok := raw.(string)
+	if !ok {
+		return env.Value{}, false
+	}
+	if _, list := ref.Path[len(ref.Path)-1].(int); list {
+		_, text, _ = strings.Cut(text, "=")
+	}
+	v, err := env.Interpolate(text, func(name string) (env.Value, bool) {
+		v, ok := vals[name]
+		return v, ok
+	})
+	return v, err == nil
+}
+
+// byID is the compose file with the given ID, or nil.
+func (l *loadState) byID(id string) *rawFile {
+	for _, abs := range l.order {
+		if f := l.read[abs]; f.file.ID == id {
+			return f
 		}
 	}
-	return false
+	return nil
 }
 
 func relevant(name string) bool {
@@ -354,8 +328,8 @@ func relevant(name string) bool {
 // envFile loads an env_file target once. A missing optional target
 // (required: false) is skipped, as compose does; a missing required one is an
 // error at the env_file key of the file that names it.
-func (l *loadState) envFile(s fileSet, svc string, ef types.EnvFile) (*env.Dotenv, error) {
-	declaredBy, nonDemo := declarers(s.files, svc, ef.Path)
+func (l *loadState) envFile(s fileSet, layers []layer, svc string, ef types.EnvFile) (*env.Dotenv, error) {
+	declaredBy, nonDemo := declarers(layers, ef.Path)
 	if e, ok := l.envFiles[ef.Path]; ok {
 		e.nonDemo = e.nonDemo || nonDemo
 		return e.d, nil
@@ -366,7 +340,7 @@ func (l *loadState) envFile(s fileSet, svc string, ef types.EnvFile) (*env.Doten
 		if errors.Is(err, fs.ErrNotExist) && !bool(ef.Required) {
 			return nil, nil
 		}
-		ref := refTo(s.files, "services", svc, "env_file")
+		ref := layerRef(layers, s.files, "env_file")
 		if declaredBy != nil {
 			ref = declaredBy
 		}
@@ -379,41 +353,37 @@ func (l *loadState) envFile(s fileSet, svc string, ef types.EnvFile) (*env.Doten
 	return d, nil
 }
 
-// declarers finds which files of the set name target in services.svc.env_file
-// (string, list of strings or list of {path: ...}): the ref of the last entry,
-// and whether any non-demo file names it.
-func declarers(files []*rawFile, svc, target string) (*lint.Ref, bool) {
+// declarers finds which layers name target in env_file (string, list of
+// strings or list of {path: ...}): the ref of the last entry, and whether any
+// non-demo file names it.
+func declarers(layers []layer, target string) (*lint.Ref, bool) {
 	var ref *lint.Ref
 	nonDemo := false
-	path := []any{"services", svc, "env_file"}
-	for _, f := range files {
-		dir := filepath.Dir(f.abs)
-		for d, doc := range f.file.Docs {
-			v, ok := lookupPath(doc, path)
-			if !ok {
+	for _, y := range layers {
+		dir := filepath.Dir(y.f.abs)
+		v, ok := y.at("env_file")
+		if !ok {
+			continue
+		}
+		entries := []any{v}
+		list, isList := v.([]any)
+		if isList {
+			entries = list
+		}
+		for i, e := range entries {
+			p, _ := e.(string)
+			if m, ok := e.(map[string]any); ok {
+				p, _ = m["path"].(string)
+			}
+			if p == "" || filepath.Join(dir, p) != target && p != target {
 				continue
 			}
-			entries := []any{v}
-			list, isList := v.([]any)
+			ref = y.ref("env_file")
 			if isList {
-				entries = list
+				ref.Path = append(ref.Path, i)
 			}
-			for i, e := range entries {
-				p, _ := e.(string)
-				if m, ok := e.(map[string]any); ok {
-					p, _ = m["path"].(string)
-				}
-				if p == "" || filepath.Join(dir, p) != target && p != target {
-					continue
-				}
-				r := &lint.Ref{File: f.file.ID, Doc: d, Path: slices.Clone(path)}
-				if isList {
-					r.Path = append(r.Path, i)
-				}
-				ref = r
-				if f.file.Role != RoleDemo {
-					nonDemo = true
-				}
+			if y.f.file.Role != RoleDemo {
+				nonDemo = true
 			}
 		}
 	}
@@ -434,7 +404,7 @@ func (l *loadState) addEnvFiles() {
 
 // serviceValue is the effective service in input.compose: the refs of its
 // image and environment and its full merged configuration.
-func (l *loadState) serviceValue(s fileSet, name string, svc types.ServiceConfig, e lint.Env) (map[string]any, error) {
+func (l *loadState) serviceValue(s fileSet, layers []layer, name string, svc types.ServiceConfig, e lint.Env) (map[string]any, error) {
 	b, err := json.Marshal(svc)
 	if err != nil {
 		return nil, fmt.Errorf("file set %s: service %s: %w", s.name, name, err)
@@ -445,12 +415,19 @@ func (l *loadState) serviceValue(s fileSet, name string, svc types.ServiceConfig
 	}
 	envv := map[string]any{}
 	for k, v := range e.Vars {
-		envv[k] = map[string]any{"value": v.Value, "known": v.Known, "ref": refValue(v.Ref)}
+		ev := map[string]any{"value": v.Value, "known": v.Known, "ref": refValue(v.Ref)}
+		if v.MaybeEmpty {
+			ev["maybe_empty"] = true
+		}
+		if v.Note != "" {
+			ev["note"] = v.Note
+		}
+		envv[k] = ev
 	}
 	return map[string]any{
-		"ref":         refValue(refTo(s.files, "services", name)),
+		"ref":         refValue(layerRef(layers, s.files)),
 		"role":        e.Role,
-		"image":       map[string]any{"value": e.Labels["image"], "ref": refValue(refTo(s.files, "services", name, "image"))},
+		"image":       map[string]any{"value": e.Labels["image"], "ref": refValue(layerRef(layers, s.files, "image"))},
 		"environment": envv,
 		"config":      config,
 	}, nil
@@ -459,7 +436,7 @@ func (l *loadState) serviceValue(s fileSet, name string, svc types.ServiceConfig
 // unmarkJSON replaces markers inside JSON text, where \x00 is escaped.
 func unmarkJSON(s string) string { return jsonMarkerRe.ReplaceAllString(s, "$${$1}") }
 
-var jsonMarkerRe = regexp.MustCompile(`\\u0000certgate:unknown:([^\\]*)\\u0000`)
+var jsonMarkerRe = regexp.MustCompile(`\\u0000certgate:(?:unknown|empty):([^\\]*)\\u0000`)
 
 func refValue(r *lint.Ref) any {
 	if r == nil {
