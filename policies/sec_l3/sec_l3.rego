@@ -4,7 +4,8 @@
 #   CERTCTL_MAX_BODY_SIZE caps request bodies (default 1 MiB, 1048576 bytes). certctl
 #   reads it as a base-10 integer and silently falls back to 1 MiB when it does not
 #   parse (10MB, 1e6, 1 MiB) or is not positive; a very large cap widens the
-#   denial-of-service surface.
+#   denial-of-service surface. certctl does not refuse to start over it; certgate
+#   refuses a value that does not parse, so the cap written is the cap in force.
 # custom:
 #   id: SEC-L3
 #   inputs: [env]
@@ -24,7 +25,7 @@ deny contains f if {
 	v := lib.known_value(env, name)
 	v != ""
 	not lib.parse_int(v)
-	msg := sprintf("%s=%q is not a base-10 byte count: certctl silently falls back to 1048576 bytes (1 MiB)", [name, v])
+	msg := sprintf("%s=%q is not a base-10 byte count: the server starts, but silently falls back to 1048576 bytes (1 MiB); certgate refuses it so that the cap you set is the cap you get: write a plain number of bytes such as 10485760", [name, v])
 	f := lib.finding(env, name, msg)
 }
 

@@ -8,7 +8,15 @@ test_10mb_denies if {
 	f := sec_l3.deny with input as server("10MB")
 	count(f) == 1
 	some x in f
-	contains(x.msg, "falls back to 1048576")
+	contains(x.msg, "the server starts, but silently falls back to 1048576")
+}
+
+test_go_parse_int_semantics if {
+	count(sec_l3.deny) == 0 with input as server("0000000000000000000001048576")
+	count(sec_l3.deny) == 0 with input as server("+1048576")
+	every v in [" 1048576", "1048576 ", "1_048_576", "0x100000", "1e6", "1 MiB"] {
+		count(sec_l3.deny) == 1 with input as server(v)
+	}
 }
 
 test_default_value_is_clean if {
