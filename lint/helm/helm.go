@@ -59,6 +59,8 @@ type Spec struct {
 	// Profile names the value profile (certgate.yaml); Demo marks a demo profile.
 	Profile string
 	Demo    bool
+	// Roles are certgate.yaml's role overrides (see manifest.RoleOverride).
+	Roles map[string]string
 }
 
 // ID names the release in subjects and labels: the chart, plus its profile.
@@ -117,6 +119,9 @@ func Render(s Spec) (*lint.Input, map[string]any, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("load %s: %w", where, err)
 	}
+	if err := checkDependencies(chrt, s.Chart); err != nil {
+		return nil, nil, err
+	}
 	in := &lint.Input{}
 	refs := map[string]any{}
 	role := "base"
@@ -171,6 +176,11 @@ func Render(s Spec) (*lint.Input, map[string]any, error) {
 		}
 		caps.KubeVersion = *kv
 	}
+	// Conditions, tags and import-values of dependencies, as helm install and
+	// helm template apply them.
+	if err := chartutil.ProcessDependenciesWithMerge(chrt, user); err != nil {
+		return nil, nil, fmt.Errorf("%s: dependencies: %w", where, err)
+	}
 	merged, err := chartutil.CoalesceValues(chrt, user)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: merge values: %w", where, err)
@@ -194,6 +204,7 @@ func Render(s Spec) (*lint.Input, map[string]any, error) {
 	if s.Demo {
 		labels["demo"] = "true"
 	}
+	sources := templateSources(chrt, chrt.Name())
 	var objs []lint.Object
 	for _, name := range slices.Sorted(maps.Keys(rendered)) {
 		if !isManifest(name) {
@@ -219,11 +230,19 @@ func Render(s Spec) (*lint.Input, map[string]any, error) {
 		for i := range o {
 			o[i].Ref.File = f.ID
 		}
+		// Positions are the template's own lines, never lines of the rendered
+		// text under the template's name (see templateLocator).
+		if src, ok := sources[name]; ok {
+			f.Locator = newTemplateLocator(f.Locator, []byte(text), src)
+			f.Source = src
+		} else {
+			f.Locator = nil
+		}
 		in.AddFile(f)
 		objs = append(objs, o...)
 	}
 	in.Manifests = objs
-	in.Envs = manifest.Envs(objs)
+	in.Envs = manifest.EnvsWithRoles(objs, s.Roles)
 	rel := map[string]any{
 		"id":         s.ID(),
 		"name":       s.ReleaseName,

@@ -61,6 +61,7 @@ func withFlags(s helm.Spec, opts Options) helm.Spec {
 		s.Namespace = opts.Namespace
 	}
 	s.KubeVersion = opts.KubeVersion
+	s.Roles = roles(opts)
 	return s
 }
 

@@ -5,42 +5,24 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"regexp"
-	"strings"
 
 	"github.com/certgate/certgate/lint"
+	"github.com/certgate/certgate/lint/compose"
 	"github.com/certgate/certgate/lint/manifest"
 )
 
 // StdinName is how the stream read from "-" is named in findings.
 const StdinName = "<stdin>"
 
-var (
-	apiVersionLine = regexp.MustCompile(`(?m)^apiVersion:[ \t]*\S`)
-	kindLine       = regexp.MustCompile(`(?m)^kind:[ \t]*\S`)
-)
-
-// maxSniff bounds how much of a file detection reads.
-const maxSniff = 64 << 10
-
-// detectManifest claims *.yaml/*.yml files whose top level has apiVersion and
-// kind and that are not compose files (compose is detected first anyway).
+// detectManifest claims *.yaml/*.yml files that hold a Kubernetes object (a
+// document with apiVersion and kind, in any YAML layout) and that are not
+// compose files by name (compose is detected first anyway).
 func detectManifest(path string, isDir bool) bool {
-	if isDir || detectCompose(path, false) {
+	if isDir || compose.Detect(path, false) || !isYAML(path) {
 		return false
 	}
-	ext := strings.ToLower(filepath.Ext(path))
-	if ext != ".yaml" && ext != ".yml" {
-		return false
-	}
-	f, err := os.Open(filepath.FromSlash(path))
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	head, _ := io.ReadAll(io.LimitReader(f, maxSniff))
-	return apiVersionLine.Match(head) && kindLine.Match(head)
+	class, _ := classify(path)
+	return class == classManifest
 }
 
 // loadManifests loads each stream as its own release: Secrets resolve within
@@ -67,11 +49,19 @@ func loadManifests(ctx context.Context, paths []string, opts Options) (*lint.Inp
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", name, unwrap(err))
 		}
-		part, err := manifest.Load(src, name, manifest.Labels{"release": name})
+		part, err := manifest.Load(src, name, manifest.Labels{"release": name}, roles(opts))
 		if err != nil {
 			return nil, err
 		}
 		in.Merge(part)
 	}
 	return in, nil
+}
+
+// roles are certgate.yaml's role overrides, nil without a certgate.yaml.
+func roles(opts Options) map[string]string {
+	if opts.Config == nil {
+		return nil
+	}
+	return opts.Config.Roles
 }
