@@ -128,31 +128,52 @@ type Target struct {
 	Source         string `json:"source"`
 }
 
-// Checked lists the files and environments an evaluation looked at.
+// Checked lists the files and environments an evaluation looked at, and the
+// files a directory walk looked at and did not judge.
 type Checked struct {
 	Files []string `json:"files"`
 	// Environments are "<id> (<role>)", for example
 	// "compose/docker-compose.yml+docker-compose.demo.yml service server (server)".
 	Environments []string `json:"environments"`
+	// Skipped are the files (and directories) a walk did not judge, with why.
+	Skipped []Skipped `json:"skipped"`
 }
+
+// Skipped is one file or directory a walk looked at and did not judge.
+type Skipped struct {
+	Path   string `json:"path"`
+	Reason string `json:"reason"`
+}
+
+// SkippedKey is the Input.Extra section where loaders list what they skipped:
+// a list of {"path", "reason"} objects (policies may read input.skipped).
+const SkippedKey = "skipped"
 
 // checkedOf summarises an input, sorted and without duplicates.
 func checkedOf(in *Input) *Checked {
-	c := &Checked{Files: []string{}, Environments: []string{}}
+	c := &Checked{Files: []string{}, Environments: []string{}, Skipped: []Skipped{}}
 	for _, f := range in.Files {
 		c.Files = append(c.Files, f.Path)
 	}
 	for _, e := range in.Envs {
-		role := e.Role
-		if e.Release != "" {
-			role += ", certctl " + e.Release + " from its " + e.ReleaseSource
+		c.Environments = append(c.Environments, e.ID+" ("+e.Role+")")
+	}
+	if list, ok := in.Extra[SkippedKey].([]any); ok {
+		for _, item := range list {
+			m, _ := item.(map[string]any)
+			p, _ := m["path"].(string)
+			r, _ := m["reason"].(string)
+			if p != "" {
+				c.Skipped = append(c.Skipped, Skipped{Path: p, Reason: r})
+			}
 		}
-		c.Environments = append(c.Environments, e.ID+" ("+role+")")
 	}
 	slices.Sort(c.Files)
 	slices.Sort(c.Environments)
 	c.Files = slices.Compact(c.Files)
 	c.Environments = slices.Compact(c.Environments)
+	slices.SortFunc(c.Skipped, func(a, b Skipped) int { return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Reason, b.Reason)) })
+	c.Skipped = slices.Compact(c.Skipped)
 	return c
 }
 

@@ -39,7 +39,11 @@ func (Text) Write(w io.Writer, r *lint.Report) error {
 		ew.printf(", %d waived", s.Waived)
 	}
 	if c := r.Checked; c != nil {
-		ew.printf(" (checked %s, %s)", plural(len(c.Files), "file"), plural(len(c.Environments), "environment"))
+		ew.printf(" (checked %s, %s", plural(len(c.Files), "file"), plural(len(c.Environments), "environment"))
+		if len(c.Skipped) > 0 {
+			ew.printf("; skipped %s", plural(len(c.Skipped), "path"))
+		}
+		ew.printf(")")
 	}
 	if t := r.Target; t != nil {
 		ew.printf("; certctl %s", t.CertctlVersion)

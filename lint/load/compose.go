@@ -7,8 +7,19 @@ import (
 	"github.com/certgate/certgate/lint/compose"
 )
 
-// detectCompose claims docker-compose*.yml|yaml and compose*.yml|yaml.
-func detectCompose(path string, isDir bool) bool { return compose.Detect(path, isDir) }
+// detectCompose claims docker-compose*.yml|yaml and compose*.yml|yaml, and any
+// other YAML file whose content is a compose file (a services mapping, no
+// Kubernetes object): it is loaded as a base file.
+func detectCompose(path string, isDir bool) bool {
+	if compose.Detect(path, isDir) {
+		return true
+	}
+	if isDir || !isYAML(path) {
+		return false
+	}
+	class, _ := classify(path)
+	return class == classCompose
+}
 
 // loadCompose loads every compose file found (and every --compose file) with
 // its overlays, interpolating from --env-file files only.

@@ -74,6 +74,7 @@ var ErrNothingToLint = errors.New("nothing to lint")
 // stream from opts.Stdin.
 func Load(ctx context.Context, paths []string, opts Options) (*lint.Input, error) {
 	byKind := map[string][]string{}
+	var skipped []lint.Skipped
 	for _, p := range opts.ComposeFiles {
 		byKind["compose"] = append(byKind["compose"], p)
 	}
@@ -82,7 +83,7 @@ func Load(ctx context.Context, paths []string, opts Options) (*lint.Input, error
 			byKind["manifest"] = append(byKind["manifest"], p)
 			continue
 		}
-		if err := walk(p, byKind); err != nil {
+		if err := walk(p, byKind, &skipped); err != nil {
 			return nil, err
 		}
 	}
@@ -103,10 +104,23 @@ func Load(ctx context.Context, paths []string, opts Options) (*lint.Input, error
 	if !found {
 		return nil, fmt.Errorf("%w in %s: no compose file, chart or manifest found (known kinds: %s)", ErrNothingToLint, strings.Join(paths, " "), kindNames())
 	}
+	if len(skipped) > 0 {
+		list := make([]any, 0, len(skipped))
+		for _, sk := range skipped {
+			list = append(list, map[string]any{"path": displayPath(sk.Path, opts.Root), "reason": sk.Reason})
+		}
+		if in.Extra == nil {
+			in.Extra = map[string]any{}
+		}
+		in.Extra[lint.SkippedKey] = list
+	}
 	return in, nil
 }
 
-func walk(root string, byKind map[string][]string) error {
+// walk sorts the files under root by kind. A file named on the command line
+// must be of a known kind; inside a directory, every YAML file no kind claims
+// and every directory not walked is recorded in skipped with the reason.
+func walk(root string, byKind map[string][]string, skipped *[]lint.Skipped) error {
 	st, err := os.Stat(root)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", root, unwrap(err))
@@ -114,7 +128,11 @@ func walk(root string, byKind map[string][]string) error {
 	if !st.IsDir() {
 		k := detect(root, false)
 		if k == "" {
-			return fmt.Errorf("%s: not a file certgate knows how to lint (known kinds: %s); use --compose to name a compose file", root, kindNames())
+			why := ""
+			if r := skipReason(root); r != "" {
+				why = ": " + r
+			}
+			return fmt.Errorf("%s: not a file certgate knows how to lint%s (known kinds: %s); use --compose to name a compose file", root, why, kindNames())
 		}
 		byKind[k] = append(byKind[k], root)
 		return nil
@@ -124,12 +142,21 @@ func walk(root string, byKind map[string][]string) error {
 			return fmt.Errorf("read %s: %w", path, unwrap(err))
 		}
 		if d.IsDir() && path != root && skipDirs[d.Name()] {
+			if d.Name() != ".git" {
+				*skipped = append(*skipped, lint.Skipped{Path: path + "/", Reason: skippedDir(d.Name())})
+			}
 			return filepath.SkipDir
 		}
 		if k := detect(path, d.IsDir()); k != "" {
 			byKind[k] = append(byKind[k], path)
 			if d.IsDir() {
 				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !d.IsDir() {
+			if r := skipReason(path); r != "" {
+				*skipped = append(*skipped, lint.Skipped{Path: path, Reason: r})
 			}
 		}
 		return nil

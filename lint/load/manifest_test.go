@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/certgate/certgate/lint"
 	"github.com/certgate/certgate/lint/config"
 	"github.com/certgate/certgate/lint/manifest"
 )
@@ -59,7 +60,7 @@ func TestWalkClaimsChartOnce(t *testing.T) {
 	write(t, dir, "testdata/broken.yaml", "apiVersion: v1\nkind: [\n")
 	write(t, dir, "m.yaml", cm)
 	byKind := map[string][]string{}
-	if err := walk(dir, byKind); err != nil {
+	if err := walk(dir, byKind, new([]lint.Skipped)); err != nil {
 		t.Fatal(err)
 	}
 	if len(byKind["chart"]) != 1 || len(byKind["manifest"]) != 1 || !strings.HasSuffix(byKind["manifest"][0], "m.yaml") {
