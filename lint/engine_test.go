@@ -263,7 +263,10 @@ func ExampleEngine_Eval() {
 	in := &lint.Input{
 		Meta: lint.Meta{CertctlVersion: "2.2.0"},
 		Envs: []lint.Env{{ID: "server", Role: lint.RoleServer, Vars: map[string]lint.Var{
-			"CERTCTL_MAX_BODY_SIZE": {Value: "10MB", Known: true},
+			"CERTCTL_SERVER_TLS_CERT_PATH": {Value: "/etc/certctl/tls/tls.crt", Known: true},
+			"CERTCTL_SERVER_TLS_KEY_PATH":  {Value: "/etc/certctl/tls/tls.key", Known: true},
+			"CERTCTL_AUTH_SECRET":          {Value: "Zq8adminSecretValue4711xx", Known: true},
+			"CERTCTL_MAX_BODY_SIZE":        {Value: "10MB", Known: true},
 		}}},
 	}
 	report, err := eng.Eval(ctx, in)
@@ -286,11 +289,15 @@ func TestFingerprintAndLocation(t *testing.T) {
 		t.Fatal(err)
 	}
 	report := func(vars map[string]string) *lint.Report {
-		e := lint.Env{ID: "svc", Role: lint.RoleServer, Vars: map[string]lint.Var{}}
+		e := lint.Env{ID: "svc", Role: lint.RoleServer, Vars: map[string]lint.Var{
+			"CERTCTL_SERVER_TLS_CERT_PATH": {Value: "/tls/tls.crt", Known: true},
+			"CERTCTL_SERVER_TLS_KEY_PATH":  {Value: "/tls/tls.key", Known: true},
+			"CERTCTL_AUTH_SECRET":          {Value: "Zq8adminSecretValue4711xx", Known: true},
+		}}
 		for k, v := range vars {
 			e.Vars[k] = lint.Var{Value: v, Known: true}
 		}
-		r, err := eng.Eval(context.Background(), &lint.Input{Meta: lint.Meta{NowUnix: 1800000000, CertctlVersion: "2.1.0"}, Envs: []lint.Env{e}})
+		r, err := eng.Eval(context.Background(), &lint.Input{Meta: lint.Meta{NowUnix: 1800000000, CertctlVersion: "2.1.1"}, Envs: []lint.Env{e}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -360,17 +367,17 @@ func TestWithInputKinds(t *testing.T) {
 			t.Errorf("%s judges %v, yet was compiled for env and probe", p.ID, p.Inputs)
 		}
 	}
-	for _, id := range []string{"SEC-H1", "SEC-M4", "SEC-H3", "SEC-L3", "CFG-BOOL", "CFG-DB-REACH"} {
+	for _, id := range []string{"SEC-H1", "SEC-M4", "SEC-H3", "SEC-L3", "CFG-BOOL", "CFG-DB-REACH", "DEPL-M2"} {
 		if !ids[id] {
 			t.Errorf("%s missing from the gate's engine", id)
 		}
 	}
-	if ids["DEPL-H1"] || ids["DEPL-M2"] {
+	if ids["DEPL-H1"] || ids["DEPL-M3"] {
 		t.Errorf("chart and compose rules compiled for the gate: %v", ids)
 	}
 	// The narrowed engine still judges (the lib helpers stayed).
 	r, err := eng.Eval(context.Background(), &lint.Input{
-		Meta: lint.Meta{CertctlVersion: "2.1.0"},
+		Meta: lint.Meta{CertctlVersion: "2.2.0"},
 		Envs: []lint.Env{{ID: "s", Role: lint.RoleServer, Vars: map[string]lint.Var{"CERTCTL_ACME_INSECURE": {Value: "true", Known: true}}}},
 	})
 	if err != nil || r.ExitCode(lint.SeverityError) != 1 {

@@ -8,10 +8,15 @@
 #   Secret, ConfigMap, container env or a values file of a non-demo profile) such a
 #   literal ships a publicly known secret. Comments never count.
 #   Other well-known placeholders (replace-with-, CHANGE_ME, changeme, <your-...>) are
-#   warnings under the same ID.
+#   warnings under the same ID. In the environment of a certctl server or agent,
+#   certctl's own demo literals (CERTCTL_AUTH_SECRET=change-me-in-production,
+#   CERTCTL_CONFIG_ENCRYPTION_KEY=change-me-32-char-encryption-key) make the server
+#   refuse to start without a demo acknowledgement, and any of these placeholders in
+#   a secret-bearing variable (a token, secret, password or key, the password of
+#   CERTCTL_DATABASE_URL) is an error outside the demo.
 # custom:
 #   id: DEPL-M2
-#   inputs: [compose, manifest]
+#   inputs: [env, compose, manifest]
 #   severity: error
 #   remediation: Replace the literal with a required interpolation such as ${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}, a Kubernetes Secret reference, or move it into the demo overlay.
 #   docs: docs/policies.md#depl-m2
