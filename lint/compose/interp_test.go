@@ -194,3 +194,20 @@ func TestDemoAckStaysInTheDemo(t *testing.T) {
 		t.Errorf("demo labels %v", labels)
 	}
 }
+
+// TestEnvFileSeesProjectValues: an env_file target is interpolated with the
+// values of the .env beside the base file, and takes defaults otherwise.
+func TestEnvFileSeesProjectValues(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "docker-compose.yml", "services:\n  server:\n    image: ghcr.io/certctl-io/certctl-server:2.1.7\n    env_file: server.env\n")
+	write(t, dir, "server.env", "CERTCTL_ACME_INSECURE=${INSECURE:-false}\nCERTCTL_MAX_BODY_SIZE=${BODY:-1MB}\n")
+	write(t, dir, ".env", "INSECURE=true\n")
+	in, _ := lintDir(t, compose.Options{Root: dir}, "2.1.7", dir)
+	e := findEnv(t, in, "docker-compose.yml service server")
+	if v := e.Vars["CERTCTL_ACME_INSECURE"]; v.Value != "true" || !v.Known || v.Note != "" {
+		t.Errorf("from .env: %+v", v)
+	}
+	if v := e.Vars["CERTCTL_MAX_BODY_SIZE"]; v.Value != "1MB" || v.Note != "default of ${BODY}; export BODY to override" || v.Ref.File != "server.env" {
+		t.Errorf("default: %+v", v)
+	}
+}

@@ -231,7 +231,7 @@ func lookupPath(v any, path []any) (any, bool) {
 func (l *loadState) serviceEnv(s fileSet, layers []layer, name string, svc types.ServiceConfig, vals map[string]env.Value, standIn bool) (lint.Env, error) {
 	vars := map[string]lint.Var{}
 	for _, ef := range svc.EnvFiles {
-		d, err := l.envFile(s, layers, name, ef)
+		d, err := l.envFile(s, layers, name, ef, vals)
 		if err != nil {
 			return lint.Env{}, err
 		}
@@ -328,14 +328,18 @@ func relevant(name string) bool {
 // envFile loads an env_file target once. A missing optional target
 // (required: false) is skipped, as compose does; a missing required one is an
 // error at the env_file key of the file that names it.
-func (l *loadState) envFile(s fileSet, layers []layer, svc string, ef types.EnvFile) (*env.Dotenv, error) {
+func (l *loadState) envFile(s fileSet, layers []layer, svc string, ef types.EnvFile, vals map[string]env.Value) (*env.Dotenv, error) {
 	declaredBy, nonDemo := declarers(layers, ef.Path)
 	if e, ok := l.envFiles[ef.Path]; ok {
 		e.nonDemo = e.nonDemo || nonDemo
 		return e.d, nil
 	}
 	display := displayPath(l.opts.Root, ef.Path)
-	d, err := env.LoadDotenv(os.DirFS(filepath.Dir(ef.Path)), filepath.Base(ef.Path), display)
+	// compose interpolates an env_file with the project's environment.
+	d, err := env.LoadDotenvWith(os.DirFS(filepath.Dir(ef.Path)), filepath.Base(ef.Path), display, func(name string) (env.Value, bool) {
+		v, ok := vals[name]
+		return v, ok
+	})
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) && !bool(ef.Required) {
 			return nil, nil

@@ -92,6 +92,12 @@ func (d *Dotenv) Var(name string) lint.Var {
 // LoadDotenv reads and parses path from fsys. The file ID is id (the display
 // path when empty). Errors name the file and, where the parser knows it, the line.
 func LoadDotenv(fsys fs.FS, path, display string) (*Dotenv, error) {
+	return LoadDotenvWith(fsys, path, display, nil)
+}
+
+// LoadDotenvWith is LoadDotenv with the values of the variables the file does
+// not define itself (compose's project environment, for an env_file target).
+func LoadDotenvWith(fsys fs.FS, path, display string, outer Lookup) (*Dotenv, error) {
 	if display == "" {
 		display = path
 	}
@@ -99,7 +105,7 @@ func LoadDotenv(fsys fs.FS, path, display string) (*Dotenv, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read env file %s: %w", display, unwrapPathError(err))
 	}
-	return ParseDotenv(src, display)
+	return ParseDotenvWith(src, display, outer)
 }
 
 // ParseDotenv parses the bytes of a .env file named display. Values are
@@ -107,6 +113,12 @@ func LoadDotenv(fsys fs.FS, path, display string) (*Dotenv, error) {
 // shell is never read: a variable the file does not define takes the default
 // of ${X:-v} and is otherwise unknown (see Interpolate).
 func ParseDotenv(src []byte, display string) (*Dotenv, error) {
+	return ParseDotenvWith(src, display, nil)
+}
+
+// ParseDotenvWith is ParseDotenv with outer answering the variables the file
+// does not define (nil: none).
+func ParseDotenvWith(src []byte, display string, outer Lookup) (*Dotenv, error) {
 	if !utf8.Valid(src) {
 		return nil, fmt.Errorf("env file %s: not valid UTF-8", display)
 	}
@@ -154,13 +166,16 @@ func ParseDotenv(src []byte, display string) (*Dotenv, error) {
 	})
 	done := map[string]bool{}
 	lookup := func(name string) (Value, bool) {
-		if !done[name] {
-			return Value{}, false
+		if done[name] {
+			return d.Value(name)
 		}
-		return d.Value(name)
+		if outer != nil {
+			return outer(name)
+		}
+		return Value{}, false
 	}
 	for _, k := range names {
-		v, err := rawValue(parsed[k], raw[k], quotes[k], lookup)
+		v, err := rawValue(k, parsed[k], raw[k], quotes[k], lookup)
 		if err != nil {
 			return nil, fmt.Errorf("env file %s:%d: %s: %w", display, lines[k][0], k, err)
 		}
@@ -192,11 +207,15 @@ func ParseDotenv(src []byte, display string) (*Dotenv, error) {
 // character of the value in the source). Where the raw text cannot be told
 // apart reliably (a `\$` escape inside double quotes), compose's own value is
 // kept, unknown wherever it refers to a variable.
-func rawValue(parsed, raw, quote string, lookup Lookup) (Value, error) {
+func rawValue(name, parsed, raw, quote string, lookup Lookup) (Value, error) {
 	fallback := valueOf(parsed, nil)
 	switch {
 	case HasMarker(raw):
-		return Value{}, nil // bare KEY: inherited from the caller
+		// A bare KEY: inherited from the caller.
+		if v, ok := lookup(name); ok {
+			return v, nil
+		}
+		return Value{}, nil
 	case quote == "'":
 		return Value{S: strings.ReplaceAll(raw, dollar, "$"), Known: true}, nil
 	case quote == `"` && strings.Contains(raw, `\`+dollar):

@@ -144,3 +144,28 @@ func TestDotenvRequiredFormsLoad(t *testing.T) {
 		t.Errorf("required but empty: err = %v", err)
 	}
 }
+
+// TestDotenvOuterValues: an env_file is interpolated with the project's
+// environment; the file's own values come first.
+func TestDotenvOuterValues(t *testing.T) {
+	outer := func(name string) (env.Value, bool) {
+		if name == "FROM_PROJECT" || name == "CERTCTL_BARE" {
+			return env.Value{S: "p", Known: true}, true
+		}
+		return env.Value{}, false
+	}
+	d, err := env.ParseDotenvWith([]byte("CERTCTL_A=${FROM_PROJECT:-d}\nCERTCTL_B=${OTHER:-d}\nCERTCTL_BARE\nCERTCTL_C=$CERTCTL_A\n"), "s.env", outer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]lint.Var{
+		"CERTCTL_A":    {Value: "p", Known: true},
+		"CERTCTL_B":    {Value: "d", Known: true, Note: "default of ${OTHER}; export OTHER to override"},
+		"CERTCTL_BARE": {Value: "p", Known: true},
+		"CERTCTL_C":    {Value: "p", Known: true},
+	} {
+		if got := d.Var(name); got.Value != want.Value || got.Known != want.Known || got.Note != want.Note {
+			t.Errorf("%s = %+v, want %+v", name, got, want)
+		}
+	}
+}
