@@ -232,6 +232,6 @@ warn contains f if {
 	v := lib.known_value(env, name)
 	v != ""
 	not parses(t[1], v)
-	msg := sprintf("%s=%q is not %s: certctl silently uses the default %s. Write it as %s, or leave it unset.", [name, v, kinds[t[1]], t[2], kinds[t[1]]])
+	msg := sprintf("%s=%q is not %s: certctl silently uses the default %s. Correct the value, or leave it unset for the default.", [name, v, kinds[t[1]], t[2]])
 	f := lib.finding(env, name, msg)
 }

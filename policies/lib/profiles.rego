@@ -50,9 +50,15 @@ no_profiles(env, list_var) := "yes" if count(profile_names(env, list_var)) == 0
 
 no_profiles(env, list_var) := "maybe" if is_maybe_empty(env, list_var)
 
+no_profiles(env, list_var) := "no" if count(profile_names(env, list_var)) > 0
+
 no_profiles(env, list_var) := "no" if {
-	not count(profile_names(env, list_var)) == 0
+	not names_known(env, list_var)
 	not is_maybe_empty(env, list_var)
+}
+
+names_known(env, list_var) if {
+	_ := profile_names(env, list_var)
 }
 
 # cond_on: certctl reads the boolean as true.
@@ -128,15 +134,15 @@ int_parses(v) if {
 }
 
 # shown_duration says where an effective duration comes from, for messages:
-# "X=90s", "X unset (default 1m0s)", `X="60" does not parse (default 1m0s)`.
+# "X=90s", "X (unset: default 60s)", `X ("60" does not parse: default 60s)`.
 shown_duration(env, name, _) := sprintf("%s=%s", [name, v]) if {
 	v := known_value(env, name)
 	duration_parses(v)
 }
 
-shown_duration(env, name, fallback) := sprintf("%s unset (default %s)", [name, fallback]) if is_unset(env, name)
+shown_duration(env, name, fallback) := sprintf("%s (unset: default %s)", [name, fallback]) if is_unset(env, name)
 
-shown_duration(env, name, fallback) := sprintf("%s=%q does not parse (default %s)", [name, v, fallback]) if {
+shown_duration(env, name, fallback) := sprintf("%s (%q does not parse: default %s)", [name, v, fallback]) if {
 	v := known_value(env, name)
 	v != ""
 	not duration_parses(v)
