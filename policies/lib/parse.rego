@@ -41,24 +41,59 @@ duration_pattern := `^[-+]?(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h)
 
 # parse_duration reads a value as Go's time.ParseDuration does, in nanoseconds:
 # "0", or a signed sequence of decimal numbers each with a unit ("1h30m",
-# "1.5s", "-2m"). "60" (no unit), "1d" and "" are errors.
+# "1.5s", "-2m"). "60" (no unit), "1d" and "" are errors, and so is a magnitude
+# above 1<<63-1 ns (1<<63 when negative).
 parse_duration(v) := 0 if regex.match(`^[-+]?0$`, v)
 
 parse_duration(v) := n if {
 	regex.match(duration_pattern, v)
-	parts := regex.find_all_string_submatch_n(`([0-9]*)(\.[0-9]*)?(ns|us|µs|μs|ms|s|m|h)`, v, -1)
-	total := sum([component(p[1], p[2], p[3]) | some p in parts])
-	total <= max_int64
-	n := signed(startswith(v, "-"), total)
+	parts := regex.find_all_string_submatch_n(`([0-9]*)(?:\.([0-9]*))?(ns|us|µs|μs|ms|s|m|h)`, v, -1)
+	total := sum([component(p[1], p[2], duration_units[p[3]]) | some p in parts])
+	negative := startswith(v, "-")
+	total <= duration_limit[negative]
+	n := signed(negative, total)
 }
 
-# component is one number-unit pair; the fraction is truncated to whole
-# nanoseconds as Go truncates it.
-component(whole, frac, unit) := (to_number(concat("", ["0", whole])) * duration_units[unit]) + floor(fraction(frac) * duration_units[unit])
+duration_limit := {true: 9223372036854775808, false: max_int64}
 
-fraction(f) := 0 if count(f) <= 1
+# component is one number-unit pair in nanoseconds (exact integer arithmetic).
+component(whole, frac, unit) := (to_number(concat("", ["0", whole])) * unit) + fraction_ns(frac, unit)
 
-fraction(f) := to_number(concat("", ["0", f])) if count(f) > 1
+# fraction_ns is the fraction's share of a unit, truncated to whole
+# nanoseconds. Like Go it reads the fraction's digits while they fit an int64
+# (leading zeros always count) and ignores the rest. Go multiplies in float64,
+# so a fraction with more than 15 significant digits can come out a
+# nanosecond apart; every fraction of a second, minute or hour with at most
+# nine digits is exact in both.
+fraction_ns("", _) := 0
+
+fraction_ns(frac, unit) := round((product - (product % scale)) / scale) if {
+	frac != ""
+	significant := trim_left(frac, "0")
+	kept := substring(significant, 0, fraction_digits(significant))
+	f := to_number(concat("", ["0", kept]))
+	scale := to_number(concat("", ["1", concat("", ["0" | some _ in numbers.range(1, (count(frac) - count(significant)) + count(kept))])]))
+	product := f * unit
+}
+
+# fraction_digits is how many significant digits of a fraction Go's
+# leadingFraction accumulates before the value would overflow.
+fraction_digits(sig) := count(sig) if count(sig) <= 18
+
+fraction_digits(sig) := 19 if {
+	count(sig) >= 19
+	fraction_fits_19(sig)
+}
+
+fraction_digits(sig) := 18 if {
+	count(sig) >= 19
+	not fraction_fits_19(sig)
+}
+
+fraction_fits_19(sig) if {
+	to_number(substring(sig, 0, 18)) <= 922337203685477580
+	to_number(substring(sig, 0, 19)) <= 9223372036854775808
+}
 
 # format_duration prints nanoseconds the way Go's Duration.String does for the
 # whole seconds, minutes and hours used in messages ("1m0s", "5m0s", "1s").
@@ -101,3 +136,9 @@ is_agent_true(env, name) if lower(known_value(env, name)) in agent_true_spelling
 
 # Environments of certctl agents.
 agent_envs := [env | some env in input.envs; env.role == "agent"]
+
+# Agent booleans that are false; with the true ones, every spelling the agent
+# documents (compared in lower case).
+agent_false_spellings := {"0", "f", "false", "no", "off"}
+
+agent_bool_spellings := agent_true_spellings | agent_false_spellings
