@@ -1,5 +1,6 @@
 // Package config reads certgate.yaml, the repository-level settings of certgate:
-// which compose files are demo overlays, service role overrides, declared charts
+// which compose files are demo overlays, role overrides for compose services and
+// Kubernetes workloads, declared charts
 // and value profiles, and governed carve-outs. Unknown keys are an error, so a
 // misspelled setting is never silently ignored.
 package config
@@ -26,8 +27,10 @@ type Config struct {
 	// DemoGlobs match compose files that are demo overlays, in addition to
 	// docker-compose.demo.yml/.yaml.
 	DemoGlobs []string `yaml:"demo_globs"`
-	// Roles overrides the detected role (server, agent, other) per compose
-	// service or container name.
+	// Roles overrides the detected role (server, agent, other) and wins over
+	// the image, the variables and the labels. Keys name a compose service, or
+	// a Kubernetes workload as "Kind/name/container", "Kind/name", its name, or
+	// a container name (the most specific key applies).
 	Roles map[string]string `yaml:"roles"`
 	// Carveouts is the register of governed exceptions; lint/waiver judges it.
 	Carveouts []Carveout `yaml:"carveouts"`

@@ -64,10 +64,10 @@ func TestVendoredDependencyRendersAndConditionsApply(t *testing.T) {
 }
 
 // TestTemplateLines: a rendered object locates at the template's own lines,
-// not at lines of the rendered text; a line the template does not write
-// literally (or writes several times) has no line rather than a wrong one.
+// not at lines of the rendered text; a value the template does not write
+// itself (toYaml of values) points at the block it is rendered into.
 func TestTemplateLines(t *testing.T) {
-	in, _, err := helm.Render(helm.Spec{Chart: intentChart})
+	in, _, err := helm.Render(helm.Spec{Chart: intentChart, Set: []string{"server.extraEnv[0].name=CERTCTL_LOG_LEVEL,server.extraEnv[0].value=debug"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +99,13 @@ func TestTemplateLines(t *testing.T) {
 		{append(containers, "image"), `^          image: \{\{`},
 		{containers, `^        - name: server`},
 		{append(containers, "env", 0), `^            - name: CERTCTL_SERVER_HOST`},
-		{[]any{"metadata", "labels", "app.kubernetes.io/component"}, ""}, // written three times
+		// Written three times: each in its own block.
+		{[]any{"metadata", "labels", "app.kubernetes.io/component"}, `^    app.kubernetes.io/component:`},
+		{[]any{"spec", "selector", "matchLabels", "app.kubernetes.io/component"}, `^      app.kubernetes.io/component:`},
+		{[]any{"spec", "template", "metadata", "labels", "app.kubernetes.io/component"}, `^        app.kubernetes.io/component:`},
+		// Rendered by toYaml from values: the block it lands in.
+		{append(containers, "env", 1), `^          env:`},
+		{append(containers, "env", 1, "value"), `^          env:`},
 	}
 	for _, c := range cases {
 		line, col := f.Locator.Locate(o.Ref.Doc, append(append([]any{}, o.Ref.Path...), c.path...))
