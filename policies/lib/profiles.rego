@@ -45,53 +45,36 @@ duplicate_path_ids(env, list_var) := {id |
 }
 
 # no_profiles: the list names no profile (certctl falls back to the legacy
-# single-profile variables).
-no_profiles(env, list_var) := "yes" if count(profile_names(env, list_var)) == 0
-
-no_profiles(env, list_var) := "maybe" if is_maybe_empty(env, list_var)
-
-no_profiles(env, list_var) := "no" if count(profile_names(env, list_var)) > 0
-
-no_profiles(env, list_var) := "no" if {
-	not names_known(env, list_var)
-	not is_maybe_empty(env, list_var)
-}
-
-names_known(env, list_var) if {
-	_ := profile_names(env, list_var)
-}
+# single-profile variables). Each of these three-valued readings is an else
+# chain: the first case that applies decides.
+no_profiles(env, list_var) := "yes" if {
+	count(profile_names(env, list_var)) == 0
+} else := "maybe" if {
+	is_maybe_empty(env, list_var)
+} else := "no"
 
 # cond_on: certctl reads the boolean as true.
-cond_on(env, name) := "yes" if is_true(env, name)
-
-cond_on(env, name) := "maybe" if env.vars[name].known == false
-
-cond_on(env, name) := "no" if {
-	not is_true(env, name)
-	not env.vars[name].known == false
-}
+cond_on(env, name) := "yes" if {
+	is_true(env, name)
+} else := "maybe" if {
+	env.vars[name].known == false
+} else := "no"
 
 # cond_off: certctl reads the boolean as false (unset, empty or any spelling
 # but true, 1, yes).
-cond_off(env, name) := "yes" if is_not_true(env, name)
-
-cond_off(env, name) := "maybe" if env.vars[name].known == false
-
-cond_off(env, name) := "no" if {
-	not is_not_true(env, name)
-	not env.vars[name].known == false
-}
+cond_off(env, name) := "yes" if {
+	is_not_true(env, name)
+} else := "maybe" if {
+	env.vars[name].known == false
+} else := "no"
 
 # cond_empty: the value is empty or absent (certctl applies its default, here
 # always the empty string); "maybe" for compose's ${X:-}.
-cond_empty(env, name) := "yes" if is_unset(env, name)
-
-cond_empty(env, name) := "maybe" if is_maybe_empty(env, name)
-
-cond_empty(env, name) := "no" if {
-	not is_unset(env, name)
-	not is_maybe_empty(env, name)
-}
+cond_empty(env, name) := "yes" if {
+	is_unset(env, name)
+} else := "maybe" if {
+	is_maybe_empty(env, name)
+} else := "no"
 
 # conds_hold: every condition ([name, state] pairs) holds.
 conds_hold(conds) if {
@@ -113,17 +96,18 @@ conds_uncertain(conds) := names if {
 # effective_duration is what certctl uses for a duration variable: the value
 # parsed by time.ParseDuration, or the default (nanoseconds) when the variable
 # is unset or does not parse. Undefined when the value is only known at run time.
-effective_duration(env, name, _) := d if {
-	d := parse_duration(known_value(env, name))
-}
-
-effective_duration(env, name, fallback) := fallback if is_unset(env, name)
-
-effective_duration(env, name, fallback) := fallback if {
+effective_duration(env, name, fallback) := d if {
+	is_unset(env, name)
+	d := fallback
+} else := d if {
 	v := known_value(env, name)
-	v != ""
-	not duration_parses(v)
+	d := parse_or(v, fallback)
 }
+
+# parse_or is the duration v parses to, or fallback when it does not parse.
+parse_or(v, fallback) := d if {
+	d := parse_duration(v)
+} else := fallback
 
 duration_parses(v) if {
 	_ := parse_duration(v)
