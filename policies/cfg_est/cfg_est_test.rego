@@ -2,6 +2,10 @@ package certgate.cfg_est_test
 
 import data.certgate.cfg_est
 
+# pv is the name of a profile variable: pv("WIFI", "ISSUER_ID") is the
+# issuer ID variable of the profile named wifi.
+pv(key, suffix) := concat("", ["CERTCTL_EST_PROFILE_", key, "_", suffix])
+
 server(vars) := {"meta": {"certctl_version": "2.2.0", "now_unix": 0}, "envs": [{"id": "t", "role": "server", "ref": {"file": "f", "doc": 0, "path": []}, "vars": {name: {"value": v, "known": true, "ref": {"file": "f", "doc": 0, "path": [name]}} | some name, v in vars}}]}
 
 # with_unknown marks name as set but known only at run time (maybe empty when
@@ -13,17 +17,17 @@ with_unknown(doc, name, maybe_empty) := object.union(doc, {"envs": [object.union
 est := {
 	"CERTCTL_EST_ENABLED": "true",
 	"CERTCTL_EST_PROFILES": "Devices,wifi",
-	"CERTCTL_EST_PROFILE_DEVICES_ISSUER_ID": "iss-devices",
-	"CERTCTL_EST_PROFILE_DEVICES_MTLS_ENABLED": "true",
-	"CERTCTL_EST_PROFILE_DEVICES_MTLS_CLIENT_CA_TRUST_BUNDLE_PATH": "/ca.pem",
-	"CERTCTL_EST_PROFILE_DEVICES_CHANNEL_BINDING_REQUIRED": "true",
-	"CERTCTL_EST_PROFILE_DEVICES_ALLOWED_AUTH_MODES": " MTLS ",
-	"CERTCTL_EST_PROFILE_WIFI_ISSUER_ID": "iss-wifi",
-	"CERTCTL_EST_PROFILE_WIFI_ALLOWED_AUTH_MODES": "basic,,",
-	"CERTCTL_EST_PROFILE_WIFI_ENROLLMENT_PASSWORD": "WifiSecretValue",
-	"CERTCTL_EST_PROFILE_WIFI_SERVERKEYGEN_ENABLED": "yes",
-	"CERTCTL_EST_PROFILE_WIFI_PROFILE_ID": "prof-wifi",
-	"CERTCTL_EST_PROFILE_WIFI_RATE_LIMIT_PER_PRINCIPAL_24H": "10",
+	pv("DEVICES", "ISSUER_ID"): "iss-devices",
+	pv("DEVICES", "MTLS_ENABLED"): "true",
+	pv("DEVICES", "MTLS_CLIENT_CA_TRUST_BUNDLE_PATH"): "/ca.pem",
+	pv("DEVICES", "CHANNEL_BINDING_REQUIRED"): "true",
+	pv("DEVICES", "ALLOWED_AUTH_MODES"): " MTLS ",
+	pv("WIFI", "ISSUER_ID"): "iss-wifi",
+	pv("WIFI", "ALLOWED_AUTH_MODES"): "basic,,",
+	pv("WIFI", "ENROLLMENT_PASSWORD"): "WifiSecretValue",
+	pv("WIFI", "SERVERKEYGEN_ENABLED"): "yes",
+	pv("WIFI", "PROFILE_ID"): "prof-wifi",
+	pv("WIFI", "RATE_LIMIT_PER_PRINCIPAL_24H"): "10",
 }
 
 without(vars, name) := object.remove(vars, [name])
@@ -68,7 +72,7 @@ test_disabled_is_not_judged if {
 }
 
 test_invalid_path_id_denies if {
-	one_deny(plus(est, {"CERTCTL_EST_PROFILES": "Devices,wifi,iot-", "CERTCTL_EST_PROFILE_IOT-_ISSUER_ID": "iss"}), ["CERTCTL_EST_PROFILES"], `"iot-", whose path ID "iot-" is not`)
+	one_deny(plus(est, {"CERTCTL_EST_PROFILES": "Devices,wifi,iot-", pv("IOT-", "ISSUER_ID"): "iss"}), ["CERTCTL_EST_PROFILES"], `"iot-", whose path ID "iot-" is not`)
 }
 
 test_duplicate_path_id_denies if {
@@ -76,52 +80,52 @@ test_duplicate_path_id_denies if {
 }
 
 test_profile_without_issuer_denies if {
-	one_deny(without(est, "CERTCTL_EST_PROFILE_WIFI_ISSUER_ID"), ["CERTCTL_EST_PROFILES"], `EST profile "wifi": CERTCTL_EST_PROFILE_WIFI_ISSUER_ID is empty or absent`)
-	one_deny(plus(est, {"CERTCTL_EST_PROFILE_WIFI_ISSUER_ID": ""}), ["CERTCTL_EST_PROFILE_WIFI_ISSUER_ID"], "no default")
+	one_deny(without(est, pv("WIFI", "ISSUER_ID")), ["CERTCTL_EST_PROFILES"], sprintf(`EST profile "wifi": %s is empty or absent`, [pv("WIFI", "ISSUER_ID")]))
+	one_deny(plus(est, {pv("WIFI", "ISSUER_ID"): ""}), [pv("WIFI", "ISSUER_ID")], "no default")
 }
 
 test_legacy_issuer_does_not_reach_profiles if {
-	count(denies(plus(without(est, "CERTCTL_EST_PROFILE_WIFI_ISSUER_ID"), {"CERTCTL_EST_ISSUER_ID": "iss-wifi"}))) == 1
+	count(denies(plus(without(est, pv("WIFI", "ISSUER_ID")), {"CERTCTL_EST_ISSUER_ID": "iss-wifi"}))) == 1
 }
 
 test_mtls_without_bundle_denies if {
-	one_deny(without(est, "CERTCTL_EST_PROFILE_DEVICES_MTLS_CLIENT_CA_TRUST_BUNDLE_PATH"), ["CERTCTL_EST_PROFILE_DEVICES_MTLS_ENABLED"], "MTLS_CLIENT_CA_TRUST_BUNDLE_PATH is empty or absent")
+	one_deny(without(est, pv("DEVICES", "MTLS_CLIENT_CA_TRUST_BUNDLE_PATH")), [pv("DEVICES", "MTLS_ENABLED")], "MTLS_CLIENT_CA_TRUST_BUNDLE_PATH is empty or absent")
 }
 
 test_channel_binding_without_mtls_denies if {
-	one_deny(plus(est, {"CERTCTL_EST_PROFILE_WIFI_CHANNEL_BINDING_REQUIRED": "1"}), ["CERTCTL_EST_PROFILE_WIFI_CHANNEL_BINDING_REQUIRED"], "channel binding needs mTLS")
-	one_deny(plus(est, {"CERTCTL_EST_PROFILE_WIFI_CHANNEL_BINDING_REQUIRED": "true", "CERTCTL_EST_PROFILE_WIFI_MTLS_ENABLED": "True"}), ["CERTCTL_EST_PROFILE_WIFI_CHANNEL_BINDING_REQUIRED"], "CERTCTL_EST_PROFILE_WIFI_MTLS_ENABLED is not")
+	one_deny(plus(est, {pv("WIFI", "CHANNEL_BINDING_REQUIRED"): "1"}), [pv("WIFI", "CHANNEL_BINDING_REQUIRED")], "channel binding needs mTLS")
+	one_deny(plus(est, {pv("WIFI", "CHANNEL_BINDING_REQUIRED"): "true", pv("WIFI", "MTLS_ENABLED"): "True"}), [pv("WIFI", "CHANNEL_BINDING_REQUIRED")], sprintf("%s is not", [pv("WIFI", "MTLS_ENABLED")]))
 }
 
 test_channel_binding_off_passes if {
-	clean(plus(est, {"CERTCTL_EST_PROFILE_WIFI_CHANNEL_BINDING_REQUIRED": "false"}))
+	clean(plus(est, {pv("WIFI", "CHANNEL_BINDING_REQUIRED"): "false"}))
 }
 
 test_unknown_auth_mode_denies if {
-	one_deny(plus(est, {"CERTCTL_EST_PROFILE_WIFI_ALLOWED_AUTH_MODES": "basic, Token"}), ["CERTCTL_EST_PROFILE_WIFI_ALLOWED_AUTH_MODES"], `lists "token", which is not an EST auth mode`)
+	one_deny(plus(est, {pv("WIFI", "ALLOWED_AUTH_MODES"): "basic, Token"}), [pv("WIFI", "ALLOWED_AUTH_MODES")], `lists "token", which is not an EST auth mode`)
 }
 
 test_auth_modes_are_lower_cased if {
-	clean(plus(est, {"CERTCTL_EST_PROFILE_WIFI_ALLOWED_AUTH_MODES": "BASIC"}))
+	clean(plus(est, {pv("WIFI", "ALLOWED_AUTH_MODES"): "BASIC"}))
 }
 
 test_mtls_mode_without_mtls_denies if {
-	one_deny(plus(est, {"CERTCTL_EST_PROFILE_WIFI_ALLOWED_AUTH_MODES": "basic,mtls"}), ["CERTCTL_EST_PROFILE_WIFI_ALLOWED_AUTH_MODES"], "allows mtls but CERTCTL_EST_PROFILE_WIFI_MTLS_ENABLED is not true")
+	one_deny(plus(est, {pv("WIFI", "ALLOWED_AUTH_MODES"): "basic,mtls"}), [pv("WIFI", "ALLOWED_AUTH_MODES")], sprintf("allows mtls but %s is not true", [pv("WIFI", "MTLS_ENABLED")]))
 }
 
 test_basic_mode_without_password_denies if {
-	f := denies(without(est, "CERTCTL_EST_PROFILE_WIFI_ENROLLMENT_PASSWORD"))
+	f := denies(without(est, pv("WIFI", "ENROLLMENT_PASSWORD")))
 	count(f) == 1
 	some x in f
-	contains(x.msg, "allows basic but CERTCTL_EST_PROFILE_WIFI_ENROLLMENT_PASSWORD is empty or absent")
+	contains(x.msg, sprintf("allows basic but %s is empty or absent", [pv("WIFI", "ENROLLMENT_PASSWORD")]))
 }
 
 test_password_without_basic_is_not_needed if {
-	clean(without(plus(est, {"CERTCTL_EST_PROFILE_WIFI_ALLOWED_AUTH_MODES": ""}), "CERTCTL_EST_PROFILE_WIFI_ENROLLMENT_PASSWORD"))
+	clean(without(plus(est, {pv("WIFI", "ALLOWED_AUTH_MODES"): ""}), pv("WIFI", "ENROLLMENT_PASSWORD")))
 }
 
 test_messages_have_no_secret if {
-	f := denies(plus(est, {"CERTCTL_EST_PROFILE_WIFI_ALLOWED_AUTH_MODES": "basic,mtls,x", "CERTCTL_EST_PROFILE_WIFI_ISSUER_ID": ""}))
+	f := denies(plus(est, {pv("WIFI", "ALLOWED_AUTH_MODES"): "basic,mtls,x", pv("WIFI", "ISSUER_ID"): ""}))
 	count(f) == 3
 	every x in f {
 		not contains(x.msg, "WifiSecretValue")
@@ -129,15 +133,15 @@ test_messages_have_no_secret if {
 }
 
 test_negative_rate_limit_denies if {
-	one_deny(plus(est, {"CERTCTL_EST_PROFILE_WIFI_RATE_LIMIT_PER_PRINCIPAL_24H": "-01"}), ["CERTCTL_EST_PROFILE_WIFI_RATE_LIMIT_PER_PRINCIPAL_24H"], "=-01 is negative")
+	one_deny(plus(est, {pv("WIFI", "RATE_LIMIT_PER_PRINCIPAL_24H"): "-01"}), [pv("WIFI", "RATE_LIMIT_PER_PRINCIPAL_24H")], "=-01 is negative")
 }
 
 test_zero_rate_limit_passes if {
-	clean(plus(est, {"CERTCTL_EST_PROFILE_WIFI_RATE_LIMIT_PER_PRINCIPAL_24H": "0"}))
+	clean(plus(est, {pv("WIFI", "RATE_LIMIT_PER_PRINCIPAL_24H"): "0"}))
 }
 
 test_unparsable_rate_limit_warns if {
-	vars := plus(est, {"CERTCTL_EST_PROFILE_WIFI_RATE_LIMIT_PER_PRINCIPAL_24H": "10/day"})
+	vars := plus(est, {pv("WIFI", "RATE_LIMIT_PER_PRINCIPAL_24H"): "10/day"})
 	count(denies(vars)) == 0
 	w := warns(vars)
 	count(w) == 1
@@ -146,15 +150,15 @@ test_unparsable_rate_limit_warns if {
 }
 
 test_serverkeygen_without_profile_id_denies if {
-	one_deny(without(est, "CERTCTL_EST_PROFILE_WIFI_PROFILE_ID"), ["CERTCTL_EST_PROFILE_WIFI_SERVERKEYGEN_ENABLED"], "CERTCTL_EST_PROFILE_WIFI_PROFILE_ID is empty or absent")
+	one_deny(without(est, pv("WIFI", "PROFILE_ID")), [pv("WIFI", "SERVERKEYGEN_ENABLED")], sprintf("%s is empty or absent", [pv("WIFI", "PROFILE_ID")]))
 }
 
 test_serverkeygen_off_needs_no_profile_id if {
-	clean(without(plus(est, {"CERTCTL_EST_PROFILE_WIFI_SERVERKEYGEN_ENABLED": "on"}), "CERTCTL_EST_PROFILE_WIFI_PROFILE_ID"))
+	clean(without(plus(est, {pv("WIFI", "SERVERKEYGEN_ENABLED"): "on"}), pv("WIFI", "PROFILE_ID")))
 }
 
 test_unknown_enabled_warns if {
-	doc := with_unknown(server(without(est, "CERTCTL_EST_PROFILE_WIFI_ISSUER_ID")), "CERTCTL_EST_ENABLED", false)
+	doc := with_unknown(server(without(est, pv("WIFI", "ISSUER_ID"))), "CERTCTL_EST_ENABLED", false)
 	count(cfg_est.deny) == 0 with input as doc
 	w := cfg_est.warn with input as doc
 	count(w) == 1
@@ -163,7 +167,7 @@ test_unknown_enabled_warns if {
 }
 
 test_unknown_mtls_switch_with_mtls_mode_warns if {
-	doc := with_unknown(server(plus(est, {"CERTCTL_EST_PROFILE_WIFI_ALLOWED_AUTH_MODES": "mtls", "CERTCTL_EST_PROFILE_WIFI_MTLS_CLIENT_CA_TRUST_BUNDLE_PATH": "/ca.pem"})), "CERTCTL_EST_PROFILE_WIFI_MTLS_ENABLED", false)
+	doc := with_unknown(server(plus(est, {pv("WIFI", "ALLOWED_AUTH_MODES"): "mtls", pv("WIFI", "MTLS_CLIENT_CA_TRUST_BUNDLE_PATH"): "/ca.pem"})), pv("WIFI", "MTLS_ENABLED"), false)
 	count(cfg_est.deny) == 0 with input as doc
 	w := cfg_est.warn with input as doc
 	count(w) == 1
@@ -172,19 +176,19 @@ test_unknown_mtls_switch_with_mtls_mode_warns if {
 }
 
 test_maybe_empty_password_warns if {
-	doc := with_unknown(server(est), "CERTCTL_EST_PROFILE_WIFI_ENROLLMENT_PASSWORD", true)
+	doc := with_unknown(server(est), pv("WIFI", "ENROLLMENT_PASSWORD"), true)
 	count(cfg_est.deny) == 0 with input as doc
 	count(cfg_est.warn) == 1 with input as doc
 }
 
 test_unknown_password_is_not_empty if {
-	doc := with_unknown(server(est), "CERTCTL_EST_PROFILE_WIFI_ENROLLMENT_PASSWORD", false)
+	doc := with_unknown(server(est), pv("WIFI", "ENROLLMENT_PASSWORD"), false)
 	count(cfg_est.deny) == 0 with input as doc
 	count(cfg_est.warn) == 0 with input as doc
 }
 
 test_unknown_auth_modes_not_judged if {
-	doc := with_unknown(server(without(est, "CERTCTL_EST_PROFILE_WIFI_ENROLLMENT_PASSWORD")), "CERTCTL_EST_PROFILE_WIFI_ALLOWED_AUTH_MODES", false)
+	doc := with_unknown(server(without(est, pv("WIFI", "ENROLLMENT_PASSWORD"))), pv("WIFI", "ALLOWED_AUTH_MODES"), false)
 	count(cfg_est.deny) == 0 with input as doc
 	count(cfg_est.warn) == 0 with input as doc
 }

@@ -2,6 +2,10 @@ package certgate.cfg_scep_test
 
 import data.certgate.cfg_scep
 
+# pv is the name of a profile variable: pv("CORP", "ISSUER_ID") is the
+# issuer ID variable of the profile named corp.
+pv(key, suffix) := concat("", ["CERTCTL_SCEP_PROFILE_", key, "_", suffix])
+
 server(vars) := {"meta": {"certctl_version": "2.2.0", "now_unix": 0}, "envs": [{"id": "t", "role": "server", "ref": {"file": "f", "doc": 0, "path": []}, "vars": {name: {"value": v, "known": true, "ref": {"file": "f", "doc": 0, "path": [name]}} | some name, v in vars}}]}
 
 # with_unknown marks name as set but known only at run time (maybe empty when
@@ -20,14 +24,14 @@ legacy := {
 corp := {
 	"CERTCTL_SCEP_ENABLED": "true",
 	"CERTCTL_SCEP_PROFILES": "corp, IoT-1",
-	"CERTCTL_SCEP_PROFILE_CORP_CHALLENGE_PASSWORD": "CorpSecretValue",
-	"CERTCTL_SCEP_PROFILE_CORP_RA_CERT_PATH": "/ra/corp.crt",
-	"CERTCTL_SCEP_PROFILE_CORP_RA_KEY_PATH": "/ra/corp.key",
-	"CERTCTL_SCEP_PROFILE_CORP_ISSUER_ID": "iss-corp",
-	"CERTCTL_SCEP_PROFILE_IOT-1_CHALLENGE_PASSWORD": "IotSecretValue",
-	"CERTCTL_SCEP_PROFILE_IOT-1_RA_CERT_PATH": "/ra/iot.crt",
-	"CERTCTL_SCEP_PROFILE_IOT-1_RA_KEY_PATH": "/ra/iot.key",
-	"CERTCTL_SCEP_PROFILE_IOT-1_ISSUER_ID": "iss-iot",
+	pv("CORP", "CHALLENGE_PASSWORD"): "CorpSecretValue",
+	pv("CORP", "RA_CERT_PATH"): "/ra/corp.crt",
+	pv("CORP", "RA_KEY_PATH"): "/ra/corp.key",
+	pv("CORP", "ISSUER_ID"): "iss-corp",
+	pv("IOT-1", "CHALLENGE_PASSWORD"): "IotSecretValue",
+	pv("IOT-1", "RA_CERT_PATH"): "/ra/iot.crt",
+	pv("IOT-1", "RA_KEY_PATH"): "/ra/iot.key",
+	pv("IOT-1", "ISSUER_ID"): "iss-iot",
 }
 
 without(vars, name) := object.remove(vars, [name])
@@ -113,7 +117,7 @@ test_profiles_replace_legacy if {
 
 # Path IDs.
 test_invalid_path_id_denies if {
-	one_deny(plus(corp, {"CERTCTL_SCEP_PROFILES": "corp,IoT-1,-edge", "CERTCTL_SCEP_PROFILE_-EDGE_CHALLENGE_PASSWORD": "EdgeSecretValue", "CERTCTL_SCEP_PROFILE_-EDGE_RA_CERT_PATH": "/a", "CERTCTL_SCEP_PROFILE_-EDGE_RA_KEY_PATH": "/b", "CERTCTL_SCEP_PROFILE_-EDGE_ISSUER_ID": "iss"}), ["CERTCTL_SCEP_PROFILES"], `whose path ID "-edge" is not`)
+	one_deny(plus(corp, {"CERTCTL_SCEP_PROFILES": "corp,IoT-1,-edge", pv("-EDGE", "CHALLENGE_PASSWORD"): "EdgeSecretValue", pv("-EDGE", "RA_CERT_PATH"): "/a", pv("-EDGE", "RA_KEY_PATH"): "/b", pv("-EDGE", "ISSUER_ID"): "iss"}), ["CERTCTL_SCEP_PROFILES"], `whose path ID "-edge" is not`)
 }
 
 test_path_id_forms if {
@@ -141,7 +145,7 @@ test_distinct_path_ids_pass if {
 # Required per-profile variables.
 test_profile_without_required_variable_denies if {
 	every suffix in ["CHALLENGE_PASSWORD", "RA_CERT_PATH", "RA_KEY_PATH", "ISSUER_ID"] {
-		name := concat("", ["CERTCTL_SCEP_PROFILE_IOT-1_", suffix])
+		name := pv("IOT-1", suffix)
 		one_deny(without(corp, name), ["CERTCTL_SCEP_PROFILES"], sprintf(`SCEP profile "iot-1": %s is empty or absent`, [name]))
 		one_deny(plus(corp, {name: ""}), [name], name)
 	}
@@ -149,93 +153,93 @@ test_profile_without_required_variable_denies if {
 
 test_profile_variables_are_upper_cased if {
 	# lower-case variable names are not what certctl reads
-	f := denies(plus(without(corp, "CERTCTL_SCEP_PROFILE_CORP_ISSUER_ID"), {"CERTCTL_SCEP_PROFILE_corp_ISSUER_ID": "iss"}))
+	f := denies(plus(without(corp, pv("CORP", "ISSUER_ID")), {pv("corp", "ISSUER_ID"): "iss"}))
 	count(f) == 1
 }
 
 test_missing_password_message_has_no_secret if {
-	f := denies(without(corp, "CERTCTL_SCEP_PROFILE_CORP_CHALLENGE_PASSWORD"))
+	f := denies(without(corp, pv("CORP", "CHALLENGE_PASSWORD")))
 	count(f) == 1
 	secret_free(f)
 }
 
 # mTLS and Intune.
 test_mtls_without_bundle_denies if {
-	one_deny(plus(corp, {"CERTCTL_SCEP_PROFILE_CORP_MTLS_ENABLED": "1"}), ["CERTCTL_SCEP_PROFILE_CORP_MTLS_ENABLED"], "CERTCTL_SCEP_PROFILE_CORP_MTLS_CLIENT_CA_TRUST_BUNDLE_PATH is empty")
+	one_deny(plus(corp, {pv("CORP", "MTLS_ENABLED"): "1"}), [pv("CORP", "MTLS_ENABLED")], sprintf("%s is empty", [pv("CORP", "MTLS_CLIENT_CA_TRUST_BUNDLE_PATH")]))
 }
 
 test_mtls_with_bundle_or_off_passes if {
-	clean(plus(corp, {"CERTCTL_SCEP_PROFILE_CORP_MTLS_ENABLED": "true", "CERTCTL_SCEP_PROFILE_CORP_MTLS_CLIENT_CA_TRUST_BUNDLE_PATH": "/ca.pem"}))
-	clean(plus(corp, {"CERTCTL_SCEP_PROFILE_CORP_MTLS_ENABLED": "TRUE"}))
+	clean(plus(corp, {pv("CORP", "MTLS_ENABLED"): "true", pv("CORP", "MTLS_CLIENT_CA_TRUST_BUNDLE_PATH"): "/ca.pem"}))
+	clean(plus(corp, {pv("CORP", "MTLS_ENABLED"): "TRUE"}))
 }
 
 test_intune_without_connector_denies if {
-	one_deny(plus(corp, {"CERTCTL_SCEP_PROFILE_IOT-1_INTUNE_ENABLED": "true"}), ["CERTCTL_SCEP_PROFILE_IOT-1_INTUNE_ENABLED"], "CERTCTL_SCEP_PROFILE_IOT-1_INTUNE_CONNECTOR_CERT_PATH is empty")
+	one_deny(plus(corp, {pv("IOT-1", "INTUNE_ENABLED"): "true"}), [pv("IOT-1", "INTUNE_ENABLED")], sprintf("%s is empty", [pv("IOT-1", "INTUNE_CONNECTOR_CERT_PATH")]))
 }
 
 test_intune_with_connector_passes if {
-	clean(plus(corp, {"CERTCTL_SCEP_PROFILE_IOT-1_INTUNE_ENABLED": "true", "CERTCTL_SCEP_PROFILE_IOT-1_INTUNE_CONNECTOR_CERT_PATH": "/intune.pem"}))
+	clean(plus(corp, {pv("IOT-1", "INTUNE_ENABLED"): "true", pv("IOT-1", "INTUNE_CONNECTOR_CERT_PATH"): "/intune.pem"}))
 }
 
 # Intune numbers.
 test_negative_device_limit_denies if {
-	one_deny(plus(corp, {"CERTCTL_SCEP_PROFILE_CORP_INTUNE_PER_DEVICE_RATE_LIMIT_24H": "-1"}), ["CERTCTL_SCEP_PROFILE_CORP_INTUNE_PER_DEVICE_RATE_LIMIT_24H"], "=-1 is negative")
+	one_deny(plus(corp, {pv("CORP", "INTUNE_PER_DEVICE_RATE_LIMIT_24H"): "-1"}), [pv("CORP", "INTUNE_PER_DEVICE_RATE_LIMIT_24H")], "=-1 is negative")
 }
 
 test_zero_device_limit_passes if {
-	clean(plus(corp, {"CERTCTL_SCEP_PROFILE_CORP_INTUNE_PER_DEVICE_RATE_LIMIT_24H": "0"}))
-	clean(plus(corp, {"CERTCTL_SCEP_PROFILE_CORP_INTUNE_PER_DEVICE_RATE_LIMIT_24H": "+007"}))
+	clean(plus(corp, {pv("CORP", "INTUNE_PER_DEVICE_RATE_LIMIT_24H"): "0"}))
+	clean(plus(corp, {pv("CORP", "INTUNE_PER_DEVICE_RATE_LIMIT_24H"): "+007"}))
 }
 
 test_negative_skew_denies_with_intune_off if {
-	one_deny(plus(corp, {"CERTCTL_SCEP_PROFILE_CORP_INTUNE_CLOCK_SKEW_TOLERANCE": "-1s"}), ["CERTCTL_SCEP_PROFILE_CORP_INTUNE_CLOCK_SKEW_TOLERANCE"], "=-1s is negative")
+	one_deny(plus(corp, {pv("CORP", "INTUNE_CLOCK_SKEW_TOLERANCE"): "-1s"}), [pv("CORP", "INTUNE_CLOCK_SKEW_TOLERANCE")], "=-1s is negative")
 }
 
 test_skew_at_validity_denies if {
-	one_deny(plus(corp, {"CERTCTL_SCEP_PROFILE_CORP_INTUNE_CLOCK_SKEW_TOLERANCE": "1h"}), ["CERTCTL_SCEP_PROFILE_CORP_INTUNE_CLOCK_SKEW_TOLERANCE"], "CERTCTL_SCEP_PROFILE_CORP_INTUNE_CHALLENGE_VALIDITY (unset: default 60m)")
-	one_deny(plus(corp, {"CERTCTL_SCEP_PROFILE_CORP_INTUNE_CHALLENGE_VALIDITY": "30s"}), ["CERTCTL_SCEP_PROFILE_CORP_INTUNE_CHALLENGE_VALIDITY"], "CERTCTL_SCEP_PROFILE_CORP_INTUNE_CLOCK_SKEW_TOLERANCE (unset: default 60s) is not below CERTCTL_SCEP_PROFILE_CORP_INTUNE_CHALLENGE_VALIDITY=30s")
-	one_deny(plus(corp, {"CERTCTL_SCEP_PROFILE_CORP_INTUNE_CLOCK_SKEW_TOLERANCE": "5m", "CERTCTL_SCEP_PROFILE_CORP_INTUNE_CHALLENGE_VALIDITY": "300s"}), ["CERTCTL_SCEP_PROFILE_CORP_INTUNE_CLOCK_SKEW_TOLERANCE"], "is not below")
+	one_deny(plus(corp, {pv("CORP", "INTUNE_CLOCK_SKEW_TOLERANCE"): "1h"}), [pv("CORP", "INTUNE_CLOCK_SKEW_TOLERANCE")], sprintf("%s (unset: default 60m)", [pv("CORP", "INTUNE_CHALLENGE_VALIDITY")]))
+	one_deny(plus(corp, {pv("CORP", "INTUNE_CHALLENGE_VALIDITY"): "30s"}), [pv("CORP", "INTUNE_CHALLENGE_VALIDITY")], sprintf("%s (unset: default 60s) is not below %s=30s", [pv("CORP", "INTUNE_CLOCK_SKEW_TOLERANCE"), pv("CORP", "INTUNE_CHALLENGE_VALIDITY")]))
+	one_deny(plus(corp, {pv("CORP", "INTUNE_CLOCK_SKEW_TOLERANCE"): "5m", pv("CORP", "INTUNE_CHALLENGE_VALIDITY"): "300s"}), [pv("CORP", "INTUNE_CLOCK_SKEW_TOLERANCE")], "is not below")
 }
 
 test_skew_below_validity_passes if {
-	clean(plus(corp, {"CERTCTL_SCEP_PROFILE_CORP_INTUNE_CLOCK_SKEW_TOLERANCE": "59m59.999s"}))
-	clean(plus(corp, {"CERTCTL_SCEP_PROFILE_CORP_INTUNE_CLOCK_SKEW_TOLERANCE": "0", "CERTCTL_SCEP_PROFILE_CORP_INTUNE_CHALLENGE_VALIDITY": "1ns"}))
+	clean(plus(corp, {pv("CORP", "INTUNE_CLOCK_SKEW_TOLERANCE"): "59m59.999s"}))
+	clean(plus(corp, {pv("CORP", "INTUNE_CLOCK_SKEW_TOLERANCE"): "0", pv("CORP", "INTUNE_CHALLENGE_VALIDITY"): "1ns"}))
 }
 
 test_non_positive_validity_is_not_compared if {
-	clean(plus(corp, {"CERTCTL_SCEP_PROFILE_CORP_INTUNE_CHALLENGE_VALIDITY": "0"}))
-	clean(plus(corp, {"CERTCTL_SCEP_PROFILE_CORP_INTUNE_CHALLENGE_VALIDITY": "-5m"}))
+	clean(plus(corp, {pv("CORP", "INTUNE_CHALLENGE_VALIDITY"): "0"}))
+	clean(plus(corp, {pv("CORP", "INTUNE_CHALLENGE_VALIDITY"): "-5m"}))
 }
 
 # Values that do not parse fall back to the default, silently.
 test_unparsable_numbers_warn if {
 	vars := plus(corp, {
-		"CERTCTL_SCEP_PROFILE_CORP_INTUNE_PER_DEVICE_RATE_LIMIT_24H": "3/day",
-		"CERTCTL_SCEP_PROFILE_CORP_INTUNE_CLOCK_SKEW_TOLERANCE": "60",
-		"CERTCTL_SCEP_PROFILE_CORP_INTUNE_CHALLENGE_VALIDITY": "1d",
+		pv("CORP", "INTUNE_PER_DEVICE_RATE_LIMIT_24H"): "3/day",
+		pv("CORP", "INTUNE_CLOCK_SKEW_TOLERANCE"): "60",
+		pv("CORP", "INTUNE_CHALLENGE_VALIDITY"): "1d",
 	})
 	count(denies(vars)) == 0
 	w := warns(vars)
 	count(w) == 3
 	some x in w
-	contains(x.msg, `CERTCTL_SCEP_PROFILE_CORP_INTUNE_CLOCK_SKEW_TOLERANCE="60" is not a Go duration`)
+	contains(x.msg, sprintf(`%s="60" is not a Go duration`, [pv("CORP", "INTUNE_CLOCK_SKEW_TOLERANCE")]))
 	contains(x.msg, "default 60s")
 }
 
 test_unparsable_validity_uses_default_in_comparison if {
 	# "30" has no unit: certctl uses 60m, and 2h is not below it
-	vars := plus(corp, {"CERTCTL_SCEP_PROFILE_CORP_INTUNE_CHALLENGE_VALIDITY": "30", "CERTCTL_SCEP_PROFILE_CORP_INTUNE_CLOCK_SKEW_TOLERANCE": "2h"})
-	one_deny(vars, ["CERTCTL_SCEP_PROFILE_CORP_INTUNE_CLOCK_SKEW_TOLERANCE"], `CERTCTL_SCEP_PROFILE_CORP_INTUNE_CHALLENGE_VALIDITY ("30" does not parse: default 60m)`)
+	vars := plus(corp, {pv("CORP", "INTUNE_CHALLENGE_VALIDITY"): "30", pv("CORP", "INTUNE_CLOCK_SKEW_TOLERANCE"): "2h"})
+	one_deny(vars, [pv("CORP", "INTUNE_CLOCK_SKEW_TOLERANCE")], sprintf(`%s ("30" does not parse: default 60m)`, [pv("CORP", "INTUNE_CHALLENGE_VALIDITY")]))
 	count(warns(vars)) == 1
 }
 
 test_numbers_of_unlisted_profiles_are_ignored if {
-	clean(plus(corp, {"CERTCTL_SCEP_PROFILE_WIFI_INTUNE_CLOCK_SKEW_TOLERANCE": "-1s", "CERTCTL_SCEP_PROFILE_WIFI_INTUNE_PER_DEVICE_RATE_LIMIT_24H": "x"}))
+	clean(plus(corp, {pv("WIFI", "INTUNE_CLOCK_SKEW_TOLERANCE"): "-1s", pv("WIFI", "INTUNE_PER_DEVICE_RATE_LIMIT_24H"): "x"}))
 }
 
 # Values known only at run time.
 test_unknown_enabled_warns if {
-	doc := with_unknown(server(without(corp, "CERTCTL_SCEP_PROFILE_CORP_ISSUER_ID")), "CERTCTL_SCEP_ENABLED", false)
+	doc := with_unknown(server(without(corp, pv("CORP", "ISSUER_ID"))), "CERTCTL_SCEP_ENABLED", false)
 	count(cfg_scep.deny) == 0 with input as doc
 	w := cfg_scep.warn with input as doc
 	count(w) == 1
@@ -250,22 +254,22 @@ test_unknown_enabled_clean_profiles_pass if {
 }
 
 test_unknown_password_is_not_empty if {
-	doc := with_unknown(server(without(corp, "CERTCTL_SCEP_PROFILE_CORP_CHALLENGE_PASSWORD")), "CERTCTL_SCEP_PROFILE_CORP_CHALLENGE_PASSWORD", false)
+	doc := with_unknown(server(without(corp, pv("CORP", "CHALLENGE_PASSWORD"))), pv("CORP", "CHALLENGE_PASSWORD"), false)
 	count(cfg_scep.deny) == 0 with input as doc
 	count(cfg_scep.warn) == 0 with input as doc
 }
 
 test_maybe_empty_password_warns if {
-	doc := with_unknown(server(corp), "CERTCTL_SCEP_PROFILE_CORP_CHALLENGE_PASSWORD", true)
+	doc := with_unknown(server(corp), pv("CORP", "CHALLENGE_PASSWORD"), true)
 	count(cfg_scep.deny) == 0 with input as doc
 	w := cfg_scep.warn with input as doc
 	count(w) == 1
 	some x in w
-	x.ref.path == ["CERTCTL_SCEP_PROFILE_CORP_CHALLENGE_PASSWORD"]
+	x.ref.path == [pv("CORP", "CHALLENGE_PASSWORD")]
 }
 
 test_unknown_mtls_switch_warns if {
-	doc := with_unknown(server(corp), "CERTCTL_SCEP_PROFILE_CORP_MTLS_ENABLED", false)
+	doc := with_unknown(server(corp), pv("CORP", "MTLS_ENABLED"), false)
 	count(cfg_scep.deny) == 0 with input as doc
 	count(cfg_scep.warn) == 1 with input as doc
 }
