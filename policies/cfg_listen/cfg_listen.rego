@@ -4,7 +4,7 @@
 #   certctl serves HTTPS only and has no self-signed fallback in any release: it
 #   refuses to start when CERTCTL_SERVER_TLS_CERT_PATH or CERTCTL_SERVER_TLS_KEY_PATH
 #   is empty or absent, or when CERTCTL_SERVER_PORT is outside 1-65535. A port that
-#   is not an integer is silently replaced by the default 8080. The certctl image
+#   is not an integer is silently replaced by the default 8080 (CFG-DEFAULT). The certctl image
 #   sets neither CERTCTL_SERVER_HOST nor CERTCTL_SERVER_PORT, exposes 8443 and
 #   health-checks https://localhost:8443/health, so a compose service or container
 #   that keeps the default host 127.0.0.1 is unreachable from outside its container,
@@ -49,23 +49,10 @@ deny contains f if {
 	f := lib.finding(env, port, msg)
 }
 
-warn contains f if {
-	some env in lib.server_envs
-	v := lib.known_value(env, port)
-	v != ""
-	not lib.parse_int(v)
-	msg := sprintf("%s=%q is not an integer: certctl silently listens on the default port %d%s; set a number such as 8443", [port, v, default_port, image_hint(env)])
-	f := lib.finding(env, port, msg)
-}
-
 in_range(n) if {
 	n >= 1
 	n <= 65535
 }
-
-image_hint(env) := sprintf(", where the certctl image exposes and health-checks %d", [image_port]) if containerised(env)
-
-image_hint(env) := "" if not containerised(env)
 
 # TLS certificate and key paths.
 
@@ -109,9 +96,16 @@ warn contains f if {
 	f := lib.finding(env, port, msg)
 }
 
-# effective_port is the port certctl listens on when the value is unset or an
-# integer in range (an unparsable value has its own warning).
+# effective_port is the port certctl listens on: the value when it is an
+# integer in range, else the default (unset, or a value that does not parse;
+# CFG-DEFAULT says that the default applies).
 effective_port(env) := default_port if lib.is_unset(env, port)
+
+effective_port(env) := default_port if {
+	v := lib.known_value(env, port)
+	v != ""
+	not lib.parse_int(v)
+}
 
 effective_port(env) := n if {
 	n := lib.parse_int(lib.known_value(env, port))
@@ -120,4 +114,10 @@ effective_port(env) := n if {
 
 port_desc(env, n) := sprintf("unset (certctl's default %d)", [n]) if lib.is_unset(env, port)
 
-port_desc(env, n) := sprintf("%d", [n]) if not lib.is_unset(env, port)
+port_desc(env, n) := sprintf("%q, which does not parse (certctl's default %d applies)", [v, n]) if {
+	v := lib.known_value(env, port)
+	v != ""
+	not lib.parse_int(v)
+}
+
+port_desc(env, n) := sprintf("%d", [n]) if lib.parse_int(lib.known_value(env, port))

@@ -9,9 +9,9 @@
 #   literal ships a publicly known secret. Comments never count.
 #   Other well-known placeholders (replace-with-, CHANGE_ME, changeme, <your-...>) are
 #   warnings under the same ID. In the environment of a certctl server or agent,
-#   certctl's own demo literals (CERTCTL_AUTH_SECRET=change-me-in-production,
-#   CERTCTL_CONFIG_ENCRYPTION_KEY=change-me-32-char-encryption-key) make the server
-#   refuse to start without a demo acknowledgement, and any of these placeholders in
+#   certctl's own published demo values of CERTCTL_AUTH_SECRET and
+#   CERTCTL_CONFIG_ENCRYPTION_KEY make the server refuse to start without a demo
+#   acknowledgement, and any of these placeholders in
 #   a secret-bearing variable (a token, secret, password or key, the password of
 #   CERTCTL_DATABASE_URL) is an error outside the demo.
 # custom:
