@@ -77,10 +77,14 @@ warn contains f if {
 deny contains f if {
 	some env in lib.server_envs
 	containerised(env)
-	h := lib.value_or(env, host, default_host)
-	lib.listens_on_loopback(h)
+	h := loopback_host(env)
 	msg := sprintf("%s is %s: inside its container the server listens on loopback only and is unreachable from outside it; the certctl image sets neither %s nor %s and health-checks https://localhost:8443/health, so set %s=0.0.0.0 and %s=8443", [host, host_desc(env, h), host, port, host, port])
 	f := lib.finding(env, host, msg)
+}
+
+loopback_host(env) := h if {
+	h := lib.value_or(env, host, default_host)
+	lib.listens_on_loopback(h)
 }
 
 host_desc(env, h) := sprintf("unset (certctl's default %s)", [h]) if lib.is_unset(env, host)
@@ -92,8 +96,15 @@ warn contains f if {
 	containerised(env)
 	n := effective_port(env)
 	n != image_port
+	not port_in_host_finding(env)
 	msg := sprintf("%s is %s: the certctl image exposes and health-checks port %d, so the container is reported unhealthy; set %s=%d", [port, port_desc(env, n), image_port, port, image_port])
 	f := lib.finding(env, port, msg)
+}
+
+# The loopback host's error already asks for port 8443 when the port is unset.
+port_in_host_finding(env) if {
+	loopback_host(env)
+	lib.is_unset(env, port)
 }
 
 # effective_port is the port certctl listens on: the value when it is an

@@ -137,3 +137,46 @@ test_note_in_finding if {
 	lib.finding(e, "X", "m").msg == "m (default of ${X}; export X to override)"
 	lib.finding(env({"X": "1"}), "X", "m").msg == "m"
 }
+
+test_value_or if {
+	lib.value_or(env({}), "X", "d") == "d"
+	lib.value_or(env({"X": ""}), "X", "d") == "d"
+	lib.value_or(env({"X": "v"}), "X", "d") == "v"
+	not lib.value_or(unknown_env("X"), "X", "d")
+}
+
+test_listens_on_loopback if {
+	every h in ["127.0.0.1", "127.1.2.3", "localhost", "LocalHost", "::1", "[::1]"] {
+		lib.listens_on_loopback(h)
+	}
+	every h in ["0.0.0.0", "::", "10.0.0.1", "certctl", "1127.0.0.1"] {
+		not lib.listens_on_loopback(h)
+	}
+}
+
+test_byte_len_counts_utf8_bytes if {
+	lib.byte_len("") == 0
+	lib.byte_len("abc") == 3
+	lib.byte_len("é") == 2
+	lib.byte_len("€") == 3
+	lib.byte_len("😀") == 4
+}
+
+test_secret_var if {
+	every n in ["CERTCTL_AUTH_SECRET", "CERTCTL_AGENT_BOOTSTRAP_TOKEN", "POSTGRES_PASSWORD", "CERTCTL_CONFIG_ENCRYPTION_KEY", "CERTCTL_API_KEY", "CERTCTL_API_KEYS_NAMED", "CERTCTL_DATABASE_URL", "CERTCTL_SCEP_PROFILE_CORP_CHALLENGE_PASSWORD"] {
+		lib.secret_var(n)
+	}
+	every n in ["CERTCTL_SERVER_TLS_KEY_PATH", "CERTCTL_KEYGEN_MODE", "CERTCTL_AGENT_BOOTSTRAP_TOKEN_DENY_EMPTY", "POSTGRES_PASSWORD_FILE", "CERTCTL_KEY_DIR", "CERTCTL_SERVER_HOST"] {
+		not lib.secret_var(n)
+	}
+}
+
+test_database_url_password if {
+	lib.database_url_password("postgres://u:pw@db/x") == "pw"
+	lib.database_url_password("postgresql://u:p@ss@db:5432/x?sslmode=require") == "p@ss"
+	lib.database_url_password("host=db user=u password='a b' dbname=x") == "a b"
+	lib.database_url_password("host=db password=secret") == "secret"
+	not lib.database_url_password("postgres://u@db/x")
+	not lib.database_url_password("postgres://db/x")
+	not lib.database_url_password("host=db user=u")
+}
