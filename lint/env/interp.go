@@ -74,8 +74,10 @@ func ReplaceMarkers(s, repl string) string {
 	return markerRe.ReplaceAllLiteralString(s, repl)
 }
 
-// valueOf summarises a marked text: known without markers; maybe empty when
-// it is made of nothing but possibly-empty parts.
+// Marked is the Value of a text Substitute produced: known without markers;
+// maybe empty when made of nothing but possibly-empty parts.
+func Marked(s string) Value { return valueOf(s, nil) }
+
 func valueOf(s string, defaults []string) Value {
 	if !HasMarker(s) {
 		return Value{S: s, Known: true, Defaults: defaults}
