@@ -122,7 +122,7 @@ func FuzzParseDuration(f *testing.F) {
 func TestParseIntMatchesGo(t *testing.T) {
 	pq := libQuery(t, "x := data.certgate.lib.parse_int(input.v)")
 	for _, v := range []string{
-		"", "0", "-0", "+0", "42", "+42", "-42", "0042", "-0000000000000000000000042", "8443", " 8443", "8443 ",
+		"", "0", "-0", "+0", "-0042", "+0042", "-", "+", "42", "+42", "-42", "0042", "-0000000000000000000000042", "8443", " 8443", "8443 ",
 		"https", "1e3", "0x10", "1_000", "1.0", "--1", "+-1", "9223372036854775807", "9223372036854775808",
 		"-9223372036854775808", "-9223372036854775809", "99999999999999999999", "٣",
 	} {
@@ -138,6 +138,36 @@ func TestParseIntMatchesGo(t *testing.T) {
 		}
 		if a, aerr := strconv.Atoi(v); (aerr == nil) != (err == nil) || int64(a) != want {
 			t.Errorf("Atoi(%q) and ParseInt disagree on this platform", v)
+		}
+	}
+}
+
+// TestParsesMatchesGo: the cheap acceptance checks lib.parses_duration and
+// lib.parses_int agree with Go on which values parse.
+func TestParsesMatchesGo(t *testing.T) {
+	durations := libQuery(t, "x := data.certgate.lib.parses_duration(input.v)")
+	ints := libQuery(t, "x := data.certgate.lib.parses_int(input.v)")
+	defined := func(pq rego.PreparedEvalQuery, v string) bool {
+		rs, err := pq.Eval(context.Background(), rego.EvalInput(map[string]any{"v": v}))
+		if err != nil {
+			t.Fatalf("%q: %v", v, err)
+		}
+		return len(rs) > 0
+	}
+	for _, v := range append(durationCorpus, "9999999h", "999999h", "2562048h", "-0000000s", "0000000") {
+		_, err := time.ParseDuration(v)
+		if got := defined(durations, v); got != (err == nil) {
+			t.Errorf("parses_duration(%q) = %v, Go: %v", v, got, err)
+		}
+		_, err = strconv.ParseInt(v, 10, 64)
+		if got := defined(ints, v); got != (err == nil) {
+			t.Errorf("parses_int(%q) = %v, Go: %v", v, got, err)
+		}
+	}
+	for _, v := range []string{"999999999999999999", "9223372036854775807", "9223372036854775808", "-9223372036854775808", "+000000000000000000000000001"} {
+		_, err := strconv.ParseInt(v, 10, 64)
+		if got := defined(ints, v); got != (err == nil) {
+			t.Errorf("parses_int(%q) = %v, Go: %v", v, got, err)
 		}
 	}
 }

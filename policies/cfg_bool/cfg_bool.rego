@@ -27,19 +27,12 @@ hook := "CERTCTL_MIGRATIONS_VIA_HOOK"
 # The booleans of the agent.
 agent_bools := {"CERTCTL_SERVER_TLS_INSECURE_SKIP_VERIFY"}
 
-# profile_bool: a per-profile (or legacy single-profile) SCEP or EST switch.
-profile_bool(name) if {
-	endswith(name, "_ENABLED")
-	regex.match(`^CERTCTL_(SCEP|EST)_[A-Z0-9_]+_ENABLED$`, name)
-}
-
-profile_bool(name) if {
-	endswith(name, "_CHANNEL_BINDING_REQUIRED")
-	regex.match(`^CERTCTL_EST_[A-Z0-9_]+_CHANNEL_BINDING_REQUIRED$`, name)
-}
+# The per-profile (or legacy single-profile) SCEP and EST switches, matched
+# against all of an environment's names at once (one newline-separated string).
+profile_bool_pattern := `(?m)^CERTCTL_(?:SCEP_[A-Z0-9_]+_ENABLED|EST_[A-Z0-9_]+_(?:ENABLED|CHANNEL_BINDING_REQUIRED))$`
 
 # bools are the boolean variables of a server environment that it sets.
-bools(env) := {name | some name in server_bools; env.vars[name]} | {name | some name, _ in env.vars; profile_bool(name)}
+bools(env) := {name | some name in server_bools; env.vars[name]} | {name | some name in regex.find_n(profile_bool_pattern, concat("\n", object.keys(env.vars)), -1)}
 
 deny contains f if {
 	some env in lib.server_envs

@@ -19,46 +19,58 @@ package certgate.cfg_default
 
 import data.certgate.lib
 
-# How certctl parses each variable and what it silently uses instead; "" is a
+# What certctl silently uses instead of a value that does not parse; "" is a
 # default the specification does not give.
-numbers := {
-	"CERTCTL_SERVER_PORT": {"kind": "int", "default": "8080"},
-	"CERTCTL_DATABASE_MAX_CONNS": {"kind": "int", "default": "50"},
-	"CERTCTL_RATE_LIMIT_JANITOR_INTERVAL": {"kind": "duration", "default": "5m"},
-	"CERTCTL_SCHEDULER_RENEWAL_CHECK_INTERVAL": {"kind": "duration", "default": ""},
-	"CERTCTL_SCHEDULER_JOB_PROCESSOR_INTERVAL": {"kind": "duration", "default": ""},
-	"CERTCTL_SCHEDULER_AGENT_HEALTH_CHECK_INTERVAL": {"kind": "duration", "default": ""},
-	"CERTCTL_SCHEDULER_NOTIFICATION_PROCESS_INTERVAL": {"kind": "duration", "default": ""},
-	"CERTCTL_SCHEDULER_RETRY_INTERVAL": {"kind": "duration", "default": ""},
-	"CERTCTL_NOTIFICATION_RETRY_INTERVAL": {"kind": "duration", "default": ""},
-	"CERTCTL_JOB_TIMEOUT_INTERVAL": {"kind": "duration", "default": ""},
-	"CERTCTL_JOB_AWAITING_CSR_TIMEOUT": {"kind": "duration", "default": ""},
-	"CERTCTL_JOB_AWAITING_APPROVAL_TIMEOUT": {"kind": "duration", "default": ""},
+ints := {
+	"CERTCTL_SERVER_PORT": "8080",
+	"CERTCTL_DATABASE_MAX_CONNS": "50",
+}
+
+durations := {
+	"CERTCTL_RATE_LIMIT_JANITOR_INTERVAL": "5m",
+	"CERTCTL_SCHEDULER_RENEWAL_CHECK_INTERVAL": "",
+	"CERTCTL_SCHEDULER_JOB_PROCESSOR_INTERVAL": "",
+	"CERTCTL_SCHEDULER_AGENT_HEALTH_CHECK_INTERVAL": "",
+	"CERTCTL_SCHEDULER_NOTIFICATION_PROCESS_INTERVAL": "",
+	"CERTCTL_SCHEDULER_RETRY_INTERVAL": "",
+	"CERTCTL_NOTIFICATION_RETRY_INTERVAL": "",
+	"CERTCTL_JOB_TIMEOUT_INTERVAL": "",
+	"CERTCTL_JOB_AWAITING_CSR_TIMEOUT": "",
+	"CERTCTL_JOB_AWAITING_APPROVAL_TIMEOUT": "",
+}
+
+# The loops read env.vars directly rather than through lib.known_value: the
+# gate runs them on every start, and a function call per variable is most of
+# their cost.
+warn contains f if {
+	some env in lib.server_envs
+	some name, fallback in ints
+	var := env.vars[name]
+	var.known
+	v := var.value
+	v != ""
+	not lib.parses_int(v)
+	msg := sprintf("%s=%q is not a base-10 integer: certctl silently uses %s instead; write a plain number (digits only), or remove it for the default", [name, v, default_text(fallback)])
+	f := lib.finding(env, name, msg)
 }
 
 warn contains f if {
 	some env in lib.server_envs
-	some name, spec in numbers
-	v := lib.known_value(env, name)
+	some name, fallback in durations
+	var := env.vars[name]
+	var.known
+	v := var.value
 	v != ""
-	not parses(spec.kind, v)
-	msg := sprintf("%s=%q is not %s: certctl silently uses %s instead; %s", [name, v, what[spec.kind], default_text(spec.default), fix(spec.kind, v)])
+	not lib.parses_duration(v)
+	msg := sprintf("%s=%q is not a Go duration: certctl silently uses %s instead; %s", [name, v, default_text(fallback), fix(v)])
 	f := lib.finding(env, name, msg)
 }
-
-parses("int", v) if lib.parse_int(v)
-
-parses("duration", v) if lib.parse_duration(v)
-
-what := {"int": "a base-10 integer", "duration": "a Go duration"}
 
 default_text("") := "certctl's built-in default"
 
 default_text(d) := sprintf("its default, %s", [d]) if d != ""
 
 # fix suggests what to write: a unit for a bare number, else the accepted form.
-fix("duration", v) := sprintf("a duration needs a unit: write %ss or %sm", [v, v]) if lib.parse_int(v)
+fix(v) := sprintf("a duration needs a unit: write %ss or %sm", [v, v]) if lib.parse_int(v)
 
-fix("duration", v) := "write a number with a unit (30s, 5m, 1h30m), or remove it for the default" if not lib.parse_int(v)
-
-fix("int", _) := "write a plain number (digits only), or remove it for the default"
+fix(v) := "write a number with a unit (30s, 5m, 1h30m), or remove it for the default" if not lib.parse_int(v)

@@ -47,9 +47,8 @@ test_bare_number_duration_suggests_unit if {
 }
 
 test_every_duration_warns if {
-	durations := [name | some name, spec in cfg_default.numbers; spec.kind == "duration"]
-	count(durations) == 10
-	every name in durations {
+	count(cfg_default.durations) == 10
+	every name, _ in cfg_default.durations {
 		count(cfg_default.warn) == 1 with input as server(name, "1d")
 	}
 }

@@ -10,7 +10,10 @@ min_int64 := -9223372036854775808
 # parse_int reads a value as Go's strconv.ParseInt(v, 10, 64) (and Atoi on a
 # 64-bit platform) does: an optional sign, base-10 digits, leading zeros of any
 # length, within int64.
-parse_int(v) := n if {
+parse_int(v) := to_number(trim_prefix(v, "+")) if {
+	# at most 18 digits: no overflow possible
+	regex.match(`^[+-]?[0-9]{1,18}$`, v)
+} else := n if {
 	regex.match(`^[+-]?[0-9]+$`, v)
 	negative := startswith(v, "-")
 	digits := trim_left(trim_left(v, "+-"), "0")
@@ -43,9 +46,18 @@ duration_pattern := `^[-+]?(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h)
 # "0", or a signed sequence of decimal numbers each with a unit ("1h30m",
 # "1.5s", "-2m"). "60" (no unit), "1d" and "" are errors, and so is a magnitude
 # above 1<<63-1 ns (1<<63 when negative).
-parse_duration(v) := 0 if regex.match(`^[-+]?0$`, v)
-
+# The common form (an unsigned integer of at most six digits and a unit: 30s,
+# 5m, 168h, which cannot overflow) is read without a regular expression; the
+# else branches handle "0" and every other form.
 parse_duration(v) := n if {
+	unit := trim_left(v, "0123456789")
+	digits := trim_suffix(v, unit)
+	digits != ""
+	count(digits) <= 6
+	n := to_number(digits) * duration_units[unit]
+} else := 0 if {
+	regex.match(`^[-+]?0$`, v)
+} else := n if {
 	regex.match(duration_pattern, v)
 	parts := regex.find_all_string_submatch_n(`([0-9]*)(?:\.([0-9]*))?(ns|us|µs|μs|ms|s|m|h)`, v, -1)
 	total := sum([component(p[1], p[2], duration_units[p[3]]) | some p in parts])
@@ -55,6 +67,17 @@ parse_duration(v) := n if {
 }
 
 duration_limit := {true: 9223372036854775808, false: max_int64}
+
+# parses_duration: time.ParseDuration accepts v. A value of at most seven
+# characters cannot overflow, so its syntax decides.
+parses_duration(v) if {
+	count(v) <= 7
+	regex.match(`^[-+]?((([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+|0)$`, v)
+} else if parse_duration(v)
+
+# parses_int: strconv.ParseInt(v, 10, 64) accepts v. Eighteen digits cannot
+# overflow, so their syntax decides.
+parses_int(v) if regex.match(`^[+-]?[0-9]{1,18}$`, v) else if parse_int(v)
 
 # component is one number-unit pair in nanoseconds (exact integer arithmetic).
 component(whole, frac, unit) := (to_number(concat("", ["0", whole])) * unit) + fraction_ns(frac, unit)
