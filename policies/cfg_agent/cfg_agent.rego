@@ -12,7 +12,7 @@
 #   id: CFG-AGENT
 #   inputs: [env]
 #   severity: error
-#   remediation: Give every agent its own non-admin API key in CERTCTL_API_KEY (registered in the server's CERTCTL_API_KEYS_NAMED), trust the server through CERTCTL_SERVER_CA_BUNDLE_PATH, and remove CERTCTL_AGENT_BOOTSTRAP_TOKEN from agents.
+#   remediation: Give every agent its own non-admin API key in CERTCTL_API_KEY (registered among the server's named API keys), trust the server through CERTCTL_SERVER_CA_BUNDLE_PATH, and remove CERTCTL_AGENT_BOOTSTRAP_TOKEN from agents.
 #   docs: docs/policies.md#cfg-agent
 package certgate.cfg_agent
 

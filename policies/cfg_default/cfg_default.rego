@@ -7,7 +7,7 @@
 #   8080, CERTCTL_DATABASE_MAX_CONNS=fifty opens up to 50 connections, and a duration
 #   without a unit (60) is not a duration at all. Integers take an optional sign and
 #   base-10 digits only (no spaces, units, exponents or hexadecimal); durations need a
-#   unit on every number (ns, us, ms, s, m, h; 1h30m, 1.5s). CERTCTL_MAX_BODY_SIZE is
+#   unit on every number (ns, us, ms, s, m, h; 1h30m, 1.5s). The request body cap is
 #   SEC-L3's and the SCEP and EST per-profile numbers are judged by their families.
 # custom:
 #   id: CFG-DEFAULT
