@@ -19,7 +19,7 @@ import (
 func runCLI(t *testing.T, env []string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	cmd := exec.Command(testutil.CertgateBinary(t), args...)
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), token}, env...)
+	cmd.Env = append(append([]string{"PATH=" + os.Getenv("PATH")}, serverBase...), env...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()

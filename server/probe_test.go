@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -46,6 +47,16 @@ const (
 	superPW = "super-pw-93ab"
 	token   = "CERTCTL_AGENT_BOOTSTRAP_TOKEN=s3cr3t-value"
 )
+
+// serverBase is what every probe test's server needs to start apart from the
+// database and ACME settings under test: the bootstrap token, TLS paths and
+// the API-key secret.
+var serverBase = []string{
+	token,
+	"CERTCTL_SERVER_TLS_CERT_PATH=/etc/certctl/tls/server.crt",
+	"CERTCTL_SERVER_TLS_KEY_PATH=/etc/certctl/tls/server.key",
+	"CERTCTL_AUTH_SECRET=admin-s3cr3t-value",
+}
 
 // postgresServer is a running PostgreSQL (TLS on or off) with an ordinary role
 // certctl and a superuser certctl_super.
@@ -115,7 +126,7 @@ func check(t *testing.T, environ []string, opts ...server.Option) probeRun {
 			}
 		}),
 	}, opts...)
-	run.report, run.err = server.Check(context.Background(), append([]string{token}, environ...), opts...)
+	run.report, run.err = server.Check(context.Background(), append(slices.Clone(serverBase), environ...), opts...)
 	if run.report == nil {
 		t.Fatalf("gate failed: %v", run.err)
 	}
