@@ -19,14 +19,16 @@ import (
 var varRe = regexp.MustCompile(`CERTCTL_[A-Z0-9_]+`)
 
 // usedVars maps every CERTCTL_* name under root's policies/, charts/ and
-// compose/ to the rule IDs of the policy packages (test files aside) that name it.
+// compose/ (Rego test files aside: their names are examples) to the rule IDs
+// of the policy packages that name it. A name ending in "_PROFILE_" is the
+// prefix of a per-profile family (CERTCTL_SCEP_PROFILE_<NAME>_...).
 func usedVars(t *testing.T, root string) map[string][]string {
 	t.Helper()
 	used := map[string][]string{}
 	idRe := regexp.MustCompile(`(?m)^#\s+id:\s+(\S+)`)
 	for _, tree := range []string{"policies", "charts", "compose"} {
 		err := filepath.WalkDir(filepath.Join(root, tree), func(path string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
+			if err != nil || d.IsDir() || strings.HasSuffix(path, "_test.rego") || strings.HasSuffix(path, "_test.go") {
 				return err
 			}
 			b, err := os.ReadFile(path)
@@ -63,7 +65,9 @@ func usedVars(t *testing.T, root string) map[string][]string {
 	return used
 }
 
-var rowRe = regexp.MustCompile("^\\| `(CERTCTL_[A-Z0-9_]+)` \\|([^|]*)\\|([^|]*)\\|([^|]*)\\|([^|]*)\\|")
+// rowRe reads a row; per-profile variables are written with a <NAME> segment
+// (CERTCTL_SCEP_PROFILE_<NAME>_ISSUER_ID).
+var rowRe = regexp.MustCompile("^\\| `(CERTCTL_[A-Z0-9_]+(?:<NAME>_[A-Z0-9_]+)?)` \\|([^|]*)\\|([^|]*)\\|([^|]*)\\|([^|]*)\\|")
 
 // documented parses the table of ENVIRONMENTS.md: name -> rule IDs.
 func documented(t *testing.T, file string) map[string][]string {
@@ -92,8 +96,34 @@ func documented(t *testing.T, file string) map[string][]string {
 func envProblems(t *testing.T, root string) []string {
 	used := usedVars(t, root)
 	docs := documented(t, filepath.Join(root, "docs", "ENVIRONMENTS.md"))
+	families := map[string]bool{}
 	var probs []string
+	policySrc := policySources(t, root)
+	for row, ids := range docs {
+		prefix, suffix, ok := strings.Cut(row, "<NAME>_")
+		if !ok {
+			continue
+		}
+		delete(docs, row)
+		if _, used := used[prefix]; !used {
+			probs = append(probs, row+" is documented but no policy reads the family "+prefix+"<NAME>_...")
+		} else if !strings.Contains(policySrc, `"`+suffix+`"`) {
+			probs = append(probs, row+": no policy names the suffix "+suffix)
+		}
+		for _, id := range used[prefix] {
+			if !slices.Contains(ids, id) {
+				probs = append(probs, row+": rule "+id+" reads the family but is missing from its row")
+			}
+		}
+		families[prefix] = true
+	}
 	for v, ids := range used {
+		if strings.HasSuffix(v, "_PROFILE_") {
+			if !families[v] {
+				probs = append(probs, v+"<NAME>_... is read by "+strings.Join(ids, ", ")+" but no row documents the family")
+			}
+			continue
+		}
 		drow, ok := docs[v]
 		if !ok {
 			probs = append(probs, v+" is used but not documented in docs/ENVIRONMENTS.md")
@@ -112,6 +142,24 @@ func envProblems(t *testing.T, root string) []string {
 	}
 	slices.Sort(probs)
 	return probs
+}
+
+// policySources is the text of every non-test Rego file under root/policies.
+func policySources(t *testing.T, root string) string {
+	t.Helper()
+	var b strings.Builder
+	err := filepath.WalkDir(filepath.Join(root, "policies"), func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".rego") || strings.HasSuffix(path, "_test.rego") {
+			return err
+		}
+		src, err := os.ReadFile(path)
+		b.Write(src)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }
 
 func TestEnvironmentsDocumented(t *testing.T) {
@@ -154,6 +202,18 @@ func TestEnvironmentsCheckFails(t *testing.T) {
 	write("docs/ENVIRONMENTS.md", "| `CERTCTL_MAX_BODY_SIZE` | int | 1 | 1 | SEC-L3 | compose |\n| `CERTCTL_HTTP2_ENABLED` | bool | - | - | none | x |\n")
 	if got := envProblems(t, root); len(got) != 1 || !strings.Contains(got[0], "rule SEC-X1 reads it") {
 		t.Fatalf("problems = %q", got)
+	}
+	// A per-profile family: read by a policy, documented with <NAME> rows
+	// whose suffixes the policy names; test files never count.
+	write("policies/x_new/x_new.rego", "# METADATA\n# custom:\n#   id: SEC-X1\npackage certgate.x_new\n\nprefix := \"CERTCTL_X_PROFILE_\"\n\nsuffixes := [\"ISSUER_ID\"]\n")
+	write("policies/x_new/x_new_test.rego", "package certgate.x_new_test\n\nname := \"CERTCTL_X_PROFILE_DEMO_ISSUER_ID\"\n")
+	write("docs/ENVIRONMENTS.md", "| `CERTCTL_MAX_BODY_SIZE` | int | 1 | 1 | SEC-L3 | compose |\n")
+	if got := envProblems(t, root); len(got) != 1 || !strings.Contains(got[0], "CERTCTL_X_PROFILE_<NAME>_... is read by SEC-X1 but no row documents the family") {
+		t.Fatalf("undocumented family: problems = %q", got)
+	}
+	write("docs/ENVIRONMENTS.md", "| `CERTCTL_MAX_BODY_SIZE` | int | 1 | 1 | SEC-L3 | compose |\n| `CERTCTL_X_PROFILE_<NAME>_ISSUER_ID` | s | - | - | SEC-X1 | x |\n| `CERTCTL_X_PROFILE_<NAME>_GONE` | s | - | - | SEC-X1 | x |\n")
+	if got := envProblems(t, root); len(got) != 1 || !strings.Contains(got[0], "no policy names the suffix GONE") {
+		t.Fatalf("stale family row: problems = %q", got)
 	}
 }
 
