@@ -10,13 +10,13 @@ import (
 // returned by Check wraps exactly one of them.
 var (
 	// ErrAgentBootstrapTokenRequired: SEC-H1. Set CERTCTL_AGENT_BOOTSTRAP_TOKEN.
-	ErrAgentBootstrapTokenRequired = errors.New("agent bootstrap token required: set CERTCTL_AGENT_BOOTSTRAP_TOKEN to a random secret on the server and every agent, or set CERTCTL_AGENT_BOOTSTRAP_TOKEN_DENY_EMPTY=false to keep warn-mode (until v2.2.0)")
+	ErrAgentBootstrapTokenRequired = errors.New("agent bootstrap token required: set CERTCTL_AGENT_BOOTSTRAP_TOKEN to a random secret on the server and every agent, or, as a temporary bridge, set CERTCTL_AGENT_BOOTSTRAP_TOKEN_DENY_EMPTY=false to keep warn-mode")
 	// ErrACMEInsecureWithoutAck: SEC-M4. Set both ACME insecure variables or neither.
 	ErrACMEInsecureWithoutAck = errors.New("ACME insecure mode without acknowledgement: set both CERTCTL_ACME_INSECURE=true and CERTCTL_ACME_INSECURE_ACK=true, or neither")
 	// ErrDemoModeAckExpired: SEC-H3. Re-acknowledge the demo with a fresh timestamp.
 	ErrDemoModeAckExpired = errors.New("demo mode acknowledgement missing or expired: set CERTCTL_DEMO_MODE_ACK_TS=$(date +%s) at every start, or remove CERTCTL_DEMO_MODE_ACK")
 	// ErrPolicyViolation: any other rule at or above the gate's threshold.
-	ErrPolicyViolation = errors.New("deployment policy violated: fix the finding or waive it with a carve-out")
+	ErrPolicyViolation = errors.New("deployment policy violated: certctl would refuse to start or start unsafely; fix the finding")
 	// ErrGateUnavailable: the policies could not be compiled or evaluated, or the
 	// gate panicked. The gate fails closed: the server must not start.
 	ErrGateUnavailable = errors.New("startup gate could not evaluate the policies; refusing to start")
