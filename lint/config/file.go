@@ -20,3 +20,20 @@ func LoadFile(path string) (*Config, error) {
 	c.Dir = filepath.Dir(path)
 	return c, nil
 }
+
+// IsDemo reports whether the file at rel (a slash path relative to the
+// repository root) matches one of the demo globs, by its path or its base name.
+func (c *Config) IsDemo(rel string) bool {
+	if c == nil {
+		return false
+	}
+	for _, g := range c.DemoGlobs {
+		if ok, _ := filepath.Match(g, rel); ok {
+			return true
+		}
+		if ok, _ := filepath.Match(g, filepath.Base(rel)); ok {
+			return true
+		}
+	}
+	return false
+}

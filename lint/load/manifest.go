@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/certgate/certgate/lint"
 	"github.com/certgate/certgate/lint/compose"
@@ -49,9 +50,21 @@ func loadManifests(ctx context.Context, paths []string, opts Options) (*lint.Inp
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", name, unwrap(err))
 		}
-		part, err := manifest.Load(src, name, manifest.Labels{"release": name}, roles(opts))
+		labels := manifest.Labels{"release": name}
+		demo := p != "-" && opts.Config.IsDemo(filepath.ToSlash(name))
+		if demo {
+			// A stream certgate.yaml's demo_globs name is a demo deployment:
+			// DEPL-DEMO and DEPL-M2 let its acknowledgement and placeholders be.
+			labels["demo"] = "true"
+		}
+		part, err := manifest.Load(src, name, labels, roles(opts))
 		if err != nil {
 			return nil, err
+		}
+		if demo {
+			for _, f := range part.Files {
+				f.Role = "demo"
+			}
 		}
 		in.Merge(part)
 	}
