@@ -133,7 +133,9 @@ type Target struct {
 type Checked struct {
 	Files []string `json:"files"`
 	// Environments are "<id> (<role>)", for example
-	// "compose/docker-compose.yml+docker-compose.demo.yml service server (server)".
+	// "compose/docker-compose.yml+docker-compose.demo.yml service server (server)";
+	// an environment judged at its own release (its image tag) says so:
+	// "... service server (server, certctl 2.1.4 from its image tag ...:2.1.4)".
 	Environments []string `json:"environments"`
 	// Skipped are the files (and directories) a walk did not judge, with why.
 	Skipped []Skipped `json:"skipped"`
@@ -156,7 +158,11 @@ func checkedOf(in *Input) *Checked {
 		c.Files = append(c.Files, f.Path)
 	}
 	for _, e := range in.Envs {
-		c.Environments = append(c.Environments, e.ID+" ("+e.Role+")")
+		role := e.Role
+		if e.Release != "" {
+			role += ", certctl " + e.Release + " from its " + e.ReleaseSource
+		}
+		c.Environments = append(c.Environments, e.ID+" ("+role+")")
 	}
 	if list, ok := in.Extra[SkippedKey].([]any); ok {
 		for _, item := range list {
