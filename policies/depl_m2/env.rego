@@ -22,6 +22,29 @@ env_demo_literals := {
 
 env_judged := [env | some env in input.envs; env.role in {"server", "agent"}]
 
+# env_candidates are the variables, as [index into env_judged, name], whose
+# known value may hold a placeholder. The rules below judge only these (on a
+# real environment: none), so the startup gate does not pay the secret-name and
+# placeholder regexes per variable and per rule. env_may_hold_placeholder looks
+# at all values of an environment at once with plain substring tests (much
+# cheaper than a case-insensitive regex over the same text); only when it finds
+# one does a regex run per variable. Both match whatever is_placeholder matches
+# (and certctl's literals), and a secret text is a part of its value, so no
+# finding is lost.
+env_candidates contains [i, name] if {
+	some i, env in env_judged
+	env_may_hold_placeholder(env)
+	some name, var in env.vars
+	var.known
+	regex.match(`(?i)change-me-|replace-with-|change_me|changeme|<your[-_]`, var.value)
+}
+
+env_may_hold_placeholder(env) if {
+	text := lower(concat("\n", [var.value | some var in env.vars]))
+	some marker in ["change-me-", "replace-with-", "change_me", "changeme", "<your"]
+	contains(text, marker)
+}
+
 is_placeholder(s) if is_error_placeholder(s)
 
 is_placeholder(s) if is_warning_placeholder(s)
@@ -90,8 +113,8 @@ env_reported_by_file(env, name) if {
 # certctl's demo literals.
 
 deny contains f if {
-	some env in env_judged
-	some name, _ in env_demo_literals
+	some [i, name] in env_candidates
+	env := env_judged[i]
 	env_certctl_literal(env, name)
 	lib.is_not_true(env, env_ack)
 	not env_reported_by_file(env, name)
@@ -100,8 +123,8 @@ deny contains f if {
 }
 
 warn contains f if {
-	some env in env_judged
-	some name, _ in env_demo_literals
+	some [i, name] in env_candidates
+	env := env_judged[i]
 	env_certctl_literal(env, name)
 	env_demo_unknown(env)
 	not env_reported_by_file(env, name)
@@ -112,8 +135,8 @@ warn contains f if {
 # Other placeholders in secret-bearing variables.
 
 deny contains f if {
-	some env in env_judged
-	some name, _ in env.vars
+	some [i, name] in env_candidates
+	env := env_judged[i]
 	not env_certctl_literal(env, name)
 	is_placeholder(env_secret_text(env, name))
 	not env_demo_source(env, name)
@@ -125,8 +148,8 @@ deny contains f if {
 }
 
 warn contains f if {
-	some env in env_judged
-	some name, _ in env.vars
+	some [i, name] in env_candidates
+	env := env_judged[i]
 	not env_certctl_literal(env, name)
 	is_placeholder(env_secret_text(env, name))
 	not env_demo_source(env, name)

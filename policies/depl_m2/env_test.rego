@@ -78,6 +78,19 @@ test_env_non_secret_variables_pass if {
 	}
 }
 
+# A placeholder anywhere in the environment makes each variable be looked at:
+# only the secret that holds one is reported, once.
+test_env_only_the_placeholder_secret_is_reported if {
+	d := depl_m2.deny with input as srv({
+		"CERTCTL_AUTH_SECRET": "Zq8adminSecretValue4711xx",
+		"CERTCTL_AGENT_NAME": "changeme-agent",
+		"POSTGRES_PASSWORD": "Change-Me-Now",
+		"CERTCTL_AGENT_BOOTSTRAP_TOKEN": "Tk9bootstrapTokenValue0815",
+	})
+	count(d) == 1
+	contains(msgs(d), "POSTGRES_PASSWORD holds a well-known placeholder")
+}
+
 test_env_real_secrets_pass if {
 	doc := srv({"CERTCTL_AUTH_SECRET": "Zq8adminSecretValue4711xx", "POSTGRES_PASSWORD": "change", "CERTCTL_AGENT_BOOTSTRAP_TOKEN": "your-token"})
 	count(depl_m2.deny) == 0 with input as doc
