@@ -229,7 +229,9 @@ func (e *Engine) evalRaw(ctx context.Context, in *Input) ([]rawResult, error) {
 	if err != nil {
 		return nil, &EvalError{fmt.Errorf("convert input: %w", err)}
 	}
-	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(v))
+	cache := getCache()
+	defer putCache(cache)
+	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(v), rego.EvalVirtualCache(cache))
 	if err != nil {
 		return nil, &EvalError{err}
 	}
