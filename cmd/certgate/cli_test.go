@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -37,11 +39,38 @@ func writeFile(t *testing.T, dir, name, content string) string {
 
 const now = "2027-01-15T10:00:00Z" // unix 1800000000 is 2027-01-15T08:00:00Z
 
+// bootingEnviron is testutil.BootingEnv (an environment every certctl release
+// starts with) in os.Environ form, sorted, changed by changes: "NAME=value" sets
+// NAME, a bare "NAME" removes it. A test starts from it so that the findings it
+// sees are those of what it changes.
+func bootingEnviron(changes ...string) []string {
+	env := maps.Clone(testutil.BootingEnv)
+	for _, c := range changes {
+		if k, v, ok := strings.Cut(c, "="); ok {
+			env[k] = v
+		} else {
+			delete(env, c)
+		}
+	}
+	out := make([]string, 0, len(env))
+	for _, k := range slices.Sorted(maps.Keys(env)) {
+		out = append(out, k+"="+env[k])
+	}
+	return out
+}
+
+// bootingDotenv is bootingEnviron as the lines of a .env file.
+func bootingDotenv(changes ...string) string {
+	return strings.Join(bootingEnviron(changes...), "\n") + "\n"
+}
+
 func TestEnvExitCodes(t *testing.T) {
 	dir := t.TempDir()
-	clean := writeFile(t, dir, "clean.env", "CERTCTL_AGENT_BOOTSTRAP_TOKEN=s3cr3t-token\nCERTCTL_MAX_BODY_SIZE=1048576\n")
-	bad := writeFile(t, dir, "bad.env", "# certctl server\nCERTCTL_AGENT_BOOTSTRAP_TOKEN=s3cr3t-token\n\nexport CERTCTL_ACME_INSECURE=true\n")
-	warn := writeFile(t, dir, "warn.env", "CERTCTL_MAX_BODY_SIZE=0\nCERTCTL_AGENT_BOOTSTRAP_TOKEN=x\n")
+	// The lines under test come first (their line numbers are asserted), the rest
+	// of an environment certctl starts with after them.
+	clean := writeFile(t, dir, "clean.env", "CERTCTL_AGENT_BOOTSTRAP_TOKEN=s3cr3t-token\nCERTCTL_MAX_BODY_SIZE=1048576\n"+bootingDotenv("CERTCTL_AGENT_BOOTSTRAP_TOKEN"))
+	bad := writeFile(t, dir, "bad.env", "# certctl server\nCERTCTL_AGENT_BOOTSTRAP_TOKEN=s3cr3t-token\n\nexport CERTCTL_ACME_INSECURE=true\n"+bootingDotenv("CERTCTL_AGENT_BOOTSTRAP_TOKEN"))
+	warn := writeFile(t, dir, "warn.env", "CERTCTL_MAX_BODY_SIZE=0\n"+bootingDotenv())
 
 	t.Run("clean file exits 0", func(t *testing.T) {
 		r := runCLI(t, nil, "", "env", "--env-file", clean, "--now", now)
@@ -115,7 +144,7 @@ func TestEnvExitCodes(t *testing.T) {
 }
 
 func TestEnvProcessEnvironment(t *testing.T) {
-	environ := []string{"PATH=/bin", "CERTCTL_AGENT_BOOTSTRAP_TOKEN_DENY_EMPTY=true"}
+	environ := bootingEnviron("PATH=/bin", "CERTCTL_AGENT_BOOTSTRAP_TOKEN", "CERTCTL_AGENT_BOOTSTRAP_TOKEN_DENY_EMPTY=true")
 	r := runCLI(t, environ, "", "env", "--format", "json")
 	if r.code != 1 {
 		t.Fatalf("code=%d out=%q err=%q", r.code, r.out, r.err)
@@ -134,18 +163,27 @@ func TestEnvProcessEnvironment(t *testing.T) {
 	}
 }
 
+// TestEnvCertctlVersion: the release decides what a missing bootstrap token
+// means: nothing to refuse in 2.1.0, a warning while the deny-empty flag
+// defaults to false (2.1.1-2.1.7), a refusal from 2.2.0, the default.
 func TestEnvCertctlVersion(t *testing.T) {
-	environ := []string{"CERTCTL_MAX_BODY_SIZE=1048576"}
-	if r := runCLI(t, environ, "", "env"); r.code != 0 || !strings.Contains(r.out, "warning SEC-H1") {
+	environ := bootingEnviron("CERTCTL_AGENT_BOOTSTRAP_TOKEN", "CERTCTL_MAX_BODY_SIZE=1048576")
+	if r := runCLI(t, environ, "", "env", "--certctl-version", "2.1.0"); r.code != 0 || !strings.Contains(r.out, "info SEC-H1") || !strings.Contains(r.out, "0 errors, 0 warnings, 1 info") {
 		t.Fatalf("2.1.0: code=%d out=%q", r.code, r.out)
 	}
-	if r := runCLI(t, environ, "", "env", "--certctl-version", "v2.2.0"); r.code != 1 || !strings.Contains(r.out, "error SEC-H1") {
+	if r := runCLI(t, environ, "", "env", "--certctl-version", "2.1.7"); r.code != 0 || !strings.Contains(r.out, "warning SEC-H1") || !strings.Contains(r.out, "0 errors, 1 warning, 0 infos") {
+		t.Fatalf("2.1.7: code=%d out=%q", r.code, r.out)
+	}
+	if r := runCLI(t, environ, "", "env", "--certctl-version", "v2.2.0"); r.code != 1 || !strings.Contains(r.out, "error SEC-H1") || !strings.Contains(r.out, "1 error, 0 warnings, 0 infos") {
 		t.Fatalf("2.2.0: code=%d out=%q", r.code, r.out)
+	}
+	if r := runCLI(t, environ, "", "env"); r.code != 1 || !strings.Contains(r.out, "error SEC-H1") || !strings.Contains(r.out, "certctl 2.2.0 (default") {
+		t.Fatalf("default release: code=%d out=%q", r.code, r.out)
 	}
 }
 
 func TestEnvNowAndSourceDateEpoch(t *testing.T) {
-	environ := []string{"CERTCTL_AGENT_BOOTSTRAP_TOKEN=x", "CERTCTL_DEMO_MODE_ACK=true", "CERTCTL_DEMO_MODE_ACK_TS=1800000000"}
+	environ := bootingEnviron("CERTCTL_DEMO_MODE_ACK=true", "CERTCTL_DEMO_MODE_ACK_TS=1800000000")
 	if r := runCLI(t, environ, "", "env", "--now", now); r.code != 0 {
 		t.Fatalf("2h after the ack: code=%d out=%q", r.code, r.out)
 	}
@@ -176,8 +214,10 @@ deny contains f if {
 	f := lib.finding(env, "CERTCTL_AUTH_TYPE", "CERTCTL_AUTH_TYPE is not set")
 }
 `)
-	environ := []string{"CERTCTL_AGENT_BOOTSTRAP_TOKEN=x"}
-	if r := runCLI(t, environ, "", "env", "--policy", dir); r.code != 1 || !strings.Contains(r.out, "error CFG-AUTH-TYPE: CERTCTL_AUTH_TYPE is not set") {
+	// certctl starts without CERTCTL_AUTH_TYPE (api-key is its default): the user
+	// policy's finding is the only one.
+	environ := bootingEnviron("CERTCTL_AUTH_TYPE")
+	if r := runCLI(t, environ, "", "env", "--policy", dir); r.code != 1 || !strings.Contains(r.out, "error CFG-AUTH-TYPE: CERTCTL_AUTH_TYPE is not set") || !strings.Contains(r.out, "1 error, 0 warnings") {
 		t.Fatalf("code=%d out=%q err=%q", r.code, r.out, r.err)
 	}
 	if r := runCLI(t, nil, "", "policies", "list", "--policy", dir); r.code != 0 || !strings.Contains(r.out, "CFG-AUTH-TYPE") {
@@ -215,7 +255,7 @@ func TestExecInProcess(t *testing.T) {
 	t.Cleanup(func() { execve = restore })
 	execve = func(p string, argv, envv []string) error { gotPath, gotArgs, gotEnv = p, argv, envv; return nil }
 
-	environ := []string{"PATH=" + os.Getenv("PATH"), "CERTCTL_AGENT_BOOTSTRAP_TOKEN=x", "FOO=bar"}
+	environ := bootingEnviron("PATH="+os.Getenv("PATH"), "FOO=bar")
 	r := runCLI(t, environ, "", "exec", "--", "sh", "-c", "echo hi")
 	if r.code != 0 || !strings.HasSuffix(gotPath, "/sh") || strings.Join(gotArgs, " ") != "sh -c echo hi" || strings.Join(gotEnv, " ") != strings.Join(environ, " ") {
 		t.Fatalf("code=%d err=%q path=%q args=%q env=%q", r.code, r.err, gotPath, gotArgs, gotEnv)
@@ -241,7 +281,7 @@ func TestExecReplacesProcess(t *testing.T) {
 	script := `printf '%s|%s|%s' "$1" "$2" "$CERTCTL_AGENT_BOOTSTRAP_TOKEN_DENY_EMPTY" > "$MARKER"`
 
 	cmd := exec.Command(bin, "exec", "--", "sh", "-c", script, "sh", "first arg", "second")
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "MARKER=" + marker, "CERTCTL_AGENT_BOOTSTRAP_TOKEN=x", "CERTCTL_AGENT_BOOTSTRAP_TOKEN_DENY_EMPTY=true"}
+	cmd.Env = bootingEnviron("PATH="+os.Getenv("PATH"), "MARKER="+marker, "CERTCTL_AGENT_BOOTSTRAP_TOKEN_DENY_EMPTY=true")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("exec failed: %v\n%s", err, out)
 	}
@@ -252,7 +292,7 @@ func TestExecReplacesProcess(t *testing.T) {
 
 	os.Remove(marker)
 	cmd = exec.Command(bin, "exec", "--", "sh", "-c", script, "sh", "a", "b")
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "MARKER=" + marker, "CERTCTL_AGENT_BOOTSTRAP_TOKEN_DENY_EMPTY=true"}
+	cmd.Env = bootingEnviron("PATH="+os.Getenv("PATH"), "MARKER="+marker, "CERTCTL_AGENT_BOOTSTRAP_TOKEN", "CERTCTL_AGENT_BOOTSTRAP_TOKEN_DENY_EMPTY=true")
 	out, err := cmd.CombinedOutput()
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
 		t.Fatalf("want exit 1, got %v\n%s", err, out)

@@ -221,6 +221,8 @@ func TestLintStreamErrorsExit2(t *testing.T) {
 	}
 }
 
+// tokenlessStream is a server certctl starts with (listener, TLS paths, the
+// API-key secret from a Secret outside the stream) but for its bootstrap token.
 const tokenlessStream = `--- # a server without a bootstrap token
 # Source: mine/templates/server.yaml
 apiVersion: apps/v1
@@ -239,6 +241,16 @@ spec:
           env:
             - name: CERTCTL_AUTH_TYPE
               value: api-key
+            - name: CERTCTL_AUTH_SECRET
+              valueFrom: {secretKeyRef: {name: certctl-auth, key: secret}}
+            - name: CERTCTL_SERVER_HOST
+              value: 0.0.0.0
+            - name: CERTCTL_SERVER_PORT
+              value: "8443"
+            - name: CERTCTL_SERVER_TLS_CERT_PATH
+              value: /etc/certctl/tls/tls.crt
+            - name: CERTCTL_SERVER_TLS_KEY_PATH
+              value: /etc/certctl/tls/tls.key
 ---
 `
 
@@ -252,11 +264,17 @@ func TestLintStreamTokenlessServer(t *testing.T) {
 		if f.Rule == "SEC-H1" && !strings.Contains(f.Subject, "(mine/templates/server.yaml)") {
 			t.Errorf("subject %q does not name the template", f.Subject)
 		}
+		if f.Severity == "error" && f.Rule != "SEC-H1" {
+			t.Errorf("only the missing token refuses this server: %+v", f)
+		}
 	}
-	r, _ = lintChart(t, tokenlessStream, "-", "--certctl-version", "2.1.0")
+	// Before 2.2.0 the deny-empty flag defaults to false: the server starts, and
+	// the missing token is a warning only.
+	r, rep = lintChart(t, tokenlessStream, "-", "--certctl-version", "2.1.7")
 	if r.code != 0 {
-		t.Errorf("2.1.0: code %d (a warning only)", r.code)
+		t.Errorf("2.1.7: code %d (a warning only)\n%s", r.code, r.out)
 	}
+	want(t, rep, "SEC-H1", "warning", "<stdin>", 14, "CERTCTL_AGENT_BOOTSTRAP_TOKEN is empty or absent")
 }
 
 // A token that may come from an envFrom Secret outside the stream is unknown,
