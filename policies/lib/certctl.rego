@@ -24,6 +24,10 @@ bool_vars := {
 # known_value is the value of a variable that is present and known at lint time.
 known_value(env, name) := env.vars[name].value if env.vars[name].known
 
+# The predicates below read env.vars directly rather than through known_value:
+# every rule asks them about variables on every start, and each helper call
+# costs the evaluator more than a lookup.
+
 # open_env: the environment imports variables certgate cannot see (an envFrom of
 # a Secret or ConfigMap outside the release), so an absent variable may be set.
 open_env(env) if env.labels.env_from_unresolved
@@ -44,43 +48,46 @@ is_unset(env, name) if {
 	not open_env(env)
 }
 
-is_unset(env, name) if known_value(env, name) == ""
+is_unset(env, name) if {
+	var := env.vars[name]
+	var.known
+	var.value == ""
+}
 
 # is_true: certctl will read the variable as true.
-is_true(env, name) if known_value(env, name) in true_spellings
+is_true(env, name) if {
+	var := env.vars[name]
+	var.known
+	var.value in true_spellings
+}
 
-# is_not_true: certctl will certainly not read the variable as true.
-is_not_true(env, name) if is_unset(env, name)
+# is_not_true: certctl will certainly not read the variable as true: unset, or
+# known and not one of the true spellings (the empty value included).
+is_not_true(env, name) if {
+	not env.vars[name]
+	not open_env(env)
+}
 
 is_not_true(env, name) if {
-	v := known_value(env, name)
-	v != ""
-	not v in true_spellings
+	var := env.vars[name]
+	var.known
+	not var.value in true_spellings
 }
 
 # parse_int (Go's strconv.ParseInt, base 10, 64-bit) is in parse.rego.
 
 # deny_empty_flag is "on", "off" or "unknown": how certctl will read
-# CERTCTL_AGENT_BOOTSTRAP_TOKEN_DENY_EMPTY for the target release.
-deny_empty_flag(env) := "on" if is_true(env, "CERTCTL_AGENT_BOOTSTRAP_TOKEN_DENY_EMPTY")
-
-deny_empty_flag(env) := "off" if {
-	v := known_value(env, "CERTCTL_AGENT_BOOTSTRAP_TOKEN_DENY_EMPTY")
-	v != ""
-	not v in true_spellings
-}
-
+# CERTCTL_AGENT_BOOTSTRAP_TOKEN_DENY_EMPTY for the target release. An else
+# chain: the first case that applies decides, the last is the unset flag.
 deny_empty_flag(env) := "on" if {
-	is_unset(env, "CERTCTL_AGENT_BOOTSTRAP_TOKEN_DENY_EMPTY")
+	is_true(env, "CERTCTL_AGENT_BOOTSTRAP_TOKEN_DENY_EMPTY")
+} else := "off" if {
+	known_value(env, "CERTCTL_AGENT_BOOTSTRAP_TOKEN_DENY_EMPTY") != ""
+} else := "unknown" if {
+	is_unknown(env, "CERTCTL_AGENT_BOOTSTRAP_TOKEN_DENY_EMPTY")
+} else := "on" if {
 	deny_empty_default_on(env)
-}
-
-deny_empty_flag(env) := "off" if {
-	is_unset(env, "CERTCTL_AGENT_BOOTSTRAP_TOKEN_DENY_EMPTY")
-	not deny_empty_default_on(env)
-}
-
-deny_empty_flag(env) := "unknown" if is_unknown(env, "CERTCTL_AGENT_BOOTSTRAP_TOKEN_DENY_EMPTY")
+} else := "off"
 
 # From 2.2.0 certctl refuses an empty bootstrap token by default.
 deny_empty_default_on(env) if semver.compare(version(env), "2.2.0") >= 0

@@ -55,7 +55,9 @@ no_profiles(env, list_var) := "yes" if {
 
 # cond_on: certctl reads the boolean as true.
 cond_on(env, name) := "yes" if {
-	is_true(env, name)
+	var := env.vars[name]
+	var.known
+	var.value in true_spellings
 } else := "maybe" if {
 	env.vars[name].known == false
 } else := "no"

@@ -16,16 +16,30 @@ version(env) := v if {
 # that must all hold (">=2.1.1", ">=2.1.1 <2.2.0", "2.2.0"); "" is every release.
 applies(env, range) if in_range(version(env), range)
 
+# A single constraint, the common case, is judged directly (one call, cached
+# per range); only a list is split.
+in_range(_, "")
+
 in_range(v, range) if {
+	not contains(range, " ")
+	satisfies(v, range)
+}
+
+in_range(v, range) if {
+	contains(range, " ")
 	constraints := [c | some c in split(trim_space(range), " "); c != ""]
 	every c in constraints {
 		satisfies(v, c)
 	}
 }
 
+# satisfies: v meets one constraint, an operator (or none) and a version
+# x.y.z. The operator is what precedes the version: string builtins, cheaper
+# than a submatch regex; compares knows only the valid operators.
 satisfies(v, c) if {
-	[_, op, want] := regex.find_all_string_submatch_n(`^(>=|<=|>|<|=)?([0-9]+\.[0-9]+\.[0-9]+)$`, c, 1)[0]
-	compares(op, semver.compare(v, want))
+	want := trim_left(c, "<>=")
+	regex.match(`^[0-9]+\.[0-9]+\.[0-9]+$`, want)
+	compares(trim_suffix(c, want), semver.compare(v, want))
 }
 
 compares("", 0)
