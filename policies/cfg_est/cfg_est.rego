@@ -50,11 +50,24 @@ on contains [i, s] if {
 	s != "no"
 }
 
-# listed: each distinct profile of CERTCTL_EST_PROFILES of those environments.
-listed contains [i, s, profile] if {
+# The suffixes of a profile's variables (CERTCTL_EST_PROFILE_<NAME>_<suffix>).
+suffixes := [
+	"ISSUER_ID", "PROFILE_ID", "ENROLLMENT_PASSWORD",
+	"MTLS_ENABLED", "MTLS_CLIENT_CA_TRUST_BUNDLE_PATH", "CHANNEL_BINDING_REQUIRED",
+	"ALLOWED_AUTH_MODES", "RATE_LIMIT_PER_PRINCIPAL_24H", "SERVERKEYGEN_ENABLED",
+]
+
+# listed: each distinct profile of CERTCTL_EST_PROFILES of those environments,
+# with the names of its variables by suffix (lib.profile_vars), built once, and
+# its allowed auth modes as certctl reads them (none when unset or unknown),
+# read once for the three checks that need them.
+listed contains [i, s, profile, names, modes] if {
 	some e in on
 	[i, s] := e
-	some profile in lib.profiles(lib.server_envs[i], list_var)
+	env := lib.server_envs[i]
+	some profile in lib.profiles(env, list_var)
+	names := lib.profile_vars(prefix, profile, suffixes)
+	modes := {m | some m in auth_modes(lib.known_value(env, names.ALLOWED_AUTH_MODES))}
 }
 
 # problems are the refusals: the conditions ([name, state] pairs, EST on
@@ -115,9 +128,9 @@ problems contains p if {
 
 problems contains p if {
 	some e in listed
-	[i, s, profile] := e
+	[i, s, profile, names, _] := e
 	env := lib.server_envs[i]
-	name := lib.profile_var(prefix, profile, "ISSUER_ID")
+	name := names.ISSUER_ID
 	state := lib.cond_empty(env, name)
 	state != "no"
 	what := sprintf("EST profile %q: %s is empty or absent (every EST profile must name the issuer it enrols against; there is no default)", [profile.path_id, name])
@@ -127,12 +140,15 @@ problems contains p if {
 
 problems contains p if {
 	some e in listed
-	[i, s, profile] := e
+	[i, s, profile, names, _] := e
 	env := lib.server_envs[i]
-	flag := lib.profile_var(prefix, profile, "MTLS_ENABLED")
-	path := lib.profile_var(prefix, profile, "MTLS_CLIENT_CA_TRUST_BUNDLE_PATH")
-	conds := [[flag, lib.cond_on(env, flag)], [path, lib.cond_empty(env, path)]]
-	not "no" in {c[1] | some c in conds}
+	flag := names.MTLS_ENABLED
+	on_state := lib.cond_on(env, flag)
+	on_state != "no" # the switch first: when off, the path is not read
+	path := names.MTLS_CLIENT_CA_TRUST_BUNDLE_PATH
+	path_state := lib.cond_empty(env, path)
+	path_state != "no"
+	conds := [[flag, on_state], [path, path_state]]
 	what := sprintf("EST profile %q: %s is true and %s is empty or absent (the mTLS route /.well-known/est-mtls/%s/ would have no client CA to trust)", [profile.path_id, flag, path, profile.path_id])
 	fix := sprintf("Set %s to the PEM bundle of the client CAs, or set %s=false.", [path, flag])
 	p := problem(i, s, flag, conds, what, fix)
@@ -140,12 +156,15 @@ problems contains p if {
 
 problems contains p if {
 	some e in listed
-	[i, s, profile] := e
+	[i, s, profile, names, _] := e
 	env := lib.server_envs[i]
-	flag := lib.profile_var(prefix, profile, "CHANNEL_BINDING_REQUIRED")
-	mtls := lib.profile_var(prefix, profile, "MTLS_ENABLED")
-	conds := [[flag, lib.cond_on(env, flag)], [mtls, lib.cond_off(env, mtls)]]
-	not "no" in {c[1] | some c in conds}
+	flag := names.CHANNEL_BINDING_REQUIRED
+	on_state := lib.cond_on(env, flag)
+	on_state != "no"
+	mtls := names.MTLS_ENABLED
+	off_state := lib.cond_off(env, mtls)
+	off_state != "no"
+	conds := [[flag, on_state], [mtls, off_state]]
 	what := sprintf("EST profile %q: %s is true but %s is not (RFC 9266 channel binding needs mTLS)", [profile.path_id, flag, mtls])
 	fix := sprintf("Set %s=true with a client CA trust bundle, or set %s=false.", [mtls, flag])
 	p := problem(i, s, flag, conds, what, fix)
@@ -153,9 +172,9 @@ problems contains p if {
 
 problems contains p if {
 	some e in listed
-	[i, s, profile] := e
-	name := lib.profile_var(prefix, profile, "ALLOWED_AUTH_MODES")
-	some mode in auth_modes(lib.known_value(lib.server_envs[i], name))
+	[i, s, profile, names, modes] := e
+	name := names.ALLOWED_AUTH_MODES
+	some mode in modes
 	not mode in auth_modes_known
 	what := sprintf("EST profile %q: %s lists %q, which is not an EST auth mode (mtls, basic)", [profile.path_id, name, mode])
 	p := problem(i, s, name, [], what, "List only mtls and basic.")
@@ -163,11 +182,11 @@ problems contains p if {
 
 problems contains p if {
 	some e in listed
-	[i, s, profile] := e
+	[i, s, profile, names, modes] := e
+	"mtls" in modes
 	env := lib.server_envs[i]
-	name := lib.profile_var(prefix, profile, "ALLOWED_AUTH_MODES")
-	"mtls" in auth_modes(lib.known_value(env, name))
-	mtls := lib.profile_var(prefix, profile, "MTLS_ENABLED")
+	name := names.ALLOWED_AUTH_MODES
+	mtls := names.MTLS_ENABLED
 	state := lib.cond_off(env, mtls)
 	state != "no"
 	what := sprintf("EST profile %q: %s allows mtls but %s is not true", [profile.path_id, name, mtls])
@@ -177,11 +196,11 @@ problems contains p if {
 
 problems contains p if {
 	some e in listed
-	[i, s, profile] := e
+	[i, s, profile, names, modes] := e
+	"basic" in modes
 	env := lib.server_envs[i]
-	name := lib.profile_var(prefix, profile, "ALLOWED_AUTH_MODES")
-	"basic" in auth_modes(lib.known_value(env, name))
-	password := lib.profile_var(prefix, profile, "ENROLLMENT_PASSWORD")
+	name := names.ALLOWED_AUTH_MODES
+	password := names.ENROLLMENT_PASSWORD
 	state := lib.cond_empty(env, password)
 	state != "no"
 	what := sprintf("EST profile %q: %s allows basic but %s is empty or absent (HTTP Basic needs the profile's shared secret)", [profile.path_id, name, password])
@@ -191,8 +210,8 @@ problems contains p if {
 
 problems contains p if {
 	some e in listed
-	[i, s, profile] := e
-	name := lib.profile_var(prefix, profile, "RATE_LIMIT_PER_PRINCIPAL_24H")
+	[i, s, profile, names, _] := e
+	name := names.RATE_LIMIT_PER_PRINCIPAL_24H
 	v := lib.known_value(lib.server_envs[i], name)
 	lib.parse_int(v) < 0
 	what := sprintf("EST profile %q: %s=%s is negative", [profile.path_id, name, v])
@@ -201,12 +220,15 @@ problems contains p if {
 
 problems contains p if {
 	some e in listed
-	[i, s, profile] := e
+	[i, s, profile, names, _] := e
 	env := lib.server_envs[i]
-	flag := lib.profile_var(prefix, profile, "SERVERKEYGEN_ENABLED")
-	id := lib.profile_var(prefix, profile, "PROFILE_ID")
-	conds := [[flag, lib.cond_on(env, flag)], [id, lib.cond_empty(env, id)]]
-	not "no" in {c[1] | some c in conds}
+	flag := names.SERVERKEYGEN_ENABLED
+	on_state := lib.cond_on(env, flag)
+	on_state != "no"
+	id := names.PROFILE_ID
+	id_state := lib.cond_empty(env, id)
+	id_state != "no"
+	conds := [[flag, on_state], [id, id_state]]
 	what := sprintf("EST profile %q: %s is true and %s is empty or absent (server-side key generation needs a certificate profile that pins the key algorithm)", [profile.path_id, flag, id])
 	fix := sprintf("Set %s to a certificate profile ID, or set %s=false.", [id, flag])
 	p := problem(i, s, flag, conds, what, fix)
@@ -216,9 +238,9 @@ problems contains p if {
 # (no cap).
 warn contains f if {
 	some e in listed
-	[i, _, profile] := e
+	[i, _, _, names, _] := e
 	env := lib.server_envs[i]
-	name := lib.profile_var(prefix, profile, "RATE_LIMIT_PER_PRINCIPAL_24H")
+	name := names.RATE_LIMIT_PER_PRINCIPAL_24H
 	v := lib.known_value(env, name)
 	v != ""
 	not lib.int_parses(v)

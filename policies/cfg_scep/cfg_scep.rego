@@ -54,11 +54,21 @@ on contains [i, s] if {
 	s != "no"
 }
 
-# listed: each distinct profile of CERTCTL_SCEP_PROFILES of those environments.
-listed contains [i, s, profile] if {
+# The suffixes of a profile's variables (CERTCTL_SCEP_PROFILE_<NAME>_<suffix>).
+suffixes := [
+	"CHALLENGE_PASSWORD", "RA_CERT_PATH", "RA_KEY_PATH", "ISSUER_ID",
+	"MTLS_ENABLED", "MTLS_CLIENT_CA_TRUST_BUNDLE_PATH",
+	"INTUNE_ENABLED", "INTUNE_CONNECTOR_CERT_PATH",
+	"INTUNE_PER_DEVICE_RATE_LIMIT_24H", "INTUNE_CLOCK_SKEW_TOLERANCE", "INTUNE_CHALLENGE_VALIDITY",
+]
+
+# listed: each distinct profile of CERTCTL_SCEP_PROFILES of those environments,
+# with the names of its variables by suffix (lib.profile_vars), built once.
+listed contains [i, s, profile, names] if {
 	some e in on
 	[i, s] := e
 	some profile in lib.profiles(lib.server_envs[i], list_var)
+	names := lib.profile_vars(prefix, profile, suffixes)
 }
 
 # problems are the refusals: the conditions ([name, state] pairs, SCEP on
@@ -134,10 +144,10 @@ required := [
 
 problems contains p if {
 	some e in listed
-	[i, s, profile] := e
+	[i, s, profile, names] := e
 	env := lib.server_envs[i]
 	some r in required
-	name := lib.profile_var(prefix, profile, r[0])
+	name := names[r[0]]
 	state := lib.cond_empty(env, name)
 	state != "no"
 	what := sprintf("SCEP profile %q: %s is empty or absent (%s)", [profile.path_id, name, sprintf(r[1], [profile.path_id])])
@@ -153,13 +163,16 @@ switches := [
 
 problems contains p if {
 	some e in listed
-	[i, s, profile] := e
+	[i, s, profile, names] := e
 	env := lib.server_envs[i]
 	some sw in switches
-	flag := lib.profile_var(prefix, profile, sw[0])
-	path := lib.profile_var(prefix, profile, sw[1])
-	conds := [[flag, lib.cond_on(env, flag)], [path, lib.cond_empty(env, path)]]
-	not "no" in {c[1] | some c in conds}
+	flag := names[sw[0]]
+	on_state := lib.cond_on(env, flag)
+	on_state != "no" # the switch first: usually off, and then the path is not read
+	path := names[sw[1]]
+	path_state := lib.cond_empty(env, path)
+	path_state != "no"
+	conds := [[flag, on_state], [path, path_state]]
 	what := sprintf("SCEP profile %q: %s is true and %s is empty or absent (%s)", [profile.path_id, flag, path, sprintf(sw[2], [profile.path_id])])
 	fix := sprintf("Set %s to %s, or set %s=false.", [path, sw[3], flag])
 	p := problem(i, s, flag, conds, what, fix)
@@ -167,8 +180,8 @@ problems contains p if {
 
 problems contains p if {
 	some e in listed
-	[i, s, profile] := e
-	name := lib.profile_var(prefix, profile, "INTUNE_PER_DEVICE_RATE_LIMIT_24H")
+	[i, s, profile, names] := e
+	name := names.INTUNE_PER_DEVICE_RATE_LIMIT_24H
 	v := lib.known_value(lib.server_envs[i], name)
 	lib.parse_int(v) < 0
 	what := sprintf("SCEP profile %q: %s=%s is negative", [profile.path_id, name, v])
@@ -177,8 +190,8 @@ problems contains p if {
 
 problems contains p if {
 	some e in listed
-	[i, s, profile] := e
-	name := lib.profile_var(prefix, profile, "INTUNE_CLOCK_SKEW_TOLERANCE")
+	[i, s, profile, names] := e
+	name := names.INTUNE_CLOCK_SKEW_TOLERANCE
 	v := lib.known_value(lib.server_envs[i], name)
 	lib.parse_duration(v) < 0
 	what := sprintf("SCEP profile %q: %s=%s is negative (certctl checks it even with Intune off)", [profile.path_id, name, v])
@@ -189,10 +202,15 @@ problems contains p if {
 # validity, both as it reads them (defaults included), even with Intune off.
 problems contains p if {
 	some e in listed
-	[i, s, profile] := e
+	[i, s, profile, names] := e
 	env := lib.server_envs[i]
-	skew := lib.profile_var(prefix, profile, "INTUNE_CLOCK_SKEW_TOLERANCE")
-	validity := lib.profile_var(prefix, profile, "INTUNE_CHALLENGE_VALIDITY")
+	skew := names.INTUNE_CLOCK_SKEW_TOLERANCE
+	validity := names.INTUNE_CHALLENGE_VALIDITY
+
+	# With both unset the defaults (60s, 60m) hold; an absent variable of an
+	# open environment is undefined below anyway.
+	some n in [skew, validity]
+	env.vars[n]
 	va := lib.effective_duration(env, validity, default_validity)
 	va > 0
 	lib.effective_duration(env, skew, default_skew) >= va
@@ -225,10 +243,10 @@ parses("duration", v) if lib.duration_parses(v)
 
 warn contains f if {
 	some e in listed
-	[i, _, profile] := e
+	[i, _, _, names] := e
 	env := lib.server_envs[i]
 	some t in typed
-	name := lib.profile_var(prefix, profile, t[0])
+	name := names[t[0]]
 	v := lib.known_value(env, name)
 	v != ""
 	not parses(t[1], v)

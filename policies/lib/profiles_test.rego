@@ -71,3 +71,8 @@ test_effective_duration if {
 	lib.shown_duration(env({"D": "90"}), "D", "60s") == `D ("90" does not parse: default 60s)`
 	lib.shown_duration(env({"D": "-1m"}), "D", "60s") == "D=-1m"
 }
+
+test_profile_vars if {
+	lib.profile_vars("P_", {"key": "CORP", "path_id": "corp"}, ["ISSUER_ID", "MTLS_ENABLED"]) == {"ISSUER_ID": "P_CORP_ISSUER_ID", "MTLS_ENABLED": "P_CORP_MTLS_ENABLED"}
+	lib.profile_vars("P_", {"key": "CORP", "path_id": "corp"}, []) == {}
+}
