@@ -49,6 +49,7 @@ warn contains f if {
 	var.known
 	v := var.value
 	v != ""
+	not regex.match(`^[0-9]{1,18}$`, v) # the common form, without a call
 	not lib.parses_int(v)
 	msg := sprintf("%s=%q is not a base-10 integer: certctl silently uses %s instead; write a plain number (digits only), or remove it for the default", [name, v, default_text(fallback)])
 	f := lib.finding(env, name, msg)
@@ -61,6 +62,7 @@ warn contains f if {
 	var.known
 	v := var.value
 	v != ""
+	not regex.match(`^[1-9][0-9]{0,5}[smh]$`, v) # the common form, without a call
 	not lib.parses_duration(v)
 	msg := sprintf("%s=%q is not a Go duration: certctl silently uses %s instead; %s", [name, v, default_text(fallback), fix(v)])
 	f := lib.finding(env, name, msg)
