@@ -206,19 +206,36 @@ func (in *Input) value() (ast.Value, error) {
 	return obj, nil
 }
 
+// The keys of a variable's object, shared by every variable (terms are never
+// modified once built; OPA interns terms the same way): the conversion runs on
+// every start of the server, once per variable.
+var (
+	keyValue      = ast.StringTerm("value")
+	keyKnown      = ast.StringTerm("known")
+	keyRef        = ast.StringTerm("ref")
+	keyMaybeEmpty = ast.StringTerm("maybe_empty")
+	keyNote       = ast.StringTerm("note")
+)
+
 func (e Env) term() *ast.Term {
-	vars := ast.NewObject()
+	vars := ast.NewObjectWithCapacity(len(e.Vars))
 	for name, v := range e.Vars {
-		o := ast.NewObject(
-			item("value", ast.String(v.Value)),
-			item("known", ast.Boolean(v.Known)),
-			[2]*ast.Term{ast.StringTerm("ref"), v.Ref.term()},
-		)
+		n := 3
 		if v.MaybeEmpty {
-			o.Insert(ast.StringTerm("maybe_empty"), ast.BooleanTerm(true))
+			n++
 		}
 		if v.Note != "" {
-			o.Insert(ast.StringTerm("note"), ast.StringTerm(v.Note))
+			n++
+		}
+		o := ast.NewObjectWithCapacity(n)
+		o.Insert(keyValue, ast.StringTerm(v.Value))
+		o.Insert(keyKnown, ast.InternedTerm(v.Known))
+		o.Insert(keyRef, v.Ref.term())
+		if v.MaybeEmpty {
+			o.Insert(keyMaybeEmpty, ast.InternedTerm(true))
+		}
+		if v.Note != "" {
+			o.Insert(keyNote, ast.StringTerm(v.Note))
 		}
 		vars.Insert(ast.StringTerm(name), ast.NewTerm(o))
 	}
@@ -235,7 +252,7 @@ func (e Env) term() *ast.Term {
 
 func (r *Ref) term() *ast.Term {
 	if r == nil {
-		return ast.NullTerm()
+		return ast.InternedNullTerm
 	}
 	path := make([]*ast.Term, len(r.Path))
 	for i, p := range r.Path {
