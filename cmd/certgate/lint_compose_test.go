@@ -367,3 +367,21 @@ func TestPreCommitHook(t *testing.T) {
 		t.Fatalf("the hook failed on a clean compose file: %v\n%s", err, out)
 	}
 }
+
+// TestLintComposePlaceholderReportedOnce: a well-known placeholder written in a
+// secret-bearing variable of a base compose file is one finding, the
+// environment rule's error, not also the file rule's warning at the same place.
+func TestLintComposePlaceholderReportedOnce(t *testing.T) {
+	dir := t.TempDir()
+	compose := writeFile(t, dir, "docker-compose.yml", "services:\n  server:\n    image: ghcr.io/certctl-io/certctl-server:2.1.7\n    environment:\n"+
+		"      CERTCTL_AGENT_BOOTSTRAP_TOKEN: replace-with-a-token\n"+bootingCompose("CERTCTL_AGENT_BOOTSTRAP_TOKEN"))
+	r := runCLI(t, nil, "", "lint", dir, "--format", "json")
+	rep := decodeReport(t, r.out)
+	if r.code != 1 || len(rep.Findings) != 1 {
+		t.Fatalf("code=%d findings=%+v err=%s", r.code, rep.Findings, r.err)
+	}
+	f := rep.Findings[0]
+	if f.Rule != "DEPL-M2" || f.Severity != "error" || f.File != compose || f.Line != 5 {
+		t.Errorf("want one DEPL-M2 error at line 5: %+v", f)
+	}
+}

@@ -35,6 +35,7 @@ deny contains f if {
 warn contains f if {
 	some [file, i, path, value] in compose_scalars
 	is_warning_placeholder(value)
+	not [file.id, i, path] in env_reported_refs
 	f := compose_finding(file, i, path, value, "a well-known placeholder value")
 }
 

@@ -112,7 +112,7 @@ env_reported_by_file(env, name) if {
 
 # certctl's demo literals.
 
-deny contains f if {
+env_deny contains f if {
 	some [i, name] in env_candidates
 	env := env_judged[i]
 	env_certctl_literal(env, name)
@@ -122,7 +122,7 @@ deny contains f if {
 	f := lib.finding(env, name, msg)
 }
 
-warn contains f if {
+env_warn contains f if {
 	some [i, name] in env_candidates
 	env := env_judged[i]
 	env_certctl_literal(env, name)
@@ -134,7 +134,7 @@ warn contains f if {
 
 # Other placeholders in secret-bearing variables.
 
-deny contains f if {
+env_deny contains f if {
 	some [i, name] in env_candidates
 	env := env_judged[i]
 	not env_certctl_literal(env, name)
@@ -147,7 +147,7 @@ deny contains f if {
 	f := lib.finding(env, name, msg)
 }
 
-warn contains f if {
+env_warn contains f if {
 	some [i, name] in env_candidates
 	env := env_judged[i]
 	not env_certctl_literal(env, name)
@@ -157,4 +157,18 @@ warn contains f if {
 	not env_reported_by_file(env, name)
 	msg := sprintf("%s holds a well-known placeholder value: certgate refuses it unless %s resolves to true at run time (a demo); set a random secret", [env_what(name), env_ack])
 	f := lib.finding(env, name, msg)
+}
+
+deny contains f if some f in env_deny
+
+warn contains f if some f in env_warn
+
+# Places an environment rule of this package reports: the file rules'
+# well-known-placeholder warnings stand back there, since the environment rule
+# knows the variable holds a secret and says what certctl does with it.
+# A container variable's ref is its env entry; the file rules point at the
+# entry's value.
+env_reported_refs := {[f.ref.file, f.ref.doc, f.ref.path] | some f in env_deny | env_warn; f.ref != null} | {[f.ref.file, f.ref.doc, array.concat(f.ref.path, ["value"])] |
+	some f in env_deny | env_warn
+	f.ref != null
 }

@@ -171,3 +171,23 @@ test_env_container_literal_reported_once if {
 	count(d) == 1
 	contains(msgs(d), "env CERTCTL_AUTH_SECRET of container server holds a change-me- placeholder")
 }
+
+# The file rule's placeholder warning stands back where the environment rule
+# reports the same value as an error; elsewhere it stays.
+test_env_compose_other_placeholder_no_file_warning_on_the_secret if {
+	count(depl_m2.warn) == 0 with input as compose_doc("base", "changeme", {})
+}
+
+test_env_container_other_placeholder_reported_once if {
+	doc := {
+		"meta": {"certctl_version": "2.2.0", "now_unix": 0},
+		"files": [],
+		"manifests": [{"ref": {"file": "m.yaml", "doc": 0, "path": []}, "labels": {"subject": "m.yaml"}, "value": {"kind": "Deployment", "metadata": {"name": "certctl"}, "spec": {"template": {"spec": {"containers": [{"name": "server", "env": [{"name": "CERTCTL_AUTH_SECRET", "value": "changeme"}, {"name": "GREETING", "value": "changeme"}]}]}}}}}],
+		"envs": [{"id": "m.yaml container server", "role": "server", "origin": "container", "labels": {}, "vars": {"CERTCTL_AUTH_SECRET": {"value": "changeme", "known": true, "ref": {"file": "m.yaml", "doc": 0, "path": ["spec", "template", "spec", "containers", 0, "env", 0]}}}}],
+	}
+	count(depl_m2.deny) == 1 with input as doc
+	w := depl_m2.warn with input as doc
+	count(w) == 1
+	some x in w
+	x.ref.path == ["spec", "template", "spec", "containers", 0, "env", 1, "value"]
+}

@@ -80,6 +80,7 @@ warn contains f if {
 	some [i, path, value, what] in manifest_scalars
 	is_warning_placeholder(value)
 	f := manifest_finding(i, path, what, "a well-known placeholder value")
+	not [f.ref.file, f.ref.doc, f.ref.path] in env_reported_refs
 }
 
 # values_scalars yields [file, path, value] for every string of a values file
