@@ -214,6 +214,12 @@ func (e *Engine) Eval(ctx context.Context, in *Input) (*Report, error) {
 	r.Checked = checkedOf(in)
 	if in.Meta.CertctlVersion != "" {
 		r.Target = &Target{CertctlVersion: in.Meta.CertctlVersion, Source: in.Meta.CertctlVersionSource}
+		for _, e := range in.Envs {
+			if e.Release != "" && !slices.Contains(r.Target.FromImage, e.Release) {
+				r.Target.FromImage = append(r.Target.FromImage, e.Release)
+			}
+		}
+		slices.Sort(r.Target.FromImage)
 	}
 	return r, nil
 }

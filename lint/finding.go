@@ -126,6 +126,25 @@ type Report struct {
 type Target struct {
 	CertctlVersion string `json:"certctl_version"`
 	Source         string `json:"source"`
+	// FromImage are the releases (sorted, distinct) that environments ran at
+	// instead, taken from their workloads' image tags.
+	FromImage []string `json:"from_image,omitempty"`
+}
+
+// String is "2.2.0 (default: the newest known release; 2.1.7 from image tags)".
+func (t *Target) String() string {
+	s := t.CertctlVersion
+	var why []string
+	if t.Source != "" {
+		why = append(why, t.Source)
+	}
+	if len(t.FromImage) > 0 {
+		why = append(why, strings.Join(t.FromImage, ", ")+" from image tags")
+	}
+	if len(why) > 0 {
+		s += " (" + strings.Join(why, "; ") + ")"
+	}
+	return s
 }
 
 // Checked lists the files and environments an evaluation looked at, and the

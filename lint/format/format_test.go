@@ -66,6 +66,9 @@ func TestNewRejectsUnknown(t *testing.T) {
 func TestTargetReleaseShown(t *testing.T) {
 	r := lint.NewReport(nil)
 	r.Target = &lint.Target{CertctlVersion: "2.1.4", Source: lint.ReleaseFromConfig}
+	if got, want := (&lint.Target{CertctlVersion: "2.2.0", Source: lint.ReleaseFromDefault, FromImage: []string{"2.1.0", "2.1.7"}}).String(), "2.2.0 (default: the newest known release; 2.1.0, 2.1.7 from image tags)"; got != want {
+		t.Errorf("Target.String() = %q, want %q", got, want)
+	}
 	for _, name := range []string{"text", "markdown", "json", "sarif"} {
 		w, err := format.New(name, format.Run{})
 		if err != nil {

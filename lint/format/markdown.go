@@ -23,10 +23,7 @@ func (Markdown) Write(w io.Writer, r *lint.Report) error {
 		ew.printf(", %d waived", s.Waived)
 	}
 	if t := r.Target; t != nil {
-		ew.printf("; certctl %s", t.CertctlVersion)
-		if t.Source != "" {
-			ew.printf(" (%s)", t.Source)
-		}
+		ew.printf("; certctl %s", t)
 	}
 	ew.printf("\n")
 	if len(r.Findings) == 0 {

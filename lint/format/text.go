@@ -46,10 +46,7 @@ func (Text) Write(w io.Writer, r *lint.Report) error {
 		ew.printf(")")
 	}
 	if t := r.Target; t != nil {
-		ew.printf("; certctl %s", t.CertctlVersion)
-		if t.Source != "" {
-			ew.printf(" (%s)", t.Source)
-		}
+		ew.printf("; certctl %s", t)
 	}
 	ew.printf("\n")
 	return ew.err
