@@ -31,7 +31,7 @@ profiles(env, list_var) := {{"key": upper(n), "path_id": lower(n)} | some n in p
 profile_var(prefix, profile, suffix) := concat("", [prefix, profile.key, "_", suffix])
 
 # profile_vars are the names of a profile's variables by suffix, e.g.
-# {"ISSUER_ID": "CERTCTL_SCEP_PROFILE_CORP_ISSUER_ID"}: built once per profile
+# {"ISSUER_ID": "CERTCTL_SCEP_PROFILE_<NAME>_ISSUER_ID"}: built once per profile
 # for all its checks (building a name costs more than reading the variable).
 profile_vars(prefix, profile, suffixes) := {suffix: concat("", [base, suffix]) |
 	base := concat("", [prefix, profile.key, "_"])
