@@ -12,6 +12,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
 
+	"github.com/certgate/certgate/lint/redact"
 	"github.com/certgate/certgate/policies"
 )
 
@@ -312,7 +313,7 @@ func (e *Engine) finding(files map[string]*File, r rawResult) Finding {
 		Rule:        p.ID,
 		Severity:    resultKinds[r.kind],
 		Title:       p.Title,
-		Message:     r.msg,
+		Message:     redact.String(r.msg), // no rule message may print a URL's credentials
 		Subject:     r.subject,
 		Remediation: p.Remediation,
 		Docs:        p.Docs,
