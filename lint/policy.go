@@ -39,7 +39,7 @@ type Policy struct {
 }
 
 // InputKinds are the values custom.inputs may list.
-var InputKinds = []string{"env", "compose", "manifest", "probe", "carveout"}
+var InputKinds = []string{"env", "compose", "manifest", "probe", "host", "carveout"}
 
 var releaseRange = regexp.MustCompile(`^(>=|<=|>|<|=)?[0-9]+\.[0-9]+\.[0-9]+( +(>=|<=|>|<|=)?[0-9]+\.[0-9]+\.[0-9]+)*$`)
 

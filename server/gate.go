@@ -45,6 +45,9 @@ type config struct {
 	engine        *lint.Engine
 	failOn        lint.Severity
 
+	noHost      bool
+	hostEnviron []string
+
 	probes         []Probe
 	probeTimeout   time.Duration
 	caCertificates []string
@@ -101,9 +104,20 @@ func WithCACertificates(path string) Option {
 // evaluation, for display; they hold no secret values.
 func WithProbeResults(f func([]*ProbeResult)) Option { return func(c *config) { c.probeResults = f } }
 
+// WithoutHost skips the host facts: the gate then judges values only, for
+// example when it runs outside the container whose files certctl will read.
+func WithoutHost() Option { return func(c *config) { c.noHost = true } }
+
+// WithHostEnviron gives CheckInput the process environment its process
+// environment came from, for the variables the env loader does not keep
+// (OTEL_RESOURCE_ATTRIBUTES). Check uses its own environ.
+func WithHostEnviron(environ []string) Option {
+	return func(c *config) { c.hostEnviron = environ }
+}
+
 // InputKinds are what the gate can judge: the server's environment and the
 // live probes. Its engine compiles only the rules that judge them.
-var InputKinds = []string{"env", "probe"}
+var InputKinds = []string{"env", "probe", "host"}
 
 var (
 	builtinOnce   sync.Once
@@ -125,6 +139,7 @@ func Check(ctx context.Context, environ []string, opts ...Option) (report *lint.
 	cfg := newConfig(opts)
 	defer cfg.recoverPanic(ctx, &report, &err)
 	e := env.FromEnviron(environ)
+	AddTrustVars(&e, environ) // SSL_CERT_FILE, SSL_CERT_DIR: what the server trusts
 	if cfg.role != "" {
 		e.Role = cfg.role
 	}
@@ -135,6 +150,7 @@ func Check(ctx context.Context, environ []string, opts ...Option) (report *lint.
 	if err := lint.ResolveReleases(in, cfg.version, cfg.versionSource); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrGateUnavailable, err)
 	}
+	cfg.hostEnviron = environ
 	return cfg.check(ctx, in)
 }
 
@@ -173,6 +189,12 @@ func (cfg *config) check(ctx context.Context, in *lint.Input) (report *lint.Repo
 		if eng, err = builtin(ctx); err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrGateUnavailable, err)
 		}
+	}
+	if !cfg.noHost {
+		if in.Extra == nil {
+			in.Extra = map[string]any{}
+		}
+		in.Extra["host"] = CollectHostFacts(hostVars(in, cfg.hostEnviron)).Value()
 	}
 	if len(cfg.probes) > 0 {
 		results := runProbes(ctx, cfg.probes, &ProbeEnv{Vars: probeEnv(in), CACertificates: cfg.caCertificates, Timeout: cfg.probeTimeout})
