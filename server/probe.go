@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/certgate/certgate/lint"
+	"github.com/certgate/certgate/lint/redact"
 )
 
 // DefaultProbeTimeout bounds each probe when WithProbeTimeout is not given.
@@ -28,10 +29,11 @@ type Probe interface {
 // environment being judged and the gate's trust settings.
 type ProbeEnv struct {
 	// Vars holds the known values of the server environment (values only known
-	// at run time are absent).
+	// at run time are absent), with its TrustVars (SSL_CERT_FILE, SSL_CERT_DIR).
 	Vars map[string]string
-	// CACertificates are PEM bundle paths trusted in addition to the system
-	// roots (WithCACertificates; LEGO_CA_CERTIFICATES adds more).
+	// CACertificates are PEM bundle paths the ACME probe trusts in addition
+	// to the server's own roots (WithCACertificates): an operator's explicit
+	// extra, which certctl itself never reads.
 	CACertificates []string
 	// Timeout is the probe's own budget, for clients that need one up front.
 	Timeout time.Duration
@@ -50,14 +52,17 @@ type ProbeResult struct {
 	// TLS is whether the connection used TLS; nil when unknown.
 	TLS     *bool         `json:"tls"`
 	Latency time.Duration `json:"-"`
-	// Error is why the dependency was not reachable (sanitized).
+	// Error is why the dependency was not reachable (redacted).
 	Error string `json:"error,omitempty"`
+	// Timeout is the probe's budget (WithProbeTimeout), for messages.
+	Timeout time.Duration `json:"-"`
 	// Facts are the probe's own findings, JSON-shaped, under input.probes.<name>.
 	Facts map[string]any `json:"facts,omitempty"`
 }
 
 // Value is the JSON-shaped document the policies see as input.probes.<name>:
-// the facts plus name, ran, skipped, reachable, tls, latency_ms and error.
+// the facts plus name, ran, skipped, reachable, tls, latency_ms, timeout (a Go
+// duration such as "3s"), timed_out and error.
 func (r *ProbeResult) Value() map[string]any {
 	v := make(map[string]any, len(r.Facts)+8)
 	for k, x := range r.Facts {
@@ -72,6 +77,10 @@ func (r *ProbeResult) Value() map[string]any {
 	}
 	v["latency_ms"] = r.LatencyMS()
 	v["error"] = r.Error
+	v["timeout"] = r.Timeout.String()
+	if _, ok := v["timed_out"]; !ok {
+		v["timed_out"] = false
+	}
 	return v
 }
 
@@ -108,8 +117,9 @@ func ProbesByName(names ...string) ([]Probe, error) {
 }
 
 // runProbes runs every probe concurrently, each bounded by timeout. A probe
-// that times out or panics yields an unreachable result saying so: a failed
-// probe is never a pass.
+// that times out or panics yields an unreachable result saying so (timed_out
+// true for a timeout): a failed probe is never a pass, and the rules judging
+// it refuse the start.
 func runProbes(ctx context.Context, probes []Probe, env *ProbeEnv) []*ProbeResult {
 	results := make([]*ProbeResult, len(probes))
 	var wg sync.WaitGroup
@@ -146,9 +156,16 @@ func runProbe(ctx context.Context, p Probe, env *ProbeEnv) *ProbeResult {
 			r = &ProbeResult{Error: "probe returned no result"}
 		}
 	case <-ctx.Done():
-		r = &ProbeResult{Error: fmt.Sprintf("probe did not finish within %s: %v", env.Timeout, context.Cause(ctx))}
+		r = &ProbeResult{
+			Error: fmt.Sprintf("probe did not finish within %s: %v", env.Timeout, context.Cause(ctx)),
+			Facts: map[string]any{"timed_out": true},
+		}
 	}
 	r.Name = name
+	r.Timeout = env.Timeout
+	// The one redaction step: no URL credentials in a probe's error, whatever
+	// the probe or its driver wrote.
+	r.Error = redact.String(r.Error)
 	if r.Latency == 0 {
 		r.Latency = time.Since(start)
 	}

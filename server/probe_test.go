@@ -2,14 +2,10 @@ package server_test
 
 import (
 	"context"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
-	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -363,93 +359,6 @@ func TestProbesByName(t *testing.T) {
 	}
 }
 
-func acmeProbe() server.Option { return server.WithProbes(&server.ACMEProbe{}) }
-
-func TestACMEProbe(t *testing.T) {
-	p := pebbleServer(t)
-	dir := "CERTCTL_ACME_DIRECTORY_URL=" + p.DirectoryURL
-
-	t.Run("pebble CA trusted: passes", func(t *testing.T) {
-		r := check(t, []string{dir, "CERTCTL_ACME_EMAIL=pki@example.com"}, acmeProbe(), server.WithCACertificates(p.CAFile))
-		r.passed(t)
-		if len(r.report.Findings) != 0 {
-			t.Fatalf("want a clean report, got %+v", r.report.Findings)
-		}
-		a := r.results["acme"]
-		if !a.Reachable || a.Facts["tls_verified"] != true || a.Facts["new_nonce"] != true || a.Facts["new_account"] != true ||
-			a.Facts["new_order"] != true || a.Facts["email_valid"] != true || a.Facts["loopback"] != true || a.Facts["scheme"] != "https" {
-			t.Fatalf("probe result %+v", a)
-		}
-	})
-	t.Run("pebble CA from LEGO_CA_CERTIFICATES: passes", func(t *testing.T) {
-		r := check(t, []string{dir, "LEGO_CA_CERTIFICATES=" + p.CAFile}, acmeProbe())
-		r.passed(t)
-		if !r.results["acme"].Reachable {
-			t.Fatalf("probe result %+v", r.results["acme"])
-		}
-	})
-	t.Run("pebble CA not trusted: refused naming TLS verification", func(t *testing.T) {
-		r := check(t, []string{dir}, acmeProbe())
-		r.refused(t, "CFG-ACME-DIR", "TLS verification of the ACME directory failed")
-		if a := r.results["acme"]; a.Reachable || a.Facts["tls_verified"] != false {
-			t.Fatalf("probe result %+v", a)
-		}
-	})
-	t.Run("insecure with ack: SEC-M4 warning, reachable", func(t *testing.T) {
-		r := check(t, []string{dir, "CERTCTL_ACME_INSECURE=true", "CERTCTL_ACME_INSECURE_ACK=true"}, acmeProbe())
-		r.passed(t)
-		if !r.has("SEC-M4", lint.SeverityWarning, "TLS verification of the ACME directory is disabled") {
-			t.Fatalf("want SEC-M4 warning, got %+v", r.report.Findings)
-		}
-		if a := r.results["acme"]; !a.Reachable || a.Facts["tls_verified"] != false || a.Facts["cert_verifies"] != false {
-			t.Fatalf("probe result %+v", a)
-		}
-		if r.has("CFG-ACME-DIR", lint.SeverityInfo, "") {
-			t.Fatal("the insecure flag is needed here: no info expected")
-		}
-	})
-	t.Run("insecure with ack although the CA is trusted: info", func(t *testing.T) {
-		r := check(t, []string{dir, "CERTCTL_ACME_INSECURE=true", "CERTCTL_ACME_INSECURE_ACK=true"}, acmeProbe(), server.WithCACertificates(p.CAFile))
-		r.passed(t)
-		if !r.has("CFG-ACME-DIR", lint.SeverityInfo, "CERTCTL_ACME_INSECURE is unnecessary") {
-			t.Fatalf("want CFG-ACME-DIR info, got %+v", r.report.Findings)
-		}
-	})
-	t.Run("plain http: refused", func(t *testing.T) {
-		r := check(t, []string{fmt.Sprintf("CERTCTL_ACME_DIRECTORY_URL=http://acme.certctl.test:%d/dir", p.Port)}, acmeProbe())
-		r.refused(t, "CFG-ACME-DIR", "uses http to acme.certctl.test")
-		if r.results["acme"].Reachable {
-			t.Fatalf("probe result %+v", r.results["acme"])
-		}
-	})
-	t.Run("http to pebble's https port: unreachable warning", func(t *testing.T) {
-		r := check(t, []string{fmt.Sprintf("CERTCTL_ACME_DIRECTORY_URL=http://127.0.0.1:%d/dir", p.Port)}, acmeProbe())
-		r.passed(t) // loopback may use http
-		if !r.has("CFG-ACME-DIR", lint.SeverityWarning, "the ACME directory is unreachable") {
-			t.Fatalf("want CFG-ACME-DIR warning, got %+v", r.report.Findings)
-		}
-	})
-	t.Run("invalid email: warning", func(t *testing.T) {
-		r := check(t, []string{dir, "CERTCTL_ACME_EMAIL=PKI Team <pki@example.com>"}, acmeProbe(), server.WithCACertificates(p.CAFile))
-		r.passed(t)
-		if !r.has("CFG-ACME-DIR", lint.SeverityWarning, "CERTCTL_ACME_EMAIL is not a valid email address") {
-			t.Fatalf("want the email warning, got %+v", r.report.Findings)
-		}
-	})
-	t.Run("unreadable CA bundle: refused", func(t *testing.T) {
-		r := check(t, []string{dir}, acmeProbe(), server.WithCACertificates(p.CAFile+".missing"))
-		r.refused(t, "CFG-ACME-DIR", "read CA certificates")
-	})
-}
-
-func TestACMEProbeNotConfigured(t *testing.T) {
-	r := check(t, nil, acmeProbe())
-	r.passed(t)
-	if a := r.results["acme"]; a.Skipped == "" || a.Reachable {
-		t.Fatalf("probe result %+v", a)
-	}
-}
-
 func TestHangingProbesFail(t *testing.T) {
 	// Both probes share one timeout budget each, not a sum: two hanging
 	// probes still yield two failed results.
@@ -461,9 +370,7 @@ func TestHangingProbesFail(t *testing.T) {
 		}
 	}
 	r.refused(t, "CFG-DB-REACH", "did not finish")
-	if !r.has("CFG-ACME-DIR", lint.SeverityWarning, "did not finish") {
-		t.Fatalf("want CFG-ACME-DIR warning, got %+v", r.report.Findings)
-	}
+	r.refused(t, "CFG-ACME-DIR", "did not answer within the probe's 100ms timeout (--probe-timeout)")
 }
 
 // hang ignores its context, as a stuck driver would.
@@ -498,45 +405,5 @@ func benchCheck(b *testing.B, environ []string, opts ...server.Option) {
 		if _, err := server.Check(ctx, environ, opts...); err != nil {
 			b.Fatal(err)
 		}
-	}
-}
-
-// TestACMEProbeDirectoryEndpoints serves directories that lack endpoints.
-func TestACMEProbeDirectoryEndpoints(t *testing.T) {
-	cases := []struct {
-		name    string
-		dir     string
-		missing []string
-	}{
-		{"complete", `{"newNonce":"/n","newAccount":"/a","newOrder":"/o"}`, nil},
-		{"no newNonce", `{"newAccount":"/a","newOrder":"/o"}`, []string{"newNonce"}},
-		{"no newOrder", `{"newNonce":"/n","newAccount":"/a"}`, []string{"newOrder"}},
-		{"no newAccount", `{"newNonce":"/n","newOrder":"/o"}`, []string{"newAccount"}},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-				w.Header().Set("Content-Type", "application/json")
-				fmt.Fprint(w, tc.dir)
-			}))
-			defer srv.Close()
-			ca := filepath.Join(t.TempDir(), "ca.pem")
-			if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			r := check(t, []string{"CERTCTL_ACME_DIRECTORY_URL=" + srv.URL + "/dir"}, acmeProbe(), server.WithCACertificates(ca))
-			r.passed(t)
-			if !r.results["acme"].Reachable {
-				t.Fatalf("probe result %+v", r.results["acme"])
-			}
-			for _, m := range tc.missing {
-				if !r.has("CFG-ACME-DIR", lint.SeverityWarning, "has no "+m+" endpoint") {
-					t.Fatalf("want a warning about %s, got %+v", m, r.report.Findings)
-				}
-			}
-			if len(r.report.Findings) != len(tc.missing) {
-				t.Fatalf("want %d findings, got %+v", len(tc.missing), r.report.Findings)
-			}
-		})
 	}
 }

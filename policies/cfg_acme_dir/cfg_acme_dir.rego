@@ -4,18 +4,24 @@
 #   certctl issues certificates from the ACME directory in
 #   CERTCTL_ACME_DIRECTORY_URL. A directory that is not https (loopback aside)
 #   lets anyone on the path swap the CA. With the ACME probe (certgate exec
-#   --probe acme), the gate fetches the directory with lego's client: a TLS
-#   verification failure refuses the start (every issuance would fail the same
-#   way), and so does a CA bundle that cannot be loaded; an unreachable
-#   directory, one missing newNonce, newAccount or newOrder, or an invalid
-#   CERTCTL_ACME_EMAIL is a warning; and when verification was
-#   switched off (CERTCTL_ACME_INSECURE) although the certificate verifies with
-#   the configured roots, the insecure flag is unnecessary.
+#   --probe acme), the gate fetches the directory with lego's client, trusting
+#   what certctl trusts: Go's system roots, which SSL_CERT_FILE and
+#   SSL_CERT_DIR of the server's environment replace (certctl never reads
+#   LEGO_* variables). A TLS verification failure refuses the start (every
+#   issuance would fail the same way), and so does a probe that errors or
+#   does not finish within its timeout (a failed probe is never a pass) and
+#   an extra --ca-certificates bundle that cannot be loaded. A certificate
+#   that verifies only thanks to --ca-certificates is named as such (certctl
+#   does not read that bundle); an SSL_CERT_FILE that Go silently ignores, a
+#   directory missing newNonce, newAccount or newOrder, or an invalid
+#   CERTCTL_ACME_EMAIL is a warning; and when verification was switched off
+#   (CERTCTL_ACME_INSECURE) although the certificate verifies, the insecure
+#   flag is unnecessary.
 # custom:
 #   id: CFG-ACME-DIR
 #   inputs: [env, probe]
 #   severity: error
-#   remediation: Use the CA's https directory URL and trust its CA with LEGO_CA_CERTIFICATES (or certgate --ca-certificates) instead of CERTCTL_ACME_INSECURE; set CERTCTL_ACME_EMAIL to a plain address such as pki@example.com.
+#   remediation: Use the CA's https directory URL and make the server trust its CA (add it to the image's CA bundle, or point SSL_CERT_FILE or SSL_CERT_DIR at it) instead of CERTCTL_ACME_INSECURE; make sure the directory answers within --probe-timeout; set CERTCTL_ACME_EMAIL to a plain address such as pki@example.com.
 #   docs: docs/policies.md#cfg-acme-dir
 package certgate.cfg_acme_dir
 
@@ -46,25 +52,40 @@ deny contains f if {
 deny contains f if {
 	acme.ran == true
 	acme.reachable == false
-	acme.tls_verify_error
-	acme.verification_disabled == false
-	msg := sprintf("%s: TLS verification of the ACME directory failed (%s): certctl cannot issue from it; trust its CA with LEGO_CA_CERTIFICATES", [name, acme.tls_verify_error])
+	verify_failure
+	msg := sprintf("%s: TLS verification of the ACME directory failed with the roots certctl trusts (%s%s): %s: certctl cannot issue from it; add the CA to the server's trust store (SSL_CERT_FILE, SSL_CERT_DIR or the image's CA bundle)", [name, roots, extras, acme.tls_verify_error])
 	f := lib.probe_finding(name, msg)
 }
 
 deny contains f if {
 	acme.ca_error
-	msg := sprintf("%s: the CA certificates cannot be loaded (%s): lego refuses to build its client, so certctl cannot issue", [name, acme.ca_error])
-	f := lib.probe_finding("LEGO_CA_CERTIFICATES", msg)
+	msg := sprintf("%s: %s: the gate cannot judge the ACME directory's trust, so it refuses the start", [name, acme.ca_error])
+	f := lib.probe_finding(name, msg)
 }
 
-warn contains f if {
+# A probe that errors or times out refuses the start: a failed probe is never
+# a pass.
+deny contains f if {
 	acme.ran == true
 	acme.reachable == false
 	not verify_failure
 	not acme.ca_error
-	f := lib.probe_finding(name, sprintf("%s: the ACME directory is unreachable: %s", [name, acme.error]))
+	msg := sprintf("%s: %s: the gate refuses the start (a failed probe is never a pass)", [name, failure])
+	f := lib.probe_finding(name, msg)
 }
+
+failure := sprintf("the ACME directory did not answer within the probe's %s timeout (--probe-timeout): %s", [acme.timeout, acme.error]) if {
+	acme.timed_out == true
+}
+
+failure := sprintf("the ACME directory is unreachable (probe timeout %s): %s", [acme.timeout, acme.error]) if {
+	not acme.timed_out == true
+}
+
+# extras names the gate's --ca-certificates bundles, when given.
+extras := sprintf(", plus --ca-certificates %s, an extra given to certgate", [concat(", ", acme.ca_certificates)]) if {
+	count(acme.ca_certificates) > 0
+} else := ""
 
 warn contains f if {
 	acme.reachable == true
@@ -78,11 +99,32 @@ warn contains f if {
 	f := lib.probe_finding("CERTCTL_ACME_EMAIL", "CERTCTL_ACME_EMAIL is not a valid email address (want a plain address such as pki@example.com): the CA may refuse the account")
 }
 
+warn contains f if {
+	acme.ran == true
+	acme.ssl_cert_file_error
+	msg := sprintf("SSL_CERT_FILE=%s adds no root (%s): Go ignores it silently, so certctl trusts only the system certificate directories%s", [acme.ssl_cert_file, acme.ssl_cert_file_error, dir_note])
+	f := lib.probe_finding("SSL_CERT_FILE", msg)
+}
+
+dir_note := sprintf(" (here SSL_CERT_DIR=%s)", [acme.ssl_cert_dir]) if {
+	acme.ssl_cert_dir != ""
+} else := ""
+
+# roots names what the server trusts, as the probe saw it.
+roots := object.get(acme, "roots", "Go's system roots")
+
+info contains f if {
+	acme.reachable == true
+	acme.verified_with == "ca_certificates"
+	msg := sprintf("%s: the ACME directory's certificate verifies only with --ca-certificates %s, an extra given to certgate: certctl does not read it and trusts %s, so that CA must be there when the server issues", [name, concat(", ", acme.ca_certificates), roots])
+	f := lib.probe_finding(name, msg)
+}
+
 info contains f if {
 	acme.reachable == true
 	acme.verification_disabled == true
 	acme.cert_verifies == true
-	msg := sprintf("%s: the ACME directory's certificate verifies with the configured roots, so CERTCTL_ACME_INSECURE is unnecessary: drop it and CERTCTL_ACME_INSECURE_ACK", [name])
+	msg := sprintf("%s: the ACME directory's certificate verifies with %s%s, so CERTCTL_ACME_INSECURE is unnecessary: drop it and CERTCTL_ACME_INSECURE_ACK", [name, roots, extras])
 	f := lib.probe_finding("CERTCTL_ACME_INSECURE", msg)
 }
 
