@@ -23,9 +23,9 @@ import (
 )
 
 // Prefixes are the variable name prefixes kept from an environment: the ones
-// certctl reads. Everything else (PATH, HOME, unrelated secrets) never enters
-// the Input document.
-var Prefixes = []string{"CERTCTL_", "POSTGRES_", "LEGO_"}
+// certctl reads (PG* through its database driver, lib/pq). Everything else
+// (PATH, HOME, unrelated secrets) never enters the Input document.
+var Prefixes = []string{"CERTCTL_", "POSTGRES_", "PG"}
 
 func relevant(name string) bool {
 	for _, p := range Prefixes {

@@ -18,7 +18,7 @@ test_not_configured_denies if {
 	f := cfg_db_reach.deny with input as doc({"ran": true, "configured": false, "reachable": false, "error": "x"})
 	count(f) == 1
 	some x in f
-	contains(x.msg, "CERTCTL_DATABASE_URL is not set")
+	contains(x.msg, "CERTCTL_DATABASE_URL is only known at run time")
 	x.ref.path == ["CERTCTL_DATABASE_URL"]
 }
 
@@ -59,4 +59,34 @@ test_without_server_env_still_denies if {
 	count(f) == 1
 	some x in f
 	x.ref == null
+}
+
+test_default_url_is_named if {
+	f := cfg_db_reach.deny with input as doc({"ran": true, "configured": true, "default_url": true, "host": "localhost", "port": 5432, "reachable": false, "error": "connection refused"})
+	count(f) == 1
+	some x in f
+	contains(x.msg, "CERTCTL_DATABASE_URL (unset: certctl uses postgres://localhost/certctl): localhost:5432 is unreachable: connection refused")
+}
+
+test_driver_error_denies if {
+	f := cfg_db_reach.deny with input as doc({"ran": true, "configured": true, "driver_error": "sslrootcert: no such file", "reachable": false, "error": "lib/pq refuses the connection settings"})
+	count(f) == 1
+	some x in f
+	contains(x.msg, "lib/pq v1.10.9) refuses the connection settings: sslrootcert: no such file")
+	not contains(x.msg, "unreachable")
+}
+
+test_driver_error_stands_back_for_static_refusals if {
+	d := doc({"ran": true, "configured": true, "driver_error": "unsupported sslmode", "reachable": false, "error": "x"})
+	count(cfg_db_reach.deny) == 0 with input as d with data.certgate.cfg_db_url.deny as {{"msg": "sslmode=prefer"}}
+	count(cfg_db_reach.deny) == 0 with input as d with data.certgate.cfg_pgenv.deny as {{"msg": "PGSYSCONFDIR"}}
+}
+
+test_tls_refused_explains_require if {
+	f := cfg_db_reach.deny with input as doc(object.union(ok, {"reachable": false, "tls_refused": true, "sslmode": "require", "sslmode_from": "default", "error": "server refused TLS connection"}))
+	count(f) == 1
+	some x in f
+	contains(x.msg, "db.example.com:5432 does not offer TLS, and sslmode=require (from default")
+	contains(x.msg, "never falls back to plaintext")
+	not contains(x.msg, "unreachable")
 }

@@ -4,16 +4,19 @@
 #   CERTCTL_DATABASE_URL carries the database password and certctl stores private
 #   keys and tokens in that database. A connection to a host that is not local
 #   (localhost, 127.0.0.1, ::1, a unix socket, a single-label service name such
-#   as the compose service postgres, *.svc, *.svc.cluster.local) must use TLS. With the database probe, a connection the
-#   server reports as plaintext (pg_stat_ssl) refuses the start unless the demo
-#   is acknowledged (CERTCTL_DEMO_MODE_ACK); without a probe, sslmode=disable,
-#   allow or prefer, or no sslmode at all (pgx then falls back to plaintext
-#   silently) is a warning wherever the URL is known.
+#   as the compose service postgres, *.svc, *.svc.cluster.local) should use TLS.
+#   certctl's driver, lib/pq v1.10.9, uses TLS unless sslmode is disable (no
+#   sslmode means require, which never falls back to plaintext); with
+#   sslmode=disable (in the URL or PGSSLMODE) to a remote host certctl only logs
+#   a warning and starts, so the static finding is a warning. With the database
+#   probe, a connection the server reports as plaintext (pg_stat_ssl) across a
+#   network refuses the start, certgate's own stance although certctl itself
+#   would start, unless the demo is acknowledged (CERTCTL_DEMO_MODE_ACK).
 # custom:
 #   id: CFG-DB-TLS
 #   inputs: [env, probe]
 #   severity: error
-#   remediation: Enable TLS on the database server and set sslmode=verify-full (or at least require) in CERTCTL_DATABASE_URL; for a throwaway demo, acknowledge it with CERTCTL_DEMO_MODE_ACK.
+#   remediation: Enable TLS on the database server and set sslmode=verify-full (or at least require) in CERTCTL_DATABASE_URL, and no PGSSLMODE=disable; for a throwaway demo, acknowledge it with CERTCTL_DEMO_MODE_ACK.
 #   docs: docs/policies.md#cfg-db-tls
 package certgate.cfg_db_tls
 
@@ -28,22 +31,19 @@ deny contains f if {
 	not lib.local_db_host(db.host)
 	env := lib.probed_env
 	not lib.is_true(env, "CERTCTL_DEMO_MODE_ACK")
-	msg := sprintf("%s: the connection to %s is not encrypted (pg_stat_ssl reports no TLS): the database password and certctl's keys cross the network in clear text", [name, db.host])
+	msg := sprintf("%s: the connection to %s is not encrypted (pg_stat_ssl reports no TLS): the database password and certctl's keys cross the network in clear text; certctl itself would start (it only logs a warning), certgate refuses", [name, db.host])
 	f := lib.finding(env, name, msg)
 }
 
 warn contains f if {
 	some env in lib.server_envs
-	u := lib.known_value(env, name)
-	u != ""
-	mode := lib.db_sslmode(u)
-	mode in {"", "disable", "allow", "prefer"}
-	remote := {h | some h in lib.db_url_hosts(u); not lib.local_db_host(h)}
-	count(remote) > 0
-	msg := sprintf("%s points at %s with %s: the connection may be plaintext across the network; use sslmode=verify-full", [name, concat(", ", sort(remote)), describe(mode)])
-	f := lib.finding(env, name, msg)
+	conn := lib.pq_conn(env)
+	lib.pq_sslmode(conn) == "disable"
+	host := conn.opts.host
+	not "host" in conn.unknown
+	not contains(host, ",")
+	not lib.local_db_host(host)
+	src := lib.pq_source(conn, "sslmode")
+	msg := sprintf("%s points at %s with sslmode=disable (from %s): certctl starts and only logs a warning, but the connection is plaintext across the network; use sslmode=verify-full", [name, host, src])
+	f := lib.finding(env, src, msg)
 }
-
-describe(mode) := "no sslmode (pgx falls back to plaintext when the server offers no TLS)" if mode == ""
-
-describe(mode) := sprintf("sslmode=%s", [mode]) if mode != ""

@@ -14,6 +14,7 @@ test_plaintext_to_remote_host_denies if {
 	some x in f
 	contains(x.msg, "db.example.com")
 	contains(x.msg, "not encrypted")
+	contains(x.msg, "certctl itself would start")
 }
 
 test_plaintext_to_remote_looking_hosts_denies if {
@@ -49,16 +50,22 @@ test_static_sslmode_disable_to_remote_warns if {
 	not contains(x.msg, "POSTGRES_PASSWORD")
 }
 
-test_static_no_sslmode_to_remote_warns if {
-	w := cfg_db_tls.warn with input as static("postgresql://u:p@10.0.0.5/certctl")
-	count(w) == 1
-	some x in w
-	contains(x.msg, "no sslmode")
+test_static_no_sslmode_is_require_and_clean if {
+	# lib/pq: no sslmode is require, which never falls back to plaintext.
+	count(cfg_db_tls.warn) == 0 with input as static("postgresql://u:p@10.0.0.5/certctl")
 }
 
-test_static_prefer_and_allow_warn if {
-	count(cfg_db_tls.warn) == 1 with input as static("postgres://u@db.example.com/c?sslmode=prefer")
-	count(cfg_db_tls.warn) == 1 with input as static("postgres://u@db.example.com/c?connect_timeout=5&sslmode=allow")
+test_static_pgsslmode_disable_to_remote_warns if {
+	w := cfg_db_tls.warn with input as {"meta": {}, "envs": [{"id": "t", "role": "server", "vars": {"CERTCTL_DATABASE_URL": var("postgres://u@db.example.com/c"), "PGSSLMODE": var("disable")}}]}
+	count(w) == 1
+	some x in w
+	contains(x.msg, "sslmode=disable (from PGSSLMODE)")
+	count(cfg_db_tls.warn) == 0 with input as {"meta": {}, "envs": [{"id": "t", "role": "server", "vars": {"CERTCTL_DATABASE_URL": var("postgres://u@db.example.com/c?sslmode=require"), "PGSSLMODE": var("disable")}}]}
+}
+
+test_static_prefer_and_allow_are_cfg_db_url_refusals if {
+	count(cfg_db_tls.warn) == 0 with input as static("postgres://u@db.example.com/c?sslmode=prefer")
+	count(cfg_db_tls.warn) == 0 with input as static("postgres://u@db.example.com/c?connect_timeout=5&sslmode=allow")
 }
 
 test_static_require_and_verify_are_clean if {
@@ -82,21 +89,19 @@ test_static_local_hosts_are_clean if {
 	}
 }
 
-test_static_multi_host_with_one_remote_warns if {
-	w := cfg_db_tls.warn with input as static("postgres://u:p@postgres:5432,db2.example.com:5433/c")
-	count(w) == 1
-	some x in w
-	contains(x.msg, "db2.example.com")
+test_static_multi_host_is_a_cfg_db_url_refusal if {
+	count(cfg_db_tls.warn) == 0 with input as static("postgres://u:p@postgres:5432,db2.example.com:5433/c?sslmode=disable")
 }
 
 test_static_query_host_is_used if {
-	count(cfg_db_tls.warn) == 1 with input as static("postgres:///c?host=db.example.com")
+	count(cfg_db_tls.warn) == 1 with input as static("postgres:///c?host=db.example.com&sslmode=disable")
+	count(cfg_db_tls.warn) == 0 with input as static("postgres:///c?host=db.example.com")
 }
 
 test_static_keyword_form if {
 	count(cfg_db_tls.warn) == 1 with input as static("host=db.example.com user=certctl sslmode=disable")
 	count(cfg_db_tls.warn) == 0 with input as static("host=db.example.com user=certctl sslmode=verify-full")
-	count(cfg_db_tls.warn) == 0 with input as static("host=/var/run/postgresql user=certctl")
+	count(cfg_db_tls.warn) == 0 with input as static("host=/var/run/postgresql user=certctl sslmode=disable")
 	count(cfg_db_tls.warn) == 0 with input as static("user=certctl dbname=certctl")
 }
 
