@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -78,6 +79,7 @@ func postgresServer(t testing.TB, tls bool) *testenv.Postgres {
 		for _, q := range []string{
 			fmt.Sprintf("create role %s login password '%s'", appUser, appPW),
 			fmt.Sprintf("create role certctl_super login superuser password '%s'", superPW),
+			fmt.Sprintf("create database certctl owner %s", appUser), // certctl's default URL names it
 		} {
 			if _, err := conn.Exec(ctx, q); err != nil {
 				*perr = err
@@ -186,9 +188,9 @@ func TestDatabaseProbe(t *testing.T) {
 	secure := postgresServer(t, true)
 
 	t.Run("tls off, remote-looking host: refused", func(t *testing.T) {
-		r := check(t, []string{"CERTCTL_DATABASE_URL=" + plain.URL(appUser, appPW, "db.certctl.test", "")}, dbProbe())
+		r := check(t, []string{"CERTCTL_DATABASE_URL=" + plain.URL(appUser, appPW, "db.certctl.test", "sslmode=disable")}, dbProbe())
 		r.refused(t, "CFG-DB-TLS", "connection to db.certctl.test is not encrypted")
-		if !r.has("CFG-DB-TLS", lint.SeverityWarning, "no sslmode") {
+		if !r.has("CFG-DB-TLS", lint.SeverityWarning, "sslmode=disable (from CERTCTL_DATABASE_URL)") {
 			t.Errorf("want the static CFG-DB-TLS warning too: %+v", r.report.Findings)
 		}
 		db := r.results["db"]
@@ -202,14 +204,11 @@ func TestDatabaseProbe(t *testing.T) {
 			"CERTCTL_DATABASE_URL=" + plain.URL(appUser, appPW, "db.certctl.test", "sslmode=disable"),
 			"CERTCTL_DEMO_MODE_ACK=true", "CERTCTL_DEMO_MODE_ACK_TS=" + ts(-time.Minute),
 		}, dbProbe())
-		r.passed(t)
+		r.dbOnly(t, "CFG-DB-TLS:warning") // certctl only logs it; acknowledged, certgate passes it
 	})
 	t.Run("tls off, localhost: passes", func(t *testing.T) {
 		r := check(t, []string{"CERTCTL_DATABASE_URL=" + plain.URL(appUser, appPW, "localhost", "sslmode=disable")}, dbProbe())
-		r.passed(t)
-		if len(r.report.Findings) != 0 {
-			t.Fatalf("want a clean report, got %+v", r.report.Findings)
-		}
+		r.dbClean(t)
 		db := r.results["db"]
 		if !db.Reachable || *db.TLS || db.Facts["superuser"] != false || !strings.HasPrefix(db.Facts["server_version"].(string), "1") {
 			t.Fatalf("probe result %+v", db)
@@ -221,21 +220,18 @@ func TestDatabaseProbe(t *testing.T) {
 		if !r.results["db"].Reachable || r.results["db"].Facts["unix_socket"] != true {
 			t.Fatalf("probe result %+v", r.results["db"])
 		}
-		r.passed(t) // a superuser: warning only
+		r.dbOnly(t, "CFG-DB-ROLE:warning") // a superuser: warning only
 	})
 	t.Run("tls on, remote-looking host: passes", func(t *testing.T) {
 		r := check(t, []string{"CERTCTL_DATABASE_URL=" + secure.URL(appUser, appPW, "db.certctl.test", "sslmode=require")}, dbProbe())
-		r.passed(t)
-		if len(r.report.Findings) != 0 {
-			t.Fatalf("want a clean report, got %+v", r.report.Findings)
-		}
+		r.dbClean(t)
 		if db := r.results["db"]; !db.Reachable || !*db.TLS {
 			t.Fatalf("probe result %+v", db)
 		}
 	})
 	t.Run("superuser: warning", func(t *testing.T) {
 		r := check(t, []string{"CERTCTL_DATABASE_URL=" + secure.URL("certctl_super", superPW, "localhost", "sslmode=require")}, dbProbe())
-		r.passed(t)
+		r.dbOnly(t, "CFG-DB-ROLE:warning")
 		if !r.has("CFG-DB-ROLE", lint.SeverityWarning, "superuser") {
 			t.Fatalf("want CFG-DB-ROLE warning, got %+v", r.report.Findings)
 		}
@@ -245,7 +241,7 @@ func TestDatabaseProbe(t *testing.T) {
 			"CERTCTL_DATABASE_URL=" + plain.URL(appUser, "$(POSTGRES_PASSWORD)", "127.0.0.1", "sslmode=disable"),
 			"POSTGRES_PASSWORD=" + appPW,
 		}, dbProbe())
-		r.passed(t)
+		r.dbClean(t)
 		if !r.results["db"].Reachable {
 			t.Fatalf("probe result %+v", r.results["db"])
 		}
@@ -312,21 +308,28 @@ func TestDatabaseProbeTimeout(t *testing.T) {
 func TestDatabaseProbeWithoutServer(t *testing.T) {
 	t.Run("url does not parse", func(t *testing.T) {
 		r := check(t, []string{"CERTCTL_DATABASE_URL=postgres://certctl:hunter2-secret@db.example.com:notaport/certctl"}, dbProbe())
-		r.refused(t, "CFG-DB-REACH", "CERTCTL_DATABASE_URL does not parse as a PostgreSQL connection string")
+		r.refused(t, "CFG-DB-URL", "CERTCTL_DATABASE_URL does not parse as lib/pq v1.10.9 (certctl's database driver) reads it")
+		if d := r.results["db"]; d.Reachable || d.Facts["driver_error"] == nil {
+			t.Fatalf("probe result %+v", d)
+		}
 		r.noSecrets(t, "hunter2-secret")
 	})
 	t.Run("keyword form does not parse", func(t *testing.T) {
 		r := check(t, []string{"CERTCTL_DATABASE_URL=host=db.example.com password='hunter2-secret"}, dbProbe())
-		r.refused(t, "CFG-DB-REACH", "does not parse")
+		r.refused(t, "CFG-DB-URL", "does not parse")
 		r.noSecrets(t, "hunter2-secret")
 	})
-	t.Run("not set", func(t *testing.T) {
-		r := check(t, nil, dbProbe())
-		r.refused(t, "CFG-DB-REACH", "CERTCTL_DATABASE_URL is not set")
+	t.Run("not set: certctl's default is probed", func(t *testing.T) {
+		port, err := testenv.FreePort()
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := check(t, []string{"PGPORT=" + strconv.Itoa(port)}, dbProbe())
+		r.refused(t, "CFG-DB-REACH", fmt.Sprintf("CERTCTL_DATABASE_URL (unset: certctl uses postgres://localhost/certctl): localhost:%d is unreachable", port))
 	})
 	t.Run("no probes: no network, no probe section", func(t *testing.T) {
 		r := check(t, []string{"CERTCTL_DATABASE_URL=postgres://u@db.example.com/c?sslmode=verify-full"})
-		r.passed(t)
+		r.dbClean(t)
 		if r.results != nil {
 			t.Fatalf("probes ran without WithProbes: %v", r.results)
 		}

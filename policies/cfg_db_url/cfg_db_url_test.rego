@@ -33,7 +33,7 @@ test_good_urls_pass if {
 
 test_unparsable_url_denies if {
 	one(cfg_db_url.deny, "does not parse as lib/pq v1.10.9") with input as url("postgres://certctl:pw@db:notaport/certctl")
-	one(cfg_db_url.deny, "neither a postgres:// URL nor key=value") with input as url("host=db password='x")
+	one(cfg_db_url.deny, "neither a postgres:// URL nor a keyword/value list") with input as url("host=db password='x")
 	one(cfg_db_url.deny, "does not parse") with input as url("POSTGRES://db/certctl")
 }
 

@@ -85,7 +85,7 @@ pq_parse(s) := {"opts": pq_url_opts(s)} if {
 	not pq_url_error(s)
 }
 
-pq_parse(s) := {"error": "it is neither a postgres:// URL nor key=value settings lib/pq can read (a key without \"=\", an unterminated quote or a trailing backslash)"} if {
+pq_parse(s) := {"error": "it is neither a postgres:// URL nor a keyword/value list lib/pq can read (a keyword without its equals sign, an unterminated quote or a trailing backslash)"} if {
 	not pq_is_url(s)
 	not regex.match(pq_kv_all, s)
 }
