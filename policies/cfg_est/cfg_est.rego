@@ -131,6 +131,11 @@ problems contains p if {
 	[i, s, profile, names, _] := e
 	env := lib.server_envs[i]
 	name := names.ISSUER_ID
+
+	# A set value (the common case) ends the body at one builtin call (a
+	# negated lookup would not do: OPA hoists the lookup out of the not);
+	# cond_empty, which calls three helpers, judges what is left.
+	object.get(env.vars, [name, "value"], "") == ""
 	state := lib.cond_empty(env, name)
 	state != "no"
 	what := sprintf("EST profile %q: %s is empty or absent (every EST profile must name the issuer it enrols against; there is no default)", [profile.path_id, name])
@@ -143,9 +148,11 @@ problems contains p if {
 	[i, s, profile, names, _] := e
 	env := lib.server_envs[i]
 	flag := names.MTLS_ENABLED
+	env.vars[flag] # an absent switch is off: one lookup rather than cond_on
 	on_state := lib.cond_on(env, flag)
 	on_state != "no" # the switch first: when off, the path is not read
 	path := names.MTLS_CLIENT_CA_TRUST_BUNDLE_PATH
+	object.get(env.vars, [path, "value"], "") == "" # as above: a set path ends the body here
 	path_state := lib.cond_empty(env, path)
 	path_state != "no"
 	conds := [[flag, on_state], [path, path_state]]
@@ -159,6 +166,7 @@ problems contains p if {
 	[i, s, profile, names, _] := e
 	env := lib.server_envs[i]
 	flag := names.CHANNEL_BINDING_REQUIRED
+	env.vars[flag] # an absent switch is off: one lookup rather than cond_on
 	on_state := lib.cond_on(env, flag)
 	on_state != "no"
 	mtls := names.MTLS_ENABLED
@@ -201,6 +209,7 @@ problems contains p if {
 	env := lib.server_envs[i]
 	name := names.ALLOWED_AUTH_MODES
 	password := names.ENROLLMENT_PASSWORD
+	object.get(env.vars, [password, "value"], "") == "" # a set password ends the body here
 	state := lib.cond_empty(env, password)
 	state != "no"
 	what := sprintf("EST profile %q: %s allows basic but %s is empty or absent (HTTP Basic needs the profile's shared secret)", [profile.path_id, name, password])
@@ -212,7 +221,9 @@ problems contains p if {
 	some e in listed
 	[i, s, profile, names, _] := e
 	name := names.RATE_LIMIT_PER_PRINCIPAL_24H
-	v := lib.known_value(lib.server_envs[i], name)
+	var := lib.server_envs[i].vars[name] # a lookup, not a call: usually absent
+	var.known
+	v := var.value
 	lib.parse_int(v) < 0
 	what := sprintf("EST profile %q: %s=%s is negative", [profile.path_id, name, v])
 	p := problem(i, s, name, [], what, "Set it to 0 (no cap, the default) or a positive count of enrolments per principal in 24 hours.")
@@ -223,6 +234,7 @@ problems contains p if {
 	[i, s, profile, names, _] := e
 	env := lib.server_envs[i]
 	flag := names.SERVERKEYGEN_ENABLED
+	env.vars[flag] # an absent switch is off: one lookup rather than cond_on
 	on_state := lib.cond_on(env, flag)
 	on_state != "no"
 	id := names.PROFILE_ID
@@ -241,7 +253,9 @@ warn contains f if {
 	[i, _, _, names, _] := e
 	env := lib.server_envs[i]
 	name := names.RATE_LIMIT_PER_PRINCIPAL_24H
-	v := lib.known_value(env, name)
+	var := env.vars[name] # a lookup, not a call: usually absent
+	var.known
+	v := var.value
 	v != ""
 	not lib.int_parses(v)
 	msg := sprintf("%s=%q is not a base-10 integer: certctl silently uses the default 0 (no per-principal cap). Write it as a plain number, or leave it unset.", [name, v])

@@ -148,6 +148,11 @@ problems contains p if {
 	env := lib.server_envs[i]
 	some r in required
 	name := names[r[0]]
+
+	# A set value (the common case) ends the body at one builtin call (a
+	# negated lookup would not do: OPA hoists the lookup out of the not);
+	# cond_empty, which calls three helpers, judges what is left.
+	object.get(env.vars, [name, "value"], "") == ""
 	state := lib.cond_empty(env, name)
 	state != "no"
 	what := sprintf("SCEP profile %q: %s is empty or absent (%s)", [profile.path_id, name, sprintf(r[1], [profile.path_id])])
@@ -167,9 +172,11 @@ problems contains p if {
 	env := lib.server_envs[i]
 	some sw in switches
 	flag := names[sw[0]]
+	env.vars[flag] # an absent switch is off: one lookup rather than cond_on
 	on_state := lib.cond_on(env, flag)
 	on_state != "no" # the switch first: usually off, and then the path is not read
 	path := names[sw[1]]
+	object.get(env.vars, [path, "value"], "") == "" # as above: a set path ends the body here
 	path_state := lib.cond_empty(env, path)
 	path_state != "no"
 	conds := [[flag, on_state], [path, path_state]]
@@ -182,7 +189,9 @@ problems contains p if {
 	some e in listed
 	[i, s, profile, names] := e
 	name := names.INTUNE_PER_DEVICE_RATE_LIMIT_24H
-	v := lib.known_value(lib.server_envs[i], name)
+	var := lib.server_envs[i].vars[name] # a lookup, not a call: usually absent
+	var.known
+	v := var.value
 	lib.parse_int(v) < 0
 	what := sprintf("SCEP profile %q: %s=%s is negative", [profile.path_id, name, v])
 	p := problem(i, s, name, [], what, "Set it to 0 (no per-device cap) or a positive count of enrolments per device in 24 hours (default 3).")
@@ -192,7 +201,9 @@ problems contains p if {
 	some e in listed
 	[i, s, profile, names] := e
 	name := names.INTUNE_CLOCK_SKEW_TOLERANCE
-	v := lib.known_value(lib.server_envs[i], name)
+	var := lib.server_envs[i].vars[name] # a lookup, not a call: usually absent
+	var.known
+	v := var.value
 	lib.parse_duration(v) < 0
 	what := sprintf("SCEP profile %q: %s=%s is negative (certctl checks it even with Intune off)", [profile.path_id, name, v])
 	p := problem(i, s, name, [], what, "Set a tolerance of 0 or more (default 60s), or leave it unset.")
@@ -247,7 +258,9 @@ warn contains f if {
 	env := lib.server_envs[i]
 	some t in typed
 	name := names[t[0]]
-	v := lib.known_value(env, name)
+	var := env.vars[name] # a lookup, not a call: usually absent
+	var.known
+	v := var.value
 	v != ""
 	not parses(t[1], v)
 	msg := sprintf("%s=%q is not %s: certctl silently uses the default %s. Correct the value, or leave it unset for the default.", [name, v, kinds[t[1]], t[2]])

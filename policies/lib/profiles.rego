@@ -33,7 +33,17 @@ profile_var(prefix, profile, suffix) := concat("", [prefix, profile.key, "_", su
 # profile_vars are the names of a profile's variables by suffix, e.g.
 # {"ISSUER_ID": "CERTCTL_SCEP_PROFILE_<NAME>_ISSUER_ID"}: built once per profile
 # for all its checks (building a name costs more than reading the variable).
-profile_vars(prefix, profile, suffixes) := {suffix: concat("", [base, suffix]) |
+# The names are made by one concat of every suffix and one split, not a concat
+# per suffix (each builtin call with a built array costs about as much as the
+# comprehension step); a profile key never holds a comma (the list is split on
+# commas), so only a suffix with one takes the plain path below.
+profile_vars(prefix, profile, suffixes) := {suffix: names[i] |
+	base := concat("", [prefix, profile.key, "_"])
+	names := split(concat("", [base, concat(concat("", [",", base]), suffixes)]), ",")
+	some i, suffix in suffixes
+} if {
+	not contains(concat("", suffixes), ",")
+} else := {suffix: concat("", [base, suffix]) |
 	base := concat("", [prefix, profile.key, "_"])
 	some suffix in suffixes
 }
