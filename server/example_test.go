@@ -24,7 +24,7 @@ func Example() {
 	err := server.Run(context.Background(), environ, func(ctx context.Context) error {
 		fmt.Println("core booted")
 		return nil
-	}, server.WithLogger(logger))
+	}, server.WithLogger(logger), server.WithoutHost()) // the files named above are on the server's host, not here
 	if errors.Is(err, server.ErrACMEInsecureWithoutAck) {
 		fmt.Println("refusing to start:")
 		fmt.Println(err)

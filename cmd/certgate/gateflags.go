@@ -7,6 +7,7 @@ import (
 
 	"github.com/certgate/certgate/lint"
 	"github.com/certgate/certgate/lint/config"
+	"github.com/certgate/certgate/server"
 )
 
 // gateFlags are the flags env and exec share beyond evalFlags: which
@@ -16,11 +17,23 @@ import (
 type gateFlags struct {
 	configPath string
 	role       string
+	noHost     bool
 }
 
 func (g *gateFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&g.configPath, "config", "", "certgate.yaml whose certctl_version names the target release (default: ./certgate.yaml when present)")
 	fs.StringVar(&g.role, "role", lint.RoleServer, "judge the environment as the certctl server's or the agent's: server or agent")
+	fs.BoolVar(&g.noHost, "no-host", false, "skip the host facts (TLS pair, SCEP RA files, trust bundles, migrations directory, OTEL_RESOURCE_ATTRIBUTES), e.g. when the gate runs outside the server's container")
+}
+
+// hostOptions are the gate's host options: none with --no-host; otherwise
+// environ, the process environment, for the variables the env loader does not
+// keep (used only when the judged environment is that process environment).
+func (g *gateFlags) hostOptions(environ []string) []server.Option {
+	if g.noHost {
+		return []server.Option{server.WithoutHost()}
+	}
+	return []server.Option{server.WithHostEnviron(environ)}
 }
 
 // resolve checks --role and takes the target release from certgate.yaml when
