@@ -3,8 +3,8 @@
 # description: >-
 #   certctl cannot start without its PostgreSQL database. The startup gate's
 #   database probe (certgate exec --probe db) connects as certctl's driver,
-#   lib/pq v1.10.9, will: CERTCTL_DATABASE_URL ($(POSTGRES_PASSWORD)
-#   substituted; certctl's default postgres://localhost/certctl when unset) over
+#   lib/pq v1.10.9, will: CERTCTL_DATABASE_URL (POSTGRES_PASSWORD
+#   substituted for its placeholder; certctl's default postgres://localhost/certctl when unset) over
 #   the PG* variables, the same sslmode semantics (no sslmode is require, which
 #   never falls back to plaintext), every parameter lib/pq does not know sent to
 #   the server. It refuses the start when lib/pq refuses the settings, the
