@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -24,10 +25,18 @@ type evalFlags struct {
 	format         string
 	output         string
 	failOn         string
+	// gate marks the startup gate's commands (env, exec): their clock is the
+	// system clock or --now, never SOURCE_DATE_EPOCH, which the environment
+	// being judged could set.
+	gate bool
 }
 
 func (f *evalFlags) register(fs *pflag.FlagSet, formats bool) {
-	fs.StringVar(&f.now, "now", "", "judge time-based rules at this instant (RFC3339 or unix seconds; default: now, or SOURCE_DATE_EPOCH)")
+	nowHelp := "judge time-based rules at this instant (RFC3339 or unix seconds; default: SOURCE_DATE_EPOCH, else the system clock)"
+	if f.gate {
+		nowHelp = "judge time-based rules at this instant (RFC3339 or unix seconds; default: the system clock; SOURCE_DATE_EPOCH is ignored)"
+	}
+	fs.StringVar(&f.now, "now", "", nowHelp)
 	fs.StringVar(&f.certctlVersion, "certctl-version", "", "certctl release whose defaults and refusals apply, to ask \"what breaks when I upgrade?\" (default: certgate.yaml's certctl_version, else each workload's image tag, else the newest known release, "+lint.DefaultCertctlVersion+")")
 	fs.StringArrayVar(&f.policyDirs, "policy", nil, "directory of extra Rego policies, evaluated next to the built-in catalog (repeatable)")
 	fs.StringVar(&f.failOn, "fail-on", "error", "lowest severity that makes the exit code 1: error, warning or info")
@@ -57,6 +66,8 @@ type resolved struct {
 	release, releaseSource string
 	failOn                 lint.Severity
 	engine                 *lint.Engine
+	// notes are said beside the report (the gate's ignored SOURCE_DATE_EPOCH).
+	notes []string
 }
 
 // useConfig takes certgate.yaml's certctl_version when no flag named a release.
@@ -87,8 +98,20 @@ func (r *resolved) stamp(in *lint.Input) error {
 func (f *evalFlags) resolve(ctx context.Context, environ []string, extra ...lint.Option) (*resolved, error) {
 	r := &resolved{}
 	var err error
-	if r.now, err = parseNow(f.now, environ); err != nil {
+	clockEnv := environ
+	if f.gate {
+		// The gate's clock cannot be set from the environment it judges: a
+		// SOURCE_DATE_EPOCH there would let a stale demo acknowledgement pass.
+		clockEnv = nil
+	}
+	if r.now, err = parseNow(f.now, clockEnv); err != nil {
 		return nil, usageError("%v", err)
+	}
+	if f.gate && f.now == "" {
+		if v, ok := lookupEnv(environ, "SOURCE_DATE_EPOCH"); ok && v != "" {
+			r.notes = append(r.notes, fmt.Sprintf("SOURCE_DATE_EPOCH=%.40q is ignored by the startup gate: it judged at the system clock, %s (only --now sets another instant)",
+				v, r.now.UTC().Format(time.RFC3339)))
+		}
 	}
 	if f.certctlVersion != "" {
 		if r.release, err = lint.NormalizeVersion(f.certctlVersion); err != nil {
@@ -109,17 +132,16 @@ func (f *evalFlags) resolve(ctx context.Context, environ []string, extra ...lint
 	return r, nil
 }
 
-// parseNow reads --now, falling back to SOURCE_DATE_EPOCH, then the clock.
+// parseNow reads --now, falling back to SOURCE_DATE_EPOCH in environ (the
+// gate's commands pass none), then the clock.
 func parseNow(s string, environ []string) (time.Time, error) {
 	if s == "" {
-		for _, kv := range environ {
-			if v, ok := cutPrefix(kv, "SOURCE_DATE_EPOCH="); ok && v != "" {
-				n, err := strconv.ParseInt(v, 10, 64)
-				if err != nil {
-					return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH=%q is not a unix epoch in seconds", v)
-				}
-				return time.Unix(n, 0).UTC(), nil
+		if v, ok := lookupEnv(environ, "SOURCE_DATE_EPOCH"); ok && v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH=%q is not a unix epoch in seconds", v)
 			}
+			return time.Unix(n, 0).UTC(), nil
 		}
 		return time.Now(), nil
 	}
@@ -133,9 +155,12 @@ func parseNow(s string, environ []string) (time.Time, error) {
 	return t, nil
 }
 
-func cutPrefix(s, prefix string) (string, bool) {
-	if len(s) >= len(prefix) && s[:len(prefix)] == prefix {
-		return s[len(prefix):], true
+// lookupEnv is the first value of name in environ (os.Environ form).
+func lookupEnv(environ []string, name string) (string, bool) {
+	for _, kv := range environ {
+		if v, ok := strings.CutPrefix(kv, name+"="); ok {
+			return v, true
+		}
 	}
 	return "", false
 }

@@ -46,6 +46,7 @@ It predicts whether the server would refuse to start, and exactly why.`,
 			in := &lint.Input{}
 			if len(envFiles) == 0 {
 				e := env.FromEnviron(a.environ())
+				server.AddTrustVars(&e, a.environ())
 				e.Role = gate.role
 				in.Envs = []lint.Env{e}
 			} else {
@@ -70,12 +71,13 @@ It predicts whether the server would refuse to start, and exactly why.`,
 			if report == nil {
 				return inputError(err)
 			}
-			if err := flags.writeWithProbes(a.out, report, r.engine, probes.results); err != nil {
+			if err := flags.writeWithProbes(a.out, a.err, report, r.engine, probes.results, r.notes); err != nil {
 				return err
 			}
 			return exitFor(report, r.failOn)
 		},
 	}
+	flags.gate = true
 	flags.register(cmd.Flags(), true)
 	probes.register(cmd.Flags())
 	gate.register(cmd.Flags())

@@ -62,9 +62,11 @@ Use it as a container entrypoint in front of the certctl server.`,
 				server.WithClock(func() time.Time { return r.now }), server.WithFailOn(r.failOn))...)
 			if report != nil && (len(report.Findings) > 0 || len(probes.results) > 0) {
 				flags.format = "text"
-				if werr := flags.writeWithProbes(a.err, report, r.engine, probes.results); werr != nil {
+				if werr := flags.writeWithProbes(a.err, a.err, report, r.engine, probes.results, r.notes); werr != nil {
 					return werr
 				}
+			} else {
+				writeNotes(a.err, r.notes)
 			}
 			if err != nil {
 				if report == nil {
@@ -78,6 +80,7 @@ Use it as a container entrypoint in front of the certctl server.`,
 			return nil
 		},
 	}
+	flags.gate = true
 	flags.register(cmd.Flags(), false)
 	probes.register(cmd.Flags())
 	gate.register(cmd.Flags())

@@ -26,7 +26,7 @@ type probeFlags struct {
 func (p *probeFlags) register(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&p.names, "probe", nil, "live probes to run before judging: "+strings.Join(server.ProbeNames(), ", ")+" (comma-separated; results are input.probes.<name>)")
 	fs.DurationVar(&p.timeout, "probe-timeout", server.DefaultProbeTimeout, "bound on each probe; a probe that does not finish in time fails")
-	fs.StringArrayVar(&p.caCerts, "ca-certificates", nil, "PEM bundle of extra roots the ACME probe trusts, next to LEGO_CA_CERTIFICATES (repeatable)")
+	fs.StringArrayVar(&p.caCerts, "ca-certificates", nil, "PEM bundle the ACME probe trusts in addition to the server's roots (Go's system roots, SSL_CERT_FILE, SSL_CERT_DIR): an extra for this check, which certctl itself never reads; findings say when only it made the directory verify (repeatable)")
 }
 
 // options are the gate options for the flags; an unknown probe is exit 2.
@@ -49,11 +49,15 @@ func (p *probeFlags) options() ([]server.Option, error) {
 }
 
 // writeWithProbes writes the report like evalFlags.write and adds the probe
-// results: a "probes" key in JSON, a short section in text. Other formats
-// carry the report only.
-func (f *evalFlags) writeWithProbes(w io.Writer, r *lint.Report, eng *lint.Engine, results []*server.ProbeResult) error {
+// results and notes: "probes" and "notes" keys in JSON, short sections in
+// text. Other formats carry the report only; their notes go to notesTo.
+func (f *evalFlags) writeWithProbes(w, notesTo io.Writer, r *lint.Report, eng *lint.Engine, results []*server.ProbeResult, notes []string) error {
 	run := format.Run{Policies: eng.Policies(), Version: version}
-	if len(results) == 0 || (f.format != "json" && f.format != "text") {
+	if f.format != "json" && f.format != "text" {
+		writeNotes(notesTo, notes)
+		return f.writeRun(w, r, run)
+	}
+	if len(results) == 0 && len(notes) == 0 {
 		return f.writeRun(w, r, run)
 	}
 	return emit(w, f.output, func(w io.Writer) error {
@@ -66,7 +70,12 @@ func (f *evalFlags) writeWithProbes(w io.Writer, r *lint.Report, eng *lint.Engin
 			if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
 				return inputError(fmt.Errorf("add probes to the JSON report: %w", err))
 			}
-			doc["probes"] = probesJSON(results)
+			if len(results) > 0 {
+				doc["probes"] = probesJSON(results)
+			}
+			if len(notes) > 0 {
+				doc["notes"] = notes
+			}
 			buf.Reset()
 			enc := json.NewEncoder(&buf)
 			enc.SetIndent("", "  ")
@@ -75,7 +84,12 @@ func (f *evalFlags) writeWithProbes(w io.Writer, r *lint.Report, eng *lint.Engin
 				return inputError(err)
 			}
 		} else {
-			writeProbesText(&buf, results)
+			if len(results) > 0 {
+				writeProbesText(&buf, results)
+			}
+			for _, n := range notes {
+				fmt.Fprintf(&buf, "note: %s\n", n)
+			}
 		}
 		_, err := w.Write(buf.Bytes())
 		return err
@@ -122,5 +136,12 @@ func writeProbesText(w io.Writer, results []*server.ProbeResult) {
 			fmt.Fprintf(w, " error=%q", r.Error)
 		}
 		fmt.Fprintln(w)
+	}
+}
+
+// writeNotes prints notes one per line, for outputs that have no place for them.
+func writeNotes(w io.Writer, notes []string) {
+	for _, n := range notes {
+		fmt.Fprintf(w, "certgate: note: %s\n", n)
 	}
 }
