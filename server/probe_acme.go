@@ -71,7 +71,8 @@ func (p *ACMEProbe) Probe(ctx context.Context, env *ProbeEnv) *ProbeResult {
 	}
 	facts["configured"] = true
 	secrets := redact.URLSecrets(dirURL)
-	clean := func(s string) string { return redact.Secrets(redact.String(s), secrets...) }
+	// The URL's own credentials first, in every spelling, then any URL form.
+	clean := func(s string) string { return redact.String(redact.Secrets(s, secrets...)) }
 	u, err := url.Parse(dirURL)
 	if err != nil || u.Host == "" {
 		res.Error = "CERTCTL_ACME_DIRECTORY_URL is not an absolute URL"

@@ -22,8 +22,10 @@ import (
 const Mask = "xxxxx"
 
 // userinfo is the authority's credentials: from "//" to the last "@" before
-// the path, query, fragment or whitespace.
-var userinfo = regexp.MustCompile(`//[^/?#\s]*@`)
+// whitespace or a quote. Not only to the path: a user name may be printed
+// unescaped (net/http's errors do), holding "/", "?", "#" or "@" itself, and
+// masking a path with an "@" in it costs less than a credential.
+var userinfo = regexp.MustCompile("//[^\\s\"'`<>]*@")
 
 // param is a name=value pair: a query parameter, a fragment parameter or a
 // keyword/value DSN setting. The name is checked by secretName; the value is
@@ -73,31 +75,42 @@ func String(s string) string {
 	if !strings.Contains(s, "=") {
 		return s
 	}
-	idx := param.FindAllStringSubmatchIndex(s, -1)
-	if idx == nil {
-		return s
-	}
 	var b strings.Builder
 	last := 0
-	for _, m := range idx {
-		name := s[m[2]:m[3]]
-		// The name must start the parameter: at the start of the text or
-		// after a separator (?, &, ;, #, space, quote, bracket, comma, ...).
-		if m[2] > 0 && !boundary(s[m[2]-1]) {
-			continue
-		}
-		if !secretName(name) || m[4] == m[5] {
-			continue
-		}
-		b.WriteString(s[last:m[4]])
+	secretParams(s, func(start, end int) {
+		b.WriteString(s[last:start])
 		b.WriteString(Mask)
-		last = m[5]
-	}
+		last = end
+	})
 	if last == 0 {
 		return s
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// secretParams calls fn with the bounds of the value of every credential
+// parameter of s, in order. Scanning resumes after the "=" of any other
+// parameter, so the value of an innocent parameter never hides a secret one
+// (a user name printed unescaped may hold "x=...?token=...").
+func secretParams(s string, fn func(start, end int)) {
+	for pos := 0; pos < len(s); {
+		m := param.FindStringSubmatchIndex(s[pos:])
+		if m == nil {
+			return
+		}
+		for i := range m {
+			m[i] += pos
+		}
+		// The name must start the parameter: at the start of the text or
+		// after a separator (?, &, ;, #, space, quote, bracket, comma, ...).
+		if (m[2] > 0 && !boundary(s[m[2]-1])) || !secretName(s[m[2]:m[3]]) || m[4] == m[5] {
+			pos = m[4]
+			continue
+		}
+		fn(m[4], m[5])
+		pos = m[5]
+	}
 }
 
 func boundary(c byte) bool {
@@ -153,17 +166,12 @@ func URLSecrets(raw string) []string {
 			add(pass)
 		}
 	}
-	for _, m := range param.FindAllStringSubmatchIndex(raw, -1) {
-		if m[2] > 0 && !boundary(raw[m[2]-1]) {
-			continue
+	secretParams(raw, func(start, end int) {
+		v := raw[start:end]
+		if len(v) >= 2 && (v[0] == '\'' || v[0] == '"') && v[len(v)-1] == v[0] {
+			add(strings.ReplaceAll(v[1:len(v)-1], `\`+v[:1], v[:1]))
 		}
-		if secretName(raw[m[2]:m[3]]) {
-			v := raw[m[4]:m[5]]
-			if len(v) >= 2 && (v[0] == '\'' || v[0] == '"') && v[len(v)-1] == v[0] {
-				add(strings.ReplaceAll(v[1:len(v)-1], `\`+v[:1], v[:1]))
-			}
-			add(v)
-		}
-	}
+		add(v)
+	})
 	return out
 }

@@ -31,6 +31,11 @@ func TestString(t *testing.T) {
 		{"CERTCTL_AGENT_BOOTSTRAP_TOKEN_DENY_EMPTY=true", "CERTCTL_AGENT_BOOTSTRAP_TOKEN_DENY_EMPTY=true"},
 		{"monkey=banana keyring=x", "monkey=banana keyring=x"},
 		{"a user@example.com mail", "a user@example.com mail"},
+		// net/http prints the user name unescaped: it may hold @, #, ? and =.
+		{`Get "https://ab@#Vg=!T?x=M;k:***@127.0.0.1:1/dir?sig=X%2436": refused`, `Get "https://xxxxx@127.0.0.1:1/dir?sig=xxxxx": refused`},
+		// An innocent parameter's value never hides a secret one.
+		{"note=see?token=abc&x=1", "note=see?token=xxxxx&x=1"},
+		{"https://h/p@q?token=abc", "https://xxxxx@q?token=xxxxx"},
 	}
 	for _, c := range cases {
 		if got := redact.String(c.in); got != c.want {
