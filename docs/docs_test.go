@@ -96,7 +96,7 @@ func documented(t *testing.T, file string) map[string][]string {
 func envProblems(t *testing.T, root string) []string {
 	used := usedVars(t, root)
 	docs := documented(t, filepath.Join(root, "docs", "ENVIRONMENTS.md"))
-	families := map[string]bool{}
+	families := map[string][]string{} // family prefix -> the rules its rows name
 	var probs []string
 	policySrc := policySources(t, root)
 	for row, ids := range docs {
@@ -110,17 +110,18 @@ func envProblems(t *testing.T, root string) []string {
 		} else if !strings.Contains(policySrc, `"`+suffix+`"`) {
 			probs = append(probs, row+": no policy names the suffix "+suffix)
 		}
-		for _, id := range used[prefix] {
-			if !slices.Contains(ids, id) {
-				probs = append(probs, row+": rule "+id+" reads the family but is missing from its row")
-			}
-		}
-		families[prefix] = true
+		families[prefix] = append(families[prefix], ids...)
 	}
 	for v, ids := range used {
 		if strings.HasSuffix(v, "_PROFILE_") {
-			if !families[v] {
+			rows, ok := families[v]
+			if !ok {
 				probs = append(probs, v+"<NAME>_... is read by "+strings.Join(ids, ", ")+" but no row documents the family")
+			}
+			for _, id := range ids {
+				if ok && !slices.Contains(rows, id) {
+					probs = append(probs, v+"<NAME>_...: rule "+id+" reads the family but no row of it names the rule")
+				}
 			}
 			continue
 		}
