@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -50,8 +51,8 @@ const (
 // the API-key secret.
 var serverBase = []string{
 	token,
-	"CERTCTL_SERVER_TLS_CERT_PATH=/etc/certctl/tls/server.crt",
-	"CERTCTL_SERVER_TLS_KEY_PATH=/etc/certctl/tls/server.key",
+	"CERTCTL_SERVER_TLS_CERT_PATH=" + filepath.Join(testutil.HostTLSDir, "server.crt"),
+	"CERTCTL_SERVER_TLS_KEY_PATH=" + filepath.Join(testutil.HostTLSDir, "server.key"),
 	"CERTCTL_AUTH_SECRET=admin-s3cr3t-value",
 }
 
