@@ -4,14 +4,12 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -210,31 +208,7 @@ func TestACMEProbeTimeout(t *testing.T) {
 
 // TestACMEProbeHandshakeHangs: a listener that accepts and never speaks TLS.
 func TestACMEProbeHandshakeHangs(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	var conns []net.Conn
-	var mu sync.Mutex
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	defer func() {
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
-	}()
+	l := silentListener(t)
 	r := check(t, []string{"CERTCTL_ACME_DIRECTORY_URL=https://" + l.Addr().String() + "/dir"}, acmeProbe(), server.WithProbeTimeout(200*time.Millisecond))
 	r.refused(t, "CFG-ACME-DIR", "200ms timeout")
 }

@@ -272,11 +272,25 @@ func TestDatabaseProbe(t *testing.T) {
 
 func TestDatabaseProbeTimeout(t *testing.T) {
 	// A listener that accepts and never answers: the probe must fail, not hang.
+	l := silentListener(t)
+	port := l.Addr().(*net.TCPAddr).Port
+	r := check(t, []string{fmt.Sprintf("CERTCTL_DATABASE_URL=postgres://u:p@127.0.0.1:%d/db?sslmode=disable", port)},
+		dbProbe(), server.WithProbeTimeout(200*time.Millisecond))
+	r.refused(t, "CFG-DB-REACH", "is unreachable")
+	if r.results["db"].Reachable {
+		t.Fatal("a hanging database was reported reachable")
+	}
+}
+
+// silentListener accepts connections on 127.0.0.1 and never answers, so a
+// probe against it can only end by its timeout; the test's cleanup closes it
+// and every connection it accepted.
+func silentListener(t *testing.T) net.Listener {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
 	var conns []net.Conn
 	var mu sync.Mutex
 	go func() {
@@ -290,20 +304,15 @@ func TestDatabaseProbeTimeout(t *testing.T) {
 			mu.Unlock()
 		}
 	}()
-	defer func() {
+	t.Cleanup(func() {
+		l.Close()
 		mu.Lock()
 		defer mu.Unlock()
 		for _, c := range conns {
 			c.Close()
 		}
-	}()
-	port := l.Addr().(*net.TCPAddr).Port
-	r := check(t, []string{fmt.Sprintf("CERTCTL_DATABASE_URL=postgres://u:p@127.0.0.1:%d/db?sslmode=disable", port)},
-		dbProbe(), server.WithProbeTimeout(200*time.Millisecond))
-	r.refused(t, "CFG-DB-REACH", "is unreachable")
-	if r.results["db"].Reachable {
-		t.Fatal("a hanging database was reported reachable")
-	}
+	})
+	return l
 }
 
 func TestDatabaseProbeWithoutServer(t *testing.T) {
