@@ -16,7 +16,7 @@ go build -o "$work/certgate" ./cmd/certgate
 peer=testdata/bench/conftest
 
 # A large manifest stream: the chart rendered with the HA overlay, repeated.
-helm template certctl charts/certctl -f charts/certctl/values-ha.yaml > "$work/one.yaml"
+helm template certctl charts/certctl -f charts/certctl/values-tls.yaml -f charts/certctl/values-ha.yaml > "$work/one.yaml"
 for i in $(seq 1 200); do cat "$work/one.yaml"; done > "$work/stream.yaml"
 docs=$(grep -c '^kind:' "$work/stream.yaml" || true)
 
