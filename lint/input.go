@@ -89,6 +89,50 @@ type Env struct {
 	Release string `json:"release,omitempty"`
 	// ReleaseSource says where Release came from ("image tag ghcr.io/...:v2.1.4").
 	ReleaseSource string `json:"release_source,omitempty"`
+	// Mounts are the volume mounts of a Kubernetes container (origin
+	// container), for the rules that check that the files certctl reads are
+	// backed by one; nil for other origins (compose rules read input.compose).
+	Mounts []Mount `json:"mounts,omitempty"`
+}
+
+// Mount is one volumeMount of a container with the facts of its volume.
+type Mount struct {
+	// Path is the mountPath; SubPath the subPath inside the volume.
+	Path    string `json:"path"`
+	SubPath string `json:"sub_path"`
+	// SubPathExpr: the path inside the volume is only known at run time.
+	SubPathExpr bool   `json:"sub_path_expr"`
+	ReadOnly    bool   `json:"read_only"`
+	Volume      string `json:"volume"`
+	// Source is the volume's source field (secret, configMap, projected,
+	// downwardAPI, emptyDir, hostPath, persistentVolumeClaim, ...); "" when the
+	// pod declares no volume of that name.
+	Source string `json:"source"`
+	// Files are set for the volumes whose files Kubernetes writes itself
+	// (secret, configMap, projected, downwardAPI): their modes.
+	Files *MountFiles `json:"files,omitempty"`
+	// FSGroup is the pod's securityContext.fsGroup, which Kubernetes gives as
+	// group (with group read) to the files of such volumes; nil when unset.
+	FSGroup *int64 `json:"fs_group,omitempty"`
+}
+
+// MountFiles are the files of a Kubernetes-written volume and their modes.
+type MountFiles struct {
+	// DefaultMode is the volume's defaultMode, or Kubernetes' 0644 when absent;
+	// -1 when it is not a number (the API server would reject the volume).
+	DefaultMode int64 `json:"default_mode"`
+	// AllKeys: some source projects every key of its object (no items), each
+	// at DefaultMode, so a path outside Items may still be a file.
+	AllKeys bool `json:"all_keys"`
+	// Items are the files named by items (path inside the volume, mode).
+	Items []MountItem `json:"items"`
+}
+
+// MountItem is one items[] entry: Mode is its mode, or the volume's
+// DefaultMode when it sets none.
+type MountItem struct {
+	Path string `json:"path"`
+	Mode int64  `json:"mode"`
 }
 
 // Var is one environment variable. Known is false when the value is set but only
@@ -239,15 +283,51 @@ func (e Env) term() *ast.Term {
 		}
 		vars.Insert(ast.StringTerm(name), ast.NewTerm(o))
 	}
-	return ast.ObjectTerm(
+	items := [][2]*ast.Term{
 		item("id", ast.String(e.ID)),
 		item("origin", ast.String(e.Origin)),
 		item("role", ast.String(e.Role)),
 		item("release", ast.String(e.Release)),
-		[2]*ast.Term{ast.StringTerm("ref"), e.Ref.term()},
-		[2]*ast.Term{ast.StringTerm("vars"), ast.NewTerm(vars)},
-		[2]*ast.Term{ast.StringTerm("labels"), labelsTerm(e.Labels)},
-	)
+		{ast.StringTerm("ref"), e.Ref.term()},
+		{ast.StringTerm("vars"), ast.NewTerm(vars)},
+		{ast.StringTerm("labels"), labelsTerm(e.Labels)},
+	}
+	if e.Mounts != nil {
+		items = append(items, [2]*ast.Term{ast.StringTerm("mounts"), mountsTerm(e.Mounts)})
+	}
+	return ast.ObjectTerm(items...)
+}
+
+// mountsTerm is env.mounts: only a container's environment has the key (an
+// empty list when it mounts nothing).
+func mountsTerm(ms []Mount) *ast.Term {
+	terms := make([]*ast.Term, len(ms))
+	for i, m := range ms {
+		o := ast.NewObject(
+			item("path", ast.String(m.Path)),
+			item("sub_path", ast.String(m.SubPath)),
+			item("sub_path_expr", ast.Boolean(m.SubPathExpr)),
+			item("read_only", ast.Boolean(m.ReadOnly)),
+			item("volume", ast.String(m.Volume)),
+			item("source", ast.String(m.Source)),
+		)
+		if m.FSGroup != nil {
+			o.Insert(ast.StringTerm("fs_group"), ast.IntNumberTerm(int(*m.FSGroup)))
+		}
+		if f := m.Files; f != nil {
+			its := make([]*ast.Term, len(f.Items))
+			for j, it := range f.Items {
+				its[j] = ast.ObjectTerm(item("path", ast.String(it.Path)), [2]*ast.Term{ast.StringTerm("mode"), ast.IntNumberTerm(int(it.Mode))})
+			}
+			o.Insert(ast.StringTerm("files"), ast.ObjectTerm(
+				[2]*ast.Term{ast.StringTerm("default_mode"), ast.IntNumberTerm(int(f.DefaultMode))},
+				item("all_keys", ast.Boolean(f.AllKeys)),
+				[2]*ast.Term{ast.StringTerm("items"), ast.ArrayTerm(its...)},
+			))
+		}
+		terms[i] = ast.NewTerm(o)
+	}
+	return ast.ArrayTerm(terms...)
 }
 
 func (r *Ref) term() *ast.Term {

@@ -133,6 +133,7 @@ func EnvsWithRoles(objs []lint.Object, roles map[string]string) []lint.Env {
 			}
 			base := append(append(slices.Clone(o.Ref.Path), spec...), "containers", ci)
 			e := containerEnv(o, cm, base, ns, st)
+			e.Mounts = containerMounts(podSpec, cm)
 			cname, _ := cm["name"].(string)
 			ev := lint.RoleEvidence{
 				Override: RoleOverride(roles, o.Labels["kind"], o.Labels["name"], cname),
