@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/certgate/certgate/internal/testutil"
 )
 
 // repoPath is a path from the repository root.
@@ -23,14 +25,17 @@ func repoPath(t *testing.T, p string) string {
 
 // bootingCompose is the rest of a compose server's environment block that
 // certctl starts with: bootingEnviron without the variables a test sets itself,
-// as "      NAME: "value"" lines. Tests append it after the lines they are about,
-// so the positions they assert do not move.
+// as "      NAME: "value"" lines, then the volume holding the TLS pair. Tests
+// append it after the lines they are about, so the positions they assert do
+// not move.
 func bootingCompose(without ...string) string {
 	var b strings.Builder
 	for _, kv := range bootingEnviron(without...) {
 		k, v, _ := strings.Cut(kv, "=")
 		fmt.Fprintf(&b, "      %s: %q\n", k, v)
 	}
+	// The TLS pair's directory, mounted (CFG-MOUNT).
+	fmt.Fprintf(&b, "    volumes: [\"%s:%s:ro\"]\n", testutil.HostTLSDir, testutil.HostTLSDir)
 	return b.String()
 }
 

@@ -251,6 +251,8 @@ spec:
               value: /etc/certctl/tls/tls.crt
             - name: CERTCTL_SERVER_TLS_KEY_PATH
               value: /etc/certctl/tls/tls.key
+          volumeMounts: [{name: tls, mountPath: /etc/certctl/tls, readOnly: true}]
+      volumes: [{name: tls, secret: {secretName: certctl-tls}}]
 ---
 `
 
