@@ -1,6 +1,6 @@
 // Package testutil holds what tests of several packages share: the repository
 // root, the certgate binary built once per test process, and the OASIS SARIF
-// schema (read from beside the repository, never copied into it).
+// schema (vendored in testdata/schemas).
 package testutil
 
 import (
@@ -59,11 +59,11 @@ func CertgateBinary(t testing.TB) string {
 	return binPath
 }
 
-// SARIFSchema compiles the OASIS SARIF 2.1.0 schema from the shared folder
-// beside the repository. A missing schema fails the test: CI always has it.
+// SARIFSchema compiles the OASIS SARIF 2.1.0 schema vendored in
+// testdata/schemas, so a clone of the repository alone runs every test.
 func SARIFSchema(t testing.TB) *jsonschema.Schema {
 	t.Helper()
-	path := filepath.Join(RepoRoot(t), "..", "shared", "schemas", "sarif-schema-2.1.0.json")
+	path := filepath.Join(RepoRoot(t), "testdata", "schemas", "sarif-schema-2.1.0.json")
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatalf("SARIF schema: %v", errors.Unwrap(err))
