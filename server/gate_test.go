@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"maps"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -270,12 +271,16 @@ func TestRun(t *testing.T) {
 	}
 }
 
+// BenchmarkCheck is a warm gate on a typical 15-variable server environment,
+// host facts included (the TLS pair is a real one: reading and matching it is
+// part of every start).
 func BenchmarkCheck(b *testing.B) {
 	environ := []string{
 		"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/home/certctl", "HOSTNAME=certctl-server-7d9c",
 		"CERTCTL_DATABASE_URL=postgres://certctl:$(POSTGRES_PASSWORD)@postgres:5432/certctl?sslmode=require",
 		"POSTGRES_PASSWORD=pw", "CERTCTL_AUTH_TYPE=api-key", "CERTCTL_AUTH_SECRET=abc",
-		"CERTCTL_SERVER_TLS_CERT_PATH=/etc/certctl/tls/tls.crt", "CERTCTL_SERVER_TLS_KEY_PATH=/etc/certctl/tls/tls.key",
+		"CERTCTL_SERVER_TLS_CERT_PATH=" + filepath.Join(testutil.HostTLSDir, "server.crt"),
+		"CERTCTL_SERVER_TLS_KEY_PATH=" + filepath.Join(testutil.HostTLSDir, "server.key"),
 		"CERTCTL_AGENT_BOOTSTRAP_TOKEN=token", "CERTCTL_AGENT_BOOTSTRAP_TOKEN_DENY_EMPTY=true",
 		"CERTCTL_RATE_LIMIT_BACKEND=postgres", "CERTCTL_MAX_BODY_SIZE=1048576",
 		"CERTCTL_ACME_DIRECTORY_URL=https://acme.example.com/directory", "CERTCTL_ACME_EMAIL=pki@example.com",
