@@ -36,8 +36,8 @@ deny contains f if {
 }
 
 warn contains f if {
-	some env in lib.server_envs
-	conn := lib.pq_conn(env)
+	some i, env in lib.server_envs
+	conn := lib.pq_conns[i]
 	lib.pq_sslmode(conn) == "disable"
 	host := conn.opts.host
 	not "host" in conn.unknown

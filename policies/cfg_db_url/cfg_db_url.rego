@@ -53,15 +53,15 @@ server_settings := {
 }
 
 deny contains f if {
-	some env in lib.server_envs
-	conn := lib.pq_conn(env)
+	some i, env in lib.server_envs
+	conn := lib.pq_conns[i]
 	msg := sprintf("%s does not parse as lib/pq v1.10.9 (certctl's database driver) reads it: %s; certctl cannot connect to its database and does not start", [name, conn.error])
 	f := lib.finding(env, name, msg)
 }
 
 deny contains f if {
-	some env in lib.server_envs
-	conn := lib.pq_conn(env)
+	some i, env in lib.server_envs
+	conn := lib.pq_conns[i]
 	not "sslmode" in conn.unknown
 	mode := conn.opts.sslmode
 	not mode in lib.pq_sslmodes
@@ -71,10 +71,10 @@ deny contains f if {
 }
 
 deny contains f if {
-	some env in lib.server_envs
-	conn := lib.pq_conn(env)
-	some key, _ in conn.opts
-	lib.pq_source(conn, key) == name
+	some i, env in lib.server_envs
+	conn := lib.pq_conns[i]
+	some key, src in conn.source
+	src == name
 	not key in lib.pq_driver_settings
 	not key in startup_params
 	not key in server_settings
@@ -84,8 +84,8 @@ deny contains f if {
 }
 
 deny contains f if {
-	some env in lib.server_envs
-	conn := lib.pq_conn(env)
+	some i, env in lib.server_envs
+	conn := lib.pq_conns[i]
 	not "host" in conn.unknown
 	contains(conn.opts.host, ",")
 	src := lib.pq_source(conn, "host")
@@ -94,9 +94,11 @@ deny contains f if {
 }
 
 deny contains f if {
-	some env in lib.server_envs
-	conn := lib.pq_conn(env)
-	some key in bad_settings(conn)
+	some i, env in lib.server_envs
+	conn := lib.pq_conns[i]
+	some key, v in conn.opts
+	setting_reason[key]
+	bad_setting(key, v, conn.opts.host)
 	not key in conn.unknown
 	src := lib.pq_source(conn, key)
 	msg := sprintf("%s (from %s) %s: lib/pq v1.10.9, certctl's database driver, refuses the connection, so certctl does not start", [key, src, setting_reason[key]])
@@ -112,28 +114,24 @@ setting_reason := {
 	"disable_prepared_binary_result": "is neither yes nor no",
 }
 
-# bad_settings are the settings lib/pq refuses before it talks to the server.
-bad_settings(conn) := {key |
-	some key, v in conn.opts
-	bad_setting(conn, key, v)
-}
+# bad_setting: lib/pq refuses the setting before it talks to the server (host:
+# the connection's host, a unix socket has no port).
+bad_setting("client_encoding", v, _) if not regex.replace(lower(v), `[^a-z0-9]`, "") in {"utf8", "unicode"}
 
-bad_setting(_, "client_encoding", v) if not regex.replace(lower(v), `[^a-z0-9]`, "") in {"utf8", "unicode"}
+bad_setting("datestyle", v, _) if v != "ISO, MDY"
 
-bad_setting(_, "datestyle", v) if v != "ISO, MDY"
-
-bad_setting(_, "connect_timeout", v) if {
+bad_setting("connect_timeout", v, _) if {
 	v != "0"
 	not regex.match(`^[+-]?[0-9]+$`, v)
 }
 
-bad_setting(_, key, v) if {
+bad_setting(key, v, _) if {
 	key in {"binary_parameters", "disable_prepared_binary_result"}
 	not v in {"yes", "no"}
 }
 
-bad_setting(conn, "port", v) if {
-	not startswith(conn.opts.host, "/")
+bad_setting("port", v, host) if {
+	not startswith(host, "/")
 	not valid_port(v)
 }
 

@@ -42,30 +42,24 @@ pq_sslmodes := {"", "require", "verify-ca", "verify-full", "disable"}
 # pq_url(env) is the connection string certctl hands lib/pq: the known value
 # of CERTCTL_DATABASE_URL with $(POSTGRES_PASSWORD) replaced, or the default
 # when it is unset. Undefined when it is only known at run time.
-pq_url(env) := pq_default_url if is_unset(env, pq_url_var)
+pq_url(env) := u if {
+	var := env.vars[pq_url_var]
+	var.known
+	var.value != ""
+	u := pq_replace_password(env, var.value)
+} else := pq_default_url if is_unset(env, pq_url_var)
 
-pq_url(env) := pq_replace_password(env, v) if {
-	v := known_value(env, pq_url_var)
-	v != ""
-}
-
-pq_replace_password(_, u) := u if not contains(u, "$(POSTGRES_PASSWORD)")
-
-pq_replace_password(env, u) := replace(u, "$(POSTGRES_PASSWORD)", pw) if {
-	contains(u, "$(POSTGRES_PASSWORD)")
-	pw := known_value(env, "POSTGRES_PASSWORD")
-	pw != ""
-}
+pq_password_ref := "$(POSTGRES_PASSWORD)"
 
 pq_replace_password(env, u) := u if {
-	contains(u, "$(POSTGRES_PASSWORD)")
+	not contains(u, pq_password_ref)
+} else := replace(u, pq_password_ref, pw) if {
+	pw := known_value(env, "POSTGRES_PASSWORD")
+	pw != ""
+} else := u if {
 	is_unset(env, "POSTGRES_PASSWORD")
-}
-
-# An unknown password: any value that keeps the URL's shape stands for it.
-pq_replace_password(env, u) := replace(u, "$(POSTGRES_PASSWORD)", "unknown") if {
-	contains(u, "$(POSTGRES_PASSWORD)")
-	not is_unset(env, "POSTGRES_PASSWORD")
+} else := replace(u, pq_password_ref, "unknown") if {
+	# An unknown password: any value that keeps the URL's shape stands for it.
 	not known_value(env, "POSTGRES_PASSWORD")
 }
 
@@ -74,26 +68,44 @@ pq_is_url(s) if startswith(s, "postgres://")
 pq_is_url(s) if startswith(s, "postgresql://")
 
 # pq_parse(s) parses a connection string as lib/pq does: {"opts": {...}} or
-# {"error": reason}. The reason never quotes the string.
-pq_parse(s) := {"error": e} if {
+# {"error": reason}. The reason never quotes the string. The common URL form
+# (postgres://user:password@host:port/db?k=v, no %-escapes, one host, no
+# repeated or overriding query keys) takes a fast path of one match.
+pq_parse(s) := {"opts": o} if {
+	o := pq_fast_opts(s)
+} else := {"error": e} if {
 	pq_is_url(s)
 	e := pq_url_error(s)
-}
-
-pq_parse(s) := {"opts": pq_url_opts(s)} if {
+} else := {"opts": pq_url_opts(s)} if {
 	pq_is_url(s)
-	not pq_url_error(s)
-}
-
-pq_parse(s) := {"error": "it is neither a postgres:// URL nor a keyword/value list lib/pq can read (a keyword without its equals sign, an unterminated quote or a trailing backslash)"} if {
-	not pq_is_url(s)
-	not regex.match(pq_kv_all, s)
-}
-
-pq_parse(s) := {"opts": pq_kv_opts(s)} if {
-	not pq_is_url(s)
+} else := {"opts": pq_kv_opts(s)} if {
 	regex.match(pq_kv_all, s)
+} else := {"error": "it is neither a postgres:// URL nor a keyword/value list lib/pq can read (a keyword without its equals sign, an unterminated quote or a trailing backslash)"}
+
+# --- fast path: a URL whose every part reads as written. The userinfo holds
+# no ":" in the password and no "%", the host is a plain name or IPv4
+# address, the path one plain segment, every query pair one "=" between
+# plain characters; Go's url.Parse accepts all of them and unescaping changes
+# nothing, so the settings are the parts themselves (empty ones dropped).
+pq_fast_url := `^postgres(?:ql)?://(?:([A-Za-z0-9._~!$'()*+,;=-]*)(?::([A-Za-z0-9._~!$'()*+,;=-]*))?@)?([A-Za-z0-9._-]+)(?::([0-9]+))?(?:/([A-Za-z0-9._~-]*))?(?:\?([A-Za-z0-9._~-]+=[A-Za-z0-9._~-]*(?:&[A-Za-z0-9._~-]+=[A-Za-z0-9._~-]*)*))?$`
+
+pq_authority_keys := {"user", "password", "host", "port", "dbname"}
+
+pq_fast_opts(s) := opts if {
+	startswith(s, "postgres")
+	g := regex.find_all_string_submatch_n(pq_fast_url, s, 1)[0]
+	pairs := pq_fast_pairs(g[6])
+	keys := {kv[0] | some kv in pairs}
+	count(keys) == count(pairs)
+	count(pq_authority_keys & keys) == 0
+	query := {kv[0]: kv[1] | some kv in pairs}
+	authority := {"user": g[1], "password": g[2], "host": g[3], "port": g[4], "dbname": g[5]}
+	opts := {k: v | some k, v in object.union(authority, query); v != ""}
 }
+
+pq_fast_pairs("") := []
+
+pq_fast_pairs(q) := [split(pair, "=") | some pair in split(q, "&")] if q != ""
 
 # --- URL form: Go's net/url as lib/pq's ParseURL uses it.
 
@@ -271,20 +283,23 @@ pq_kv_later(ms, i, k) if {
 # {"error": reason} when the connection string does not parse, else
 # {"opts": settings, "source": {setting: variable}, "unknown": {setting}}
 # (unknown: a PG* variable only known at run time feeds it). Undefined when
-# CERTCTL_DATABASE_URL itself is only known at run time.
-pq_conn(env) := {"error": p.error} if {
-	p := pq_parse(pq_url(env))
-	p.error
-}
+# CERTCTL_DATABASE_URL itself is only known at run time. Rules read
+# pq_conns, which resolves each server environment once.
+pq_conn(env) := pq_resolve(pq_parse(pq_url(env)), env.vars)
 
-pq_conn(env) := {"opts": object.union(object.union(defaults, from_env), p.opts), "source": object.union(env_source, url_source), "unknown": unknown} if {
-	p := pq_parse(pq_url(env))
+# pq_conns[i] is pq_conn(server_envs[i]).
+pq_conns := {i: c | some i, env in server_envs; c := pq_conn(env)}
+
+pq_resolve(p, _) := {"error": p.error} if p.error
+
+pq_resolve(p, vars) := {"opts": object.union(object.union(defaults, from_env), p.opts), "source": object.union(env_source, url_source), "unknown": unknown} if {
 	not p.error
 	defaults := {"host": "localhost", "port": "5432"}
-	from_env := {key: v | some name, key in pq_env_keys; v := known_value(env, name)}
-	env_source := {key: name | some name, key in pq_env_keys; known_value(env, name)}
+	pg := {name: var | some name, _ in pq_env_keys; var := vars[name]}
+	from_env := {pq_env_keys[name]: var.value | some name, var in pg; var.known}
+	env_source := {pq_env_keys[name]: name | some name, var in pg; var.known}
 	url_source := {k: pq_url_var | some k, _ in p.opts}
-	unknown := {key | some name, key in pq_env_keys; env.vars[name].known == false; not p.opts[key]}
+	unknown := {pq_env_keys[name] | some name, var in pg; var.known == false; not p.opts[pq_env_keys[name]]}
 }
 
 # pq_source(conn, key) names where a setting came from.
