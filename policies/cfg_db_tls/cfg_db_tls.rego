@@ -38,6 +38,7 @@ deny contains f if {
 warn contains f if {
 	some i, env in lib.server_envs
 	conn := lib.pq_conns[i]
+	conn.opts.sslmode == "disable"
 	lib.pq_sslmode(conn) == "disable"
 	host := conn.opts.host
 	not "host" in conn.unknown

@@ -85,27 +85,39 @@ pq_parse(s) := {"opts": o} if {
 # --- fast path: a URL whose every part reads as written. The userinfo holds
 # no ":" in the password and no "%", the host is a plain name or IPv4
 # address, the path one plain segment, every query pair one "=" between
-# plain characters; Go's url.Parse accepts all of them and unescaping changes
-# nothing, so the settings are the parts themselves (empty ones dropped).
-pq_fast_url := `^postgres(?:ql)?://(?:([A-Za-z0-9._~!$'()*+,;=-]*)(?::([A-Za-z0-9._~!$'()*+,;=-]*))?@)?([A-Za-z0-9._-]+)(?::([0-9]+))?(?:/([A-Za-z0-9._~-]*))?(?:\?([A-Za-z0-9._~-]+=[A-Za-z0-9._~-]*(?:&[A-Za-z0-9._~-]+=[A-Za-z0-9._~-]*)*))?$`
+# plain characters and a value; Go's url.Parse accepts all of them and
+# unescaping changes nothing, so the settings are the parts themselves (empty
+# ones dropped).
+pq_fast_url := `^postgres(?:ql)?://(?:([A-Za-z0-9._~!$'()*+,;=-]*)(?::([A-Za-z0-9._~!$'()*+,;=-]*))?@)?([A-Za-z0-9._-]+)(?::([0-9]+))?(?:/([A-Za-z0-9._~-]*))?(?:\?([A-Za-z0-9._~-]+=[A-Za-z0-9._~-]+(?:&[A-Za-z0-9._~-]+=[A-Za-z0-9._~-]+)*))?$`
 
-pq_authority_keys := {"user", "password", "host", "port", "dbname"}
+# pq_fast_groups: the setting each submatch of pq_fast_url holds.
+pq_fast_groups := {"user": 1, "password": 2, "host": 3, "port": 4, "dbname": 5}
 
 pq_fast_opts(s) := opts if {
 	startswith(s, "postgres")
 	g := regex.find_all_string_submatch_n(pq_fast_url, s, 1)[0]
-	pairs := pq_fast_pairs(g[6])
-	keys := {kv[0] | some kv in pairs}
-	count(keys) == count(pairs)
-	count(pq_authority_keys & keys) == 0
-	query := {kv[0]: kv[1] | some kv in pairs}
-	authority := {"user": g[1], "password": g[2], "host": g[3], "port": g[4], "dbname": g[5]}
-	opts := {k: v | some k, v in object.union(authority, query); v != ""}
+	authority := {k: v | some k, n in pq_fast_groups; v := g[n]; v != ""}
+	opts := pq_fast_query(authority, g[6])
 }
 
-pq_fast_pairs("") := []
+pq_fast_query(authority, "") := authority
 
-pq_fast_pairs(q) := [split(pair, "=") | some pair in split(q, "&")] if q != ""
+# A query without repeated keys (decode_object then holds one value per key)
+# and without a setting the authority writes too.
+pq_fast_query(authority, q) := object.union(authority, {kv[0]: kv[1]}) if {
+	q != ""
+	not contains(q, "&")
+	kv := split(q, "=")
+	not pq_fast_groups[kv[0]]
+}
+
+pq_fast_query(authority, q) := object.union(authority, query) if {
+	contains(q, "&")
+	values := urlquery.decode_object(q)
+	count(values) == count(split(q, "&"))
+	object.filter(values, pq_fast_groups) == {}
+	query := {k: vs[0] | some k, vs in values}
+}
 
 # --- URL form: Go's net/url as lib/pq's ParseURL uses it.
 
@@ -285,17 +297,20 @@ pq_kv_later(ms, i, k) if {
 # (unknown: a PG* variable only known at run time feeds it). Undefined when
 # CERTCTL_DATABASE_URL itself is only known at run time. Rules read
 # pq_conns, which resolves each server environment once.
-pq_conn(env) := pq_resolve(pq_parse(pq_url(env)), env.vars)
+pq_conn(env) := pq_resolve(pq_parse(pq_url(env)), object.filter(env.vars, pq_env_keys))
 
 # pq_conns[i] is pq_conn(server_envs[i]).
 pq_conns := {i: c | some i, env in server_envs; c := pq_conn(env)}
 
-pq_resolve(p, _) := {"error": p.error} if p.error
+pq_conn_defaults := {"host": "localhost", "port": "5432"}
 
-pq_resolve(p, vars) := {"opts": object.union(object.union(defaults, from_env), p.opts), "source": object.union(env_source, url_source), "unknown": unknown} if {
-	not p.error
-	defaults := {"host": "localhost", "port": "5432"}
-	pg := {name: var | some name, _ in pq_env_keys; var := vars[name]}
+# pq_resolve(p, pg): the parsed connection string p over pg, the PG* variables
+# present ({name: var}).
+pq_resolve(p, pg) := {"error": p.error} if {
+	p.error
+} else := {"opts": object.union(pq_conn_defaults, p.opts), "source": {k: pq_url_var | some k, _ in p.opts}, "unknown": set()} if {
+	count(pg) == 0
+} else := {"opts": object.union(object.union(pq_conn_defaults, from_env), p.opts), "source": object.union(env_source, url_source), "unknown": unknown} if {
 	from_env := {pq_env_keys[name]: var.value | some name, var in pg; var.known}
 	env_source := {pq_env_keys[name]: name | some name, var in pg; var.known}
 	url_source := {k: pq_url_var | some k, _ in p.opts}
