@@ -26,6 +26,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/certgate/certgate/internal/fault"
 	"github.com/certgate/certgate/lint"
 	"github.com/certgate/certgate/lint/env"
 )
@@ -138,6 +139,9 @@ func builtin(ctx context.Context) (*lint.Engine, error) {
 func Check(ctx context.Context, environ []string, opts ...Option) (report *lint.Report, err error) {
 	cfg := newConfig(opts)
 	defer cfg.recoverPanic(ctx, &report, &err)
+	if err := fault.Inject(ctx, fault.Loader); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrGateUnavailable, err)
+	}
 	e := env.FromEnviron(environ)
 	AddTrustVars(&e, environ) // SSL_CERT_FILE, SSL_CERT_DIR: what the server trusts
 	if cfg.role != "" {
@@ -184,9 +188,15 @@ func (cfg *config) recoverPanic(ctx context.Context, report **lint.Report, err *
 
 func (cfg *config) check(ctx context.Context, in *lint.Input) (report *lint.Report, err error) {
 	defer cfg.recoverPanic(ctx, &report, &err)
+	if err := context.Cause(ctx); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrGateUnavailable, err)
+	}
 	eng := cfg.engine
 	if eng == nil {
-		if eng, err = builtin(ctx); err != nil {
+		if eng, err = builtin(ctx); err == nil {
+			err = fault.Inject(ctx, fault.Catalog)
+		}
+		if err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrGateUnavailable, err)
 		}
 	}
@@ -208,6 +218,9 @@ func (cfg *config) check(ctx context.Context, in *lint.Input) (report *lint.Repo
 			in.Extra = map[string]any{}
 		}
 		in.Extra["probes"] = probesInput(results)
+	}
+	if err := fault.Inject(ctx, fault.Engine); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrGateUnavailable, err)
 	}
 	report, err = eng.Eval(ctx, in)
 	if err != nil {

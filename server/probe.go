@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/certgate/certgate/internal/fault"
 	"github.com/certgate/certgate/lint"
 	"github.com/certgate/certgate/lint/redact"
 )
@@ -147,6 +148,10 @@ func runProbe(ctx context.Context, p Probe, env *ProbeEnv) *ProbeResult {
 				done <- &ProbeResult{Error: fmt.Sprintf("probe panicked: %v", v)}
 			}
 		}()
+		if err := fault.Inject(ctx, fault.Probe); err != nil {
+			done <- &ProbeResult{Error: err.Error()}
+			return
+		}
 		done <- p.Probe(ctx, env)
 	}()
 	var r *ProbeResult
