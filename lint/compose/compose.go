@@ -320,7 +320,9 @@ func (l *loadState) addInterpolationFile(d *env.Dotenv) {
 // docker compose reads it: --env-file values win.
 func (l *loadState) withDotenv(vals map[string]env.Value, dir string) (map[string]env.Value, error) {
 	p := filepath.Join(dir, ".env")
-	if _, err := os.Stat(p); err != nil {
+	// Only a .env that does not exist is skipped: one that cannot be read (a
+	// symlink loop, no permission, a directory) is an error from LoadDotenv.
+	if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
 		return vals, nil
 	}
 	d, err := env.LoadDotenv(os.DirFS(dir), ".env", displayPath(l.opts.Root, p))

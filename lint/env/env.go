@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/compose-spec/compose-go/v2/dotenv"
@@ -119,6 +120,10 @@ func ParseDotenv(src []byte, display string) (*Dotenv, error) {
 // ParseDotenvWith is ParseDotenv with outer answering the variables the file
 // does not define (nil: none).
 func ParseDotenvWith(src []byte, display string, outer Lookup) (*Dotenv, error) {
+	sum := sha256.Sum256(src) // of the file as it is on disk
+	// A leading byte-order mark (editors on Windows write one) is dropped, as
+	// docker compose drops it.
+	src = bytes.TrimPrefix(src, utf8BOM)
 	if !utf8.Valid(src) {
 		return nil, fmt.Errorf("env file %s: not valid UTF-8", display)
 	}
@@ -175,6 +180,9 @@ func ParseDotenvWith(src []byte, display string, outer Lookup) (*Dotenv, error) 
 		return Value{}, false
 	}
 	for _, k := range names {
+		if err := controlChar(src, k, lines[k][0], parsed[k]); err != nil {
+			return nil, fmt.Errorf("env file %s:%w", display, err)
+		}
 		v, err := rawValue(k, parsed[k], raw[k], quotes[k], lookup)
 		if err != nil {
 			return nil, fmt.Errorf("env file %s:%d: %s: %w", display, lines[k][0], k, err)
@@ -191,7 +199,6 @@ func ParseDotenvWith(src []byte, display string, outer Lookup) (*Dotenv, error) 
 		}
 		done[k] = true
 	}
-	sum := sha256.Sum256(src)
 	docs := map[string]any{}
 	for k, v := range d.Values {
 		docs[k] = v
@@ -201,6 +208,34 @@ func ParseDotenvWith(src []byte, display string, outer Lookup) (*Dotenv, error) 
 		Docs: []any{docs}, SHA256: hex.EncodeToString(sum[:]), Locator: lines, Source: src,
 	}
 	return d, nil
+}
+
+// utf8BOM is the UTF-8 encoding of U+FEFF, the byte-order mark.
+var utf8BOM = []byte("\uFEFF")
+
+// controlChar refuses a value (compose's reading of it, which line starts)
+// that holds a control character other than a tab or a newline: a NUL or an
+// escape code has no meaning in any certctl setting and cannot be judged. A
+// CR directly before a newline (a Windows line end) is a newline. The error
+// names the line of the character when it is written in the file, else the
+// line of the assignment (the character came from an escape such as \0).
+func controlChar(src []byte, name string, line int, value string) error {
+	value = markerRe.ReplaceAllString(value, "")
+	for i, r := range value {
+		if !unicode.IsControl(r) || r == '\t' || r == '\n' || r == '\r' && strings.HasPrefix(value[i+1:], "\n") {
+			continue
+		}
+		at := line
+		rest := src
+		for n := 1; n < line && len(rest) > 0; n++ {
+			_, rest, _ = bytes.Cut(rest, []byte("\n"))
+		}
+		if j := bytes.IndexRune(rest, r); j >= 0 {
+			at += bytes.Count(rest[:j], []byte("\n"))
+		}
+		return fmt.Errorf("%d: %s: the value holds the control character %U, which no certctl setting accepts and certgate cannot judge: remove it", at, name, r)
+	}
+	return nil
 }
 
 // rawValue interpolates one value from its raw text (quote is the first
