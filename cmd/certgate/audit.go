@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/certgate/certgate/lint/audit"
+	"github.com/certgate/certgate/lint/helm"
 	"github.com/certgate/certgate/lint/waiver"
 )
 
@@ -21,8 +22,10 @@ func (a *app) auditCmd() *cobra.Command {
 		Long: `Write the diligence audit report: for each diligence finding ID (SEC-H1,
 SEC-H3, SEC-M4, DEPL-H1, DEPL-M2, DEPL-M3, SEC-M3, SEC-M5, SEC-L1, SEC-L2,
 SEC-L3) and every other rule of the catalog, whether the given inputs comply
-(pass, fail, carve-out, not covered), the evidence, the rationale, the
-operator action and the carve-outs in force; plus the inputs with their
+(fail: an error; warn: warnings only; pass: judged, nothing found;
+carve-out; not covered), the evidence, the rationale, the
+operator action and the carve-outs in force; plus the files given (compose,
+env, values, manifest and chart files, never rendered output) with their
 sha256, the certgate version, the catalog digest, the target release and the
 report time (--now or SOURCE_DATE_EPOCH, so identical inputs give identical
 bytes). The exit code is the one certgate lint would return.`,
@@ -39,6 +42,15 @@ bytes). The exit code is the one certgate lint would return.`,
 			p := audit.Params{
 				Report: run.report, Input: run.in, Policies: run.r.engine.Policies(), Digest: run.r.engine.Digest(),
 				Version: version, Now: run.r.now, FailOn: run.r.failOn, Applied: run.set != nil,
+			}
+			for _, dir := range audit.ChartDirs(run.in) {
+				files, err := helm.ChartFiles(dir)
+				if err != nil {
+					return inputError(err)
+				}
+				for _, f := range files {
+					p.ChartFiles = append(p.ChartFiles, audit.Input{Path: f.Path, Kind: audit.KindChart, SHA256: f.SHA256})
+				}
 			}
 			if run.set != nil {
 				p.Carveouts = run.set.Carveouts()

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -251,5 +253,93 @@ func TestAuditJSONAndNoWaivers(t *testing.T) {
 	res = runCLI(t, nil, "", "audit", "--format", "markdown", "--now", auditNow, "--no-waivers")
 	if res.code != 1 || !strings.Contains(res.out, "| SEC-L3 | fail |") || !strings.Contains(res.out, "not applied") {
 		t.Fatalf("--no-waivers: %d\n%s", res.code, res.out)
+	}
+}
+
+// TestAuditRepositoryIsReproducible audits the repository itself (its chart
+// generates random secrets at every render) twice in each format: the bytes
+// are the same, and the inputs are the files on disk with their digests,
+// never rendered templates.
+func TestAuditRepositoryIsReproducible(t *testing.T) {
+	t.Chdir(repoRoot)
+	for _, format := range audit.Formats() {
+		args := []string{"audit", "--format", format, "--now", "2026-11-27T00:00:00Z", "."}
+		a := runCLI(t, nil, "", args...)
+		b := runCLI(t, nil, "", args...)
+		if a.code != b.code || a.code == 2 || a.out == "" {
+			t.Fatalf("%s: exit %d and %d: %s", format, a.code, b.code, a.err)
+		}
+		if a.out != b.out {
+			t.Fatalf("%s: two audits of the repository differ", format)
+		}
+	}
+	res := runCLI(t, nil, "", "audit", "--format", "json", "--now", "2026-11-27T00:00:00Z", ".")
+	var r audit.Report
+	if err := json.Unmarshal([]byte(res.out), &r); err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]string{}
+	for _, in := range r.Inputs {
+		if _, dup := kinds[in.Path]; dup {
+			t.Errorf("input %s listed twice", in.Path)
+		}
+		kinds[in.Path] = in.Kind
+		src, err := os.ReadFile(filepath.FromSlash(in.Path))
+		if err != nil {
+			t.Errorf("input %s is not a file the user gave: %v", in.Path, err)
+			continue
+		}
+		if sum := sha256.Sum256(src); in.SHA256 != hex.EncodeToString(sum[:]) {
+			t.Errorf("input %s: sha256 %q is not the digest of the file on disk", in.Path, in.SHA256)
+		}
+	}
+	for path, kind := range map[string]string{
+		"charts/certctl/Chart.yaml":                 audit.KindChart,
+		"charts/certctl/templates/auth-secret.yaml": audit.KindChart,
+		"charts/certctl/templates/_helpers.tpl":     audit.KindChart,
+		"charts/certctl/values.yaml":                "helm-values",
+		"charts/certctl/values-ha.yaml":             "helm-values",
+		"compose/docker-compose.yml":                "compose",
+		"certgate.yaml":                             "certgate-config",
+	} {
+		if kinds[path] != kind {
+			t.Errorf("input %s: kind %q, want %q", path, kinds[path], kind)
+		}
+	}
+}
+
+// TestAuditWarnIsNotPass: an ID whose only evidence is a warning describing
+// its risk is "warn", counted as such in the summary line.
+func TestAuditWarnIsNotPass(t *testing.T) {
+	dir := auditRepo(t, "")
+	b, err := os.ReadFile(filepath.Join(dir, "compose", "docker-compose.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := strings.NewReplacer(
+		"certctl-server:2.1.0", "certctl-server:2.2.0",
+		"CERTCTL_MAX_BODY_SIZE: 10MB", "CERTCTL_ACME_INSECURE: \"true\"\n      CERTCTL_ACME_INSECURE_ACK: ${ACME_INSECURE_ACK}",
+	).Replace(string(b))
+	writeFile(t, dir, "compose/docker-compose.yml", src)
+	res := runCLI(t, nil, "", "audit", "--format", "json", "--now", auditNow)
+	var r audit.Report
+	if err := json.Unmarshal([]byte(res.out), &r); err != nil {
+		t.Fatalf("exit %d: %v: %s", res.code, err, res.err)
+	}
+	var m4 audit.Item
+	for _, it := range r.Items {
+		if it.ID == "SEC-M4" {
+			m4 = it
+		}
+	}
+	if m4.Status != audit.StatusWarn || len(m4.Evidence) == 0 || m4.Evidence[0].Severity != "warning" {
+		t.Fatalf("SEC-M4 = %+v, want warn with its warning", m4)
+	}
+	if r.Summary.Warn == 0 {
+		t.Fatalf("summary %+v counts no warn", r.Summary)
+	}
+	md := runCLI(t, nil, "", "audit", "--format", "markdown", "--now", auditNow)
+	if !strings.Contains(md.out, "| SEC-M4 | warn |") || !strings.Contains(md.out, r.Summary.String()) {
+		t.Fatalf("markdown lacks SEC-M4 warn or the summary line %q:\n%s", r.Summary.String(), md.out)
 	}
 }

@@ -2,7 +2,7 @@
 // certctl architecture audit (and every other rule of the catalog) whether the
 // given deployment surface complies, with the evidence, the rationale, the
 // operator action and the carve-outs in force; plus what was checked (inputs
-// and their sha256, the certgate version, the catalog digest, the target
+// the user gave and their sha256, never rendered output; the certgate version, the catalog digest, the target
 // release and profiles) and when. Build is pure: the same inputs and clock give
 // the same Report, and the renderers (JSON, Markdown, HTML) are deterministic,
 // so two runs give byte-identical files.
@@ -10,7 +10,9 @@ package audit
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/certgate/certgate/lint"
@@ -44,8 +46,13 @@ var diligenceTitles = map[string]string{
 type Status string
 
 const (
+	// StatusFail: an error (or a finding at the --fail-on threshold) that no
+	// carve-out waives.
+	StatusFail Status = "fail"
+	// StatusWarn: warnings only, none waived; the risk is present.
+	StatusWarn Status = "warn"
+	// StatusPass: judged, nothing found (info notes at most).
 	StatusPass       Status = "pass"
-	StatusFail       Status = "fail"
 	StatusCarveOut   Status = "carve-out"
 	StatusNotCovered Status = "not covered"
 )
@@ -73,10 +80,16 @@ type Report struct {
 
 // Summary counts items by status.
 type Summary struct {
-	Pass       int `json:"pass"`
 	Fail       int `json:"fail"`
+	Warn       int `json:"warn"`
+	Pass       int `json:"pass"`
 	CarveOut   int `json:"carve_out"`
 	NotCovered int `json:"not_covered"`
+}
+
+// String is the summary line: every status with its count, in severity order.
+func (s Summary) String() string {
+	return fmt.Sprintf("%d fail, %d warn, %d pass, %d carve-out, %d not covered", s.Fail, s.Warn, s.Pass, s.CarveOut, s.NotCovered)
 }
 
 // Item is the verdict for one rule ID.
@@ -121,7 +134,16 @@ type Carveout struct {
 	Matched int    `json:"matched"`
 }
 
-// Input is one checked file.
+// Input kinds beyond the loaders' file kinds (lint.Kind*).
+const (
+	// KindChart is a file of a rendered chart (Chart.yaml, templates, helpers).
+	KindChart = "helm-chart"
+)
+
+// Input is one file the user gave: a compose, env, values, manifest or chart
+// file, or certgate.yaml, with the sha256 of its bytes on disk. The output of a
+// chart render is never an input: it may hold generated secrets and differs
+// between runs.
 type Input struct {
 	Path   string `json:"path"`
 	Kind   string `json:"kind"`
@@ -141,6 +163,9 @@ type Params struct {
 	// Applied is false when the run used --no-waivers.
 	Carveouts []*waiver.Carveout
 	Applied   bool
+	// ChartFiles are the files of the rendered charts (helm.ChartFiles), listed
+	// as inputs of kind helm-chart in place of the rendered templates.
+	ChartFiles []Input
 }
 
 // inputsOf is what a rule judges, from its custom.inputs; a rule that does not
@@ -198,10 +223,7 @@ func Build(p Params) *Report {
 		Time: now.Format(time.RFC3339), FailOn: string(p.FailOn), WaiversApplied: p.Applied,
 		Findings: p.Report.Summary, Items: []Item{}, Carveouts: []Carveout{}, Inputs: []Input{},
 	}
-	for _, f := range p.Input.Files {
-		r.Inputs = append(r.Inputs, Input{Path: f.Path, Kind: f.Kind, SHA256: f.SHA256})
-	}
-	slices.SortFunc(r.Inputs, func(a, b Input) int { return cmp.Compare(a.Path, b.Path) })
+	r.Inputs = inputs(p)
 	documented := map[string][]*waiver.Carveout{}
 	for _, c := range p.Carveouts {
 		r.Carveouts = append(r.Carveouts, carveout(c, now, p.Applied))
@@ -228,10 +250,12 @@ func Build(p Params) *Report {
 	for _, id := range ids {
 		it := item(id, catalog, documented[id], p)
 		switch it.Status {
-		case StatusPass:
-			r.Summary.Pass++
 		case StatusFail:
 			r.Summary.Fail++
+		case StatusWarn:
+			r.Summary.Warn++
+		case StatusPass:
+			r.Summary.Pass++
 		case StatusCarveOut:
 			r.Summary.CarveOut++
 		default:
@@ -258,7 +282,7 @@ func item(id string, catalog map[string]lint.Policy, docs []*waiver.Carveout, p 
 	if it.Title == "" {
 		it.Title = diligenceTitles[id]
 	}
-	failing, waived := false, false
+	failing, warning, waived := false, false, false
 	for _, f := range p.Report.Findings {
 		if f.Rule != id {
 			continue
@@ -273,13 +297,17 @@ func item(id string, catalog map[string]lint.Policy, docs []*waiver.Carveout, p 
 			if !slices.Contains(it.Waivers, *f.Waiver) {
 				it.Waivers = append(it.Waivers, *f.Waiver)
 			}
-		} else if f.Severity.AtLeast(p.FailOn) {
+		} else if f.Severity == lint.SeverityError || (f.Severity != lint.SeverityInfo && f.Severity.AtLeast(p.FailOn)) {
 			failing = true
+		} else if f.Severity == lint.SeverityWarning {
+			warning = true
 		}
 	}
 	switch {
 	case failing:
 		it.Status = StatusFail
+	case warning:
+		it.Status = StatusWarn
 	case waived || len(docs) > 0:
 		it.Status = StatusCarveOut
 	case len(it.Evidence) > 0 || (hasPolicy && covered(p.Input, pol)):
@@ -288,6 +316,60 @@ func item(id string, catalog map[string]lint.Policy, docs []*waiver.Carveout, p 
 		it.Status = StatusNotCovered
 	}
 	return it
+}
+
+// inputs lists what the user gave, sorted by path and kind: the loaded files
+// except the templates rendered from a chart, which are replaced by the chart's
+// own files (p.ChartFiles). A path given twice (a values file is also a chart
+// file; a template renders once per profile) is listed once, its loader kind
+// first.
+func inputs(p Params) []Input {
+	charts := ChartDirs(p.Input)
+	rendered := func(f *lint.File) bool {
+		if f.Kind != lint.KindManifest {
+			return false
+		}
+		for _, d := range charts {
+			if strings.HasPrefix(f.Path, d+"/") {
+				return true
+			}
+		}
+		return false
+	}
+	seen := map[string]bool{}
+	out := []Input{}
+	add := func(in Input) {
+		if !seen[in.Path] {
+			seen[in.Path] = true
+			out = append(out, in)
+		}
+	}
+	for _, f := range p.Input.Files {
+		if !rendered(f) {
+			add(Input{Path: f.Path, Kind: f.Kind, SHA256: f.SHA256})
+		}
+	}
+	for _, f := range p.ChartFiles {
+		add(Input{Path: f.Path, Kind: cmp.Or(f.Kind, KindChart), SHA256: f.SHA256})
+	}
+	slices.SortFunc(out, func(a, b Input) int { return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Kind, b.Kind)) })
+	return out
+}
+
+// ChartDirs are the chart directories rendered for in (input.releases'
+// chart_path), sorted and unique.
+func ChartDirs(in *lint.Input) []string {
+	rels, _ := in.Extra["releases"].([]any)
+	var out []string
+	for _, r := range rels {
+		if m, ok := r.(map[string]any); ok {
+			if d, ok := m["chart_path"].(string); ok && d != "" {
+				out = append(out, strings.TrimSuffix(d, "/"))
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 func joinText(a, b string) string {

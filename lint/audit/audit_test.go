@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -24,7 +25,8 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 var now = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 
 // A fixed two-rule catalog, so the golden file pins the report, not today's
-// rules: SEC-L3 (a body cap that does not parse) and SEC-M4 (never fires).
+// rules: SEC-L3 (a body cap that does not parse) and SEC-M4 (an error for
+// insecure ACME; a warning for an acknowledgement that is not a boolean).
 var fixturePolicies = fstest.MapFS{
 	"sec_l3.rego": {Data: []byte(`# METADATA
 # title: Request body cap must be a byte count
@@ -58,6 +60,13 @@ deny contains f if {
 	env.vars.CERTCTL_ACME_INSECURE.value == "true"
 	f := {"msg": "insecure", "ref": env.vars.CERTCTL_ACME_INSECURE.ref}
 }
+
+warn contains f if {
+	some env in input.envs
+	v := env.vars.CERTCTL_ACME_INSECURE_ACK
+	not v.value in {"true", "false"}
+	f := {"msg": "CERTCTL_ACME_INSECURE_ACK is not a boolean", "ref": v.ref, "subject": env.id}
+}
 `)},
 }
 
@@ -78,14 +87,22 @@ const waiverEntry = `  - id: SEC-L3
     expires: 2027-01-31
 `
 
+// fixtureEnv: SEC-L3 fails (line 2), SEC-M4 warns (line 3).
+const fixtureEnv = "CERTCTL_ACME_INSECURE=false\nCERTCTL_MAX_BODY_SIZE=10MB\nCERTCTL_ACME_INSECURE_ACK=yes\n"
+
 func build(t *testing.T, reg string, applied bool) (*audit.Report, *lint.Report) {
+	t.Helper()
+	return buildWith(t, reg, applied, fixtureEnv, lint.SeverityError)
+}
+
+func buildWith(t *testing.T, reg string, applied bool, dotenv string, failOn lint.Severity) (*audit.Report, *lint.Report) {
 	t.Helper()
 	ctx := context.Background()
 	eng, err := lint.New(ctx, lint.WithoutBuiltins(), lint.WithPolicyFS(fixturePolicies))
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := env.ParseDotenv([]byte("CERTCTL_ACME_INSECURE=false\nCERTCTL_MAX_BODY_SIZE=10MB\n"), "deploy/server.env")
+	d, err := env.ParseDotenv([]byte(dotenv), "deploy/server.env")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +113,7 @@ func build(t *testing.T, reg string, applied bool) (*audit.Report, *lint.Report)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := audit.Params{Input: in, Policies: eng.Policies(), Digest: eng.Digest(), Version: "1.0.0", Now: now, FailOn: lint.SeverityError, Applied: applied}
+	p := audit.Params{Input: in, Policies: eng.Policies(), Digest: eng.Digest(), Version: "1.0.0", Now: now, FailOn: failOn, Applied: applied}
 	var set *waiver.Set
 	if applied {
 		if set, err = waiver.Prepare(in, waiver.FromConfig(cfg, "certgate.yaml"), eng.Policies(), now); err != nil {
@@ -142,7 +159,8 @@ func TestStatuses(t *testing.T) {
 	if l3.Status != audit.StatusFail || len(l3.Evidence) != 1 || l3.Evidence[0].Location != "deploy/server.env:2:1" || l3.Action != "Set a plain byte count." {
 		t.Fatalf("SEC-L3 = %+v", l3)
 	}
-	if it := itemOf(t, r, "SEC-M4"); it.Status != audit.StatusPass {
+	// A warning describing the risk is never a pass.
+	if it := itemOf(t, r, "SEC-M4"); it.Status != audit.StatusWarn || len(it.Evidence) != 1 {
 		t.Fatalf("SEC-M4 = %+v", it)
 	}
 	m3 := itemOf(t, r, "SEC-M3")
@@ -155,11 +173,75 @@ func TestStatuses(t *testing.T) {
 			t.Fatalf("%s = %s, want not covered", id, it.Status)
 		}
 	}
-	if r.Summary.Fail != 1 || r.Summary.Pass != 1 || r.Summary.CarveOut != 1 || r.Summary.NotCovered != 8 {
+	if r.Summary != (audit.Summary{Fail: 1, Warn: 1, CarveOut: 1, NotCovered: 8}) {
 		t.Fatalf("summary = %+v", r.Summary)
+	}
+	if got, want := r.Summary.String(), "1 fail, 1 warn, 0 pass, 1 carve-out, 8 not covered"; got != want {
+		t.Fatalf("summary line %q, want %q", got, want)
 	}
 	if len(r.Inputs) != 2 || r.Inputs[0].Path != "certgate.yaml" || r.Inputs[1].SHA256 == "" || r.Profiles[0] != "prod" {
 		t.Fatalf("inputs %+v profiles %v", r.Inputs, r.Profiles)
+	}
+}
+
+// TestStatusWording: pass only when judged and nothing found; warn for
+// warnings only; fail for an error, or a warning when the gate fails on
+// warnings.
+func TestStatusWording(t *testing.T) {
+	clean := "CERTCTL_ACME_INSECURE=false\nCERTCTL_MAX_BODY_SIZE=1048576\nCERTCTL_ACME_INSECURE_ACK=false\n"
+	r, _ := buildWith(t, register, true, clean, lint.SeverityError)
+	for _, id := range []string{"SEC-L3", "SEC-M4"} {
+		if it := itemOf(t, r, id); it.Status != audit.StatusPass || len(it.Evidence) != 0 {
+			t.Fatalf("%s on a clean env = %+v, want pass", id, it)
+		}
+	}
+	if r.Summary.Pass != 2 || r.Summary.Warn != 0 || r.Summary.Fail != 0 {
+		t.Fatalf("summary = %+v", r.Summary)
+	}
+	r, _ = buildWith(t, register, true, fixtureEnv, lint.SeverityWarning)
+	if it := itemOf(t, r, "SEC-M4"); it.Status != audit.StatusFail {
+		t.Fatalf("SEC-M4 with --fail-on warning = %s, want fail", it.Status)
+	}
+	if r.Summary.Fail != 2 || r.Summary.Warn != 0 {
+		t.Fatalf("summary = %+v", r.Summary)
+	}
+	for _, f := range audit.Formats() {
+		var b bytes.Buffer
+		if err := audit.Render(&b, f, r); err != nil {
+			t.Fatal(err)
+		}
+		if f != "json" && !strings.Contains(b.String(), r.Summary.String()) {
+			t.Errorf("%s lacks the summary line %q", f, r.Summary.String())
+		}
+	}
+}
+
+// TestInputsAreWhatTheUserGave: the templates rendered from a chart are not
+// inputs (their text may hold generated secrets); the chart's own files are,
+// each path once, a values file under its loader kind.
+func TestInputsAreWhatTheUserGave(t *testing.T) {
+	in := &lint.Input{Extra: map[string]any{"releases": []any{
+		map[string]any{"chart_path": "charts/app", "id": "charts/app"},
+		map[string]any{"chart_path": "charts/app", "id": "charts/app profile ha"},
+	}}}
+	in.AddFile(&lint.File{ID: "charts/app/values.yaml", Path: "charts/app/values.yaml", Kind: lint.KindHelmValues, SHA256: "v"})
+	in.AddFile(&lint.File{ID: "charts/app/templates/secret.yaml@charts/app", Path: "charts/app/templates/secret.yaml", Kind: lint.KindManifest, SHA256: "random-1"})
+	in.AddFile(&lint.File{ID: "charts/app/templates/secret.yaml@charts/app profile ha", Path: "charts/app/templates/secret.yaml", Kind: lint.KindManifest, SHA256: "random-2"})
+	in.AddFile(&lint.File{ID: "k8s/app.yaml", Path: "k8s/app.yaml", Kind: lint.KindManifest, SHA256: "m"})
+	p := audit.Params{Input: in, Report: &lint.Report{}, Now: now, FailOn: lint.SeverityError, ChartFiles: []audit.Input{
+		{Path: "charts/app/Chart.yaml", SHA256: "c"},
+		{Path: "charts/app/templates/secret.yaml", SHA256: "t"},
+		{Path: "charts/app/values.yaml", SHA256: "v"},
+	}}
+	got := audit.Build(p).Inputs
+	want := []audit.Input{
+		{Path: "charts/app/Chart.yaml", Kind: audit.KindChart, SHA256: "c"},
+		{Path: "charts/app/templates/secret.yaml", Kind: audit.KindChart, SHA256: "t"},
+		{Path: "charts/app/values.yaml", Kind: lint.KindHelmValues, SHA256: "v"},
+		{Path: "k8s/app.yaml", Kind: lint.KindManifest, SHA256: "m"},
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("inputs\n%+v\nwant\n%+v", got, want)
 	}
 }
 

@@ -37,6 +37,7 @@ dl.meta dt { font-weight: 600; }
 dl.meta dd { margin: 0; }
 .st { font-weight: 700; padding: .05rem .4rem; border-radius: .25rem; white-space: nowrap; }
 .st-pass { background: #dafbe1; color: #116329; }
+.st-warn { background: #fff1e5; color: #953800; }
 .st-fail { background: #ffebe9; color: #a40e26; }
 .st-carve-out { background: #fff8c5; color: #7d4e00; }
 .st-not-covered { background: #eaeef2; color: #57606a; }
@@ -60,7 +61,7 @@ dl.meta dd { margin: 0; }
 <dt>Target certctl release</dt><dd>{{.CertctlVersion}}{{with .CertctlVersionSource}} ({{.}}){{end}}{{range .OwnReleases}}<br>{{.}}{{end}}</dd>
 <dt>Profiles</dt><dd>{{orNone (join .Profiles ", ")}}</dd>
 <dt>Fails on</dt><dd>{{.FailOn}}{{if not .WaiversApplied}} (carve-outs not applied){{end}}</dd>
-<dt>Result</dt><dd>{{.Summary.Pass}} pass, {{.Summary.Fail}} fail, {{.Summary.CarveOut}} carve-out, {{.Summary.NotCovered}} not covered</dd>
+<dt>Result</dt><dd>{{.Summary}}</dd>
 </dl>
 
 <h2>Summary</h2>

@@ -46,7 +46,7 @@ func RenderMarkdown(w io.Writer, r *Report) error {
 	p("# certgate audit report\n\n")
 	p("- Time: %s\n- certgate: %s\n- Policy catalog: `%s`\n- Target certctl release: %s\n- Profiles: %s\n- Fail on: %s; carve-outs applied: %v\n\n",
 		r.Time, r.Version, r.CatalogDigest, releaseLine(r), orNone(strings.Join(r.Profiles, ", ")), r.FailOn, r.WaiversApplied)
-	p("%d pass, %d fail, %d carve-out, %d not covered\n\n", r.Summary.Pass, r.Summary.Fail, r.Summary.CarveOut, r.Summary.NotCovered)
+	p("%s\n\n", r.Summary)
 	p("| ID | Status | Title | Evidence |\n|---|---|---|---|\n")
 	for _, it := range r.Items {
 		p("| %s | %s | %s | %d |\n", it.ID, it.Status, mdCell.Replace(it.Title), len(it.Evidence))

@@ -15,6 +15,8 @@ package helm
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"maps"
 	"os"
@@ -257,6 +259,34 @@ func Render(s Spec) (*lint.Input, map[string]any, error) {
 	return in, rel, nil
 }
 
+// ChartFile is one file of a chart as the user wrote it.
+type ChartFile struct {
+	// Path is the chart directory joined with the file's name in the chart
+	// (slash-separated, as displayed in findings).
+	Path   string
+	SHA256 string
+}
+
+// ChartFiles lists the files Helm loads from the chart directory dir
+// (.helmignore applied, vendored subcharts included), sorted by path: the
+// chart's own sources, never rendered output.
+func ChartFiles(dir string) ([]ChartFile, error) {
+	dir = filepath.ToSlash(filepath.Clean(dir))
+	chrt, err := loader.Load(filepath.FromSlash(dir))
+	if err != nil {
+		return nil, fmt.Errorf("load chart %s: %w", dir, err)
+	}
+	// Raw holds every file Helm read, vendored subcharts (directories or
+	// archives under charts/) included.
+	out := make([]ChartFile, 0, len(chrt.Raw))
+	for _, f := range chrt.Raw {
+		sum := sha256.Sum256(f.Data)
+		out = append(out, ChartFile{Path: path.Join(dir, f.Name), SHA256: hex.EncodeToString(sum[:])})
+	}
+	slices.SortFunc(out, func(a, b ChartFile) int { return strings.Compare(a.Path, b.Path) })
+	return slices.CompactFunc(out, func(a, b ChartFile) bool { return a.Path == b.Path }), nil
+}
+
 // isManifest keeps templates that render Kubernetes objects: not NOTES.txt, not
 // partials, not non-YAML files.
 func isManifest(name string) bool {
@@ -290,9 +320,10 @@ func valuesFile(src []byte, display, role string) (*lint.File, map[string]any, e
 		return nil, nil, fmt.Errorf("values file %s: %w", display, err)
 	}
 	m := map[string]any(vals)
+	sum := sha256.Sum256(src)
 	f := &lint.File{
 		ID: display, Path: display, Kind: lint.KindHelmValues, Role: role,
-		Docs: []any{m}, Locator: lint.YAMLLocator{Docs: []*yaml.Node{&n}}, Source: src,
+		Docs: []any{m}, SHA256: hex.EncodeToString(sum[:]), Locator: lint.YAMLLocator{Docs: []*yaml.Node{&n}}, Source: src,
 	}
 	return f, m, nil
 }

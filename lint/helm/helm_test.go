@@ -3,9 +3,13 @@ package helm_test
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -270,5 +274,40 @@ func BenchmarkRenderAndLint(b *testing.B) {
 		if _, err := eng.Eval(ctx, in); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestChartFilesAreSources lists what the user wrote: Chart.yaml, values files
+// and templates (partials and NOTES.txt included), with the digest of the
+// bytes on disk; the same twice, whatever the templates generate at render.
+func TestChartFilesAreSources(t *testing.T) {
+	files, err := helm.ChartFiles(chartDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := helm.ChartFiles(chartDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(files, again) {
+		t.Fatal("two listings of the same chart differ")
+	}
+	byPath := map[string]string{}
+	for _, f := range files {
+		byPath[f.Path] = f.SHA256
+	}
+	for _, name := range []string{"Chart.yaml", "values.yaml", "templates/server-deployment.yaml", "templates/_helpers.tpl"} {
+		p := path.Join(filepath.ToSlash(filepath.Clean(chartDir)), name)
+		src, err := os.ReadFile(filepath.FromSlash(p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256(src)
+		if got := byPath[p]; got != hex.EncodeToString(sum[:]) {
+			t.Errorf("%s: sha256 %q, want the digest of the file on disk", p, got)
+		}
+	}
+	if _, err := helm.ChartFiles(t.TempDir()); err == nil {
+		t.Error("a directory without Chart.yaml is listed as a chart")
 	}
 }
