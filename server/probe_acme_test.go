@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/certgate/certgate/internal/testutil"
 	"github.com/certgate/certgate/lint"
 	"github.com/certgate/certgate/server"
 	"github.com/certgate/certgate/server/internal/testenv"
@@ -208,7 +209,7 @@ func TestACMEProbeTimeout(t *testing.T) {
 
 // TestACMEProbeHandshakeHangs: a listener that accepts and never speaks TLS.
 func TestACMEProbeHandshakeHangs(t *testing.T) {
-	l := silentListener(t)
+	l := testutil.SilentListener(t)
 	r := check(t, []string{"CERTCTL_ACME_DIRECTORY_URL=https://" + l.Addr().String() + "/dir"}, acmeProbe(), server.WithProbeTimeout(200*time.Millisecond))
 	r.refused(t, "CFG-ACME-DIR", "200ms timeout")
 }

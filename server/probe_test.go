@@ -272,7 +272,7 @@ func TestDatabaseProbe(t *testing.T) {
 
 func TestDatabaseProbeTimeout(t *testing.T) {
 	// A listener that accepts and never answers: the probe must fail, not hang.
-	l := silentListener(t)
+	l := testutil.SilentListener(t)
 	port := l.Addr().(*net.TCPAddr).Port
 	r := check(t, []string{fmt.Sprintf("CERTCTL_DATABASE_URL=postgres://u:p@127.0.0.1:%d/db?sslmode=disable", port)},
 		dbProbe(), server.WithProbeTimeout(200*time.Millisecond))
@@ -280,39 +280,6 @@ func TestDatabaseProbeTimeout(t *testing.T) {
 	if r.results["db"].Reachable {
 		t.Fatal("a hanging database was reported reachable")
 	}
-}
-
-// silentListener accepts connections on 127.0.0.1 and never answers, so a
-// probe against it can only end by its timeout; the test's cleanup closes it
-// and every connection it accepted.
-func silentListener(t *testing.T) net.Listener {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var conns []net.Conn
-	var mu sync.Mutex
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		l.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	return l
 }
 
 func TestDatabaseProbeWithoutServer(t *testing.T) {
