@@ -36,9 +36,22 @@ bench: ## Go benchmarks, then certgate against conftest on the same inputs
 	@command -v conftest >/dev/null || $(GO) install github.com/open-policy-agent/conftest@$(CONFTEST_VERSION)
 	./scripts/bench.sh
 
-fuzz: ## short fuzzing sessions of the .env parser and the manifest stream loader
-	$(GO) test -run '^$$' -fuzz FuzzParseDotenv -fuzztime 30s ./lint/env
-	$(GO) test -run '^$$' -fuzz FuzzLoad -fuzztime 30s ./lint/manifest
+# Every fuzz target, one after another, each for FUZZTIME (make fuzz FUZZTIME=10m).
+FUZZTIME ?= 30s
+FUZZ_TARGETS := \
+	./lint/env:FuzzParseDotenv \
+	./lint/manifest:FuzzLoad \
+	./lint/compose:FuzzLoad \
+	./lint/helm:FuzzValues \
+	./lint/config:FuzzParse \
+	./lint/waiver:FuzzInline
+
+fuzz: ## fuzz every loader (dotenv, manifests, compose, chart values, certgate.yaml, inline carve-outs) for FUZZTIME each
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; fn=$${t##*:}; \
+		echo "== $$fn ($$pkg) for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) $$pkg; \
+	done
 
 run: ## lint this repository's own chart profiles and compose files
 	$(GO) run ./cmd/certgate lint
