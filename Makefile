@@ -38,6 +38,9 @@ bench: ## Go benchmarks, then certgate against conftest on the same inputs
 
 # Every fuzz target, one after another, each for FUZZTIME (make fuzz FUZZTIME=10m).
 FUZZTIME ?= 30s
+# Go minimises every new coverage-increasing input for up to 60 s by default,
+# which stalls slow targets (compose, charts) for minutes at 0 execs/s.
+FUZZMINIMIZETIME ?= 5s
 FUZZ_TARGETS := \
 	./lint/env:FuzzParseDotenv \
 	./lint/manifest:FuzzLoad \
@@ -50,7 +53,7 @@ fuzz: ## fuzz every loader (dotenv, manifests, compose, chart values, certgate.y
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; fn=$${t##*:}; \
 		echo "== $$fn ($$pkg) for $(FUZZTIME)"; \
-		$(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) $$pkg; \
+		$(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) $$pkg; \
 	done
 
 run: ## lint this repository's own chart profiles and compose files
