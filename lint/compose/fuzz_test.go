@@ -1,7 +1,6 @@
 package compose_test
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -91,9 +90,28 @@ func checkRef(t *testing.T, in *lint.Input, what string, ref *lint.Ref) {
 	if file.Locator == nil || file.Source == nil {
 		return // positions unknown: findings name the file and path
 	}
-	lines := bytes.Count(file.Source, []byte("\n")) + 1
+	lines := yamlLines(file.Source)
 	line, col := file.Locator.Locate(ref.Doc, ref.Path)
 	if line < 1 || line > lines || col < 1 {
 		t.Fatalf("%s: ref %s doc %d %v locates at %d:%d, outside its %d lines", what, ref.File, ref.Doc, ref.Path, line, col, lines)
 	}
+}
+
+// yamlLines counts lines as YAML (and yaml.v3's positions) does: "\r\n", a lone
+// "\r" and "\n" each end a line, so a file written with old Mac line ends
+// locates where an editor shows it.
+func yamlLines(src []byte) int {
+	n := 1
+	for i := 0; i < len(src); i++ {
+		switch src[i] {
+		case '\n':
+			n++
+		case '\r':
+			n++
+			if i+1 < len(src) && src[i+1] == '\n' {
+				i++
+			}
+		}
+	}
+	return n
 }
