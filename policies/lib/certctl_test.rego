@@ -33,16 +33,6 @@ test_unknown_is_neither if {
 	not lib.is_unset(e, "X")
 }
 
-test_parse_int if {
-	lib.parse_int("42") == 42
-	lib.parse_int("+42") == 42
-	lib.parse_int("-1") == -1
-	not lib.parse_int("10MB")
-	not lib.parse_int(" 1")
-	not lib.parse_int("")
-	not lib.parse_int("99999999999999999999")
-}
-
 test_deny_empty_default_by_release if {
 	lib.deny_empty_flag(env({})) == "off" with input.meta.certctl_version as "2.1.0"
 	lib.deny_empty_flag(env({})) == "on" with input.meta.certctl_version as "2.2.0"
@@ -69,77 +59,6 @@ test_open_env_absent_is_unknown if {
 	not lib.is_unset(e, "B")
 	not lib.is_not_true(e, "B")
 	lib.is_unset(e, "A")
-}
-
-test_parse_int_leading_zeros if {
-	lib.parse_int("0000000000000000000000000042") == 42
-	lib.parse_int("-00000000000000000000000001") == -1
-	lib.parse_int("9223372036854775807") == 9223372036854775807
-	not lib.parse_int("9223372036854775808")
-	not lib.parse_int("")
-	not lib.parse_int(" 1")
-	not lib.parse_int("1e3")
-}
-
-test_parse_duration if {
-	lib.parse_duration("0") == 0
-	lib.parse_duration("1m") == 60000000000
-	lib.parse_duration("1h30m") == 5400000000000
-	lib.parse_duration("1.5s") == 1500000000
-	lib.parse_duration(".5s") == 500000000
-	lib.parse_duration("-2m") == -120000000000
-	lib.parse_duration("300ms") == 300000000
-	lib.parse_duration("2µs") == 2000
-	every bad in ["60", "", "1d", "1 m", "m", ".s", "1m ", "--1m", "1.2.3s"] {
-		not lib.parse_duration(bad)
-	}
-}
-
-test_format_duration if {
-	lib.format_duration(60000000000) == "1m0s"
-	lib.format_duration(300000000000) == "5m0s"
-	lib.format_duration(30000000000) == "30s"
-	lib.format_duration(5400000000000) == "1h30m0s"
-}
-
-test_list_items if {
-	lib.list_items(" a ,\tb,, ,c") == ["a", "b", "c"]
-	lib.list_items("") == []
-}
-
-test_releases if {
-	e := {"id": "t", "role": "server", "vars": {}}
-	lib.applies(e, ">=2.1.1") with input.meta.certctl_version as "2.1.1"
-	not lib.applies(e, ">=2.1.1") with input.meta.certctl_version as "2.1.0"
-	lib.applies(e, ">=2.1.1 <2.2.0") with input.meta.certctl_version as "2.1.7"
-	not lib.applies(e, ">=2.1.1 <2.2.0") with input.meta.certctl_version as "2.2.0"
-	lib.applies(e, "") with input.meta.certctl_version as "2.1.0"
-	lib.applies(e, "2.2.0") with input.meta.certctl_version as "2.2.0"
-	not lib.applies(e, "<=2.1.7") with input.meta.certctl_version as "2.2.0"
-}
-
-test_release_operators if {
-	e := {"id": "t", "role": "server", "vars": {}}
-	every r in ["2.1.4", "=2.1.4", ">=2.1.4", "<=2.1.4", ">2.1.3", "<2.1.5", " >=2.1.1  <2.2.0 ", " "] {
-		lib.applies(e, r) with input.meta.certctl_version as "2.1.4"
-	}
-	every r in ["2.1.3", "=2.1.3", ">=2.1.5", "<=2.1.3", ">2.1.4", "<2.1.4", ">=2.1.1 <2.1.4", "=>2.1.4", "==2.1.4", "~2.1.4", ">=2.1", ">=v2.1.4", ">=2.1.4-rc1", "latest"] {
-		not lib.applies(e, r) with input.meta.certctl_version as "2.1.4"
-	}
-}
-
-test_env_release_wins if {
-	e := {"id": "t", "role": "server", "vars": {}, "release": "2.1.0"}
-	lib.version(e) == "2.1.0" with input.meta.certctl_version as "2.2.0"
-	not lib.applies(e, ">=2.1.1") with input.meta.certctl_version as "2.2.0"
-	lib.version({"release": ""}) == "2.2.0" with input.meta.certctl_version as "2.2.0"
-}
-
-test_agent_booleans if {
-	every v in ["1", "t", "T", "TRUE", "True", "yes", "ON"] {
-		lib.is_agent_true(env({"X": v}), "X")
-	}
-	not lib.is_agent_true(env({"X": "y"}), "X")
 }
 
 test_note_in_finding if {
