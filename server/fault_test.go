@@ -9,29 +9,16 @@ import (
 	"time"
 
 	"github.com/certgate/certgate/internal/fault"
+	"github.com/certgate/certgate/internal/testutil"
 	"github.com/certgate/certgate/lint"
 	"github.com/certgate/certgate/server"
 )
 
 // brokenCatalog is a rule package that does not parse.
-var brokenCatalog = fstest.MapFS{"bad.rego": {Data: []byte("package certgate.bad\n\ndeny contains x if {\n")}}
+var brokenCatalog = fstest.MapFS{"bad.rego": {Data: []byte(testutil.BrokenRego)}}
 
-// strictRule errors at evaluation (strict builtin errors) when
-// CERTCTL_MAX_BODY_SIZE is not a number, and finds nothing otherwise.
-var strictRule = fstest.MapFS{"strict.rego": {Data: []byte(`# METADATA
-# title: Strict
-# description: Reads the body size as a number.
-# custom:
-#   id: CFG-STRICT
-#   severity: error
-#   remediation: None.
-package certgate.strict
-
-deny contains {"msg": "negative", "ref": null} if {
-	some env in input.envs
-	to_number(env.vars.CERTCTL_MAX_BODY_SIZE.value) < 0
-}
-`)}}
+// strictRule errors at evaluation when CERTCTL_MAX_BODY_SIZE is not a number.
+var strictRule = fstest.MapFS{"strict.rego": {Data: []byte(testutil.StrictRego)}}
 
 // inject installs f at p for the rest of the test.
 func inject(t *testing.T, p fault.Point, f func(context.Context) error) {

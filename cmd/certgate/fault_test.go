@@ -15,25 +15,6 @@ import (
 	"github.com/certgate/certgate/internal/testutil"
 )
 
-const brokenRego = "package certgate.bad\n\ndeny contains x if {\n"
-
-// strictRego errors at evaluation (strict builtin errors) when
-// CERTCTL_MAX_BODY_SIZE is not a number, and finds nothing otherwise.
-const strictRego = `# METADATA
-# title: Strict
-# description: Reads the body size as a number.
-# custom:
-#   id: CFG-STRICT
-#   severity: error
-#   remediation: None.
-package certgate.strict
-
-deny contains {"msg": "negative", "ref": null} if {
-	some env in input.envs
-	to_number(env.vars.CERTCTL_MAX_BODY_SIZE.value) < 0
-}
-`
-
 // policyDir is a directory holding one policy file.
 func policyDir(t *testing.T, name, rego string) string {
 	dir := t.TempDir()
@@ -94,9 +75,9 @@ func TestExecRefusesUnderFaults(t *testing.T) {
 		contains string
 	}
 	cases := []tc{
-		{name: "policy dir does not compile", args: []string{"--policy", policyDir(t, "bad.rego", brokenRego)}, code: 2, contains: "bad.rego"},
+		{name: "policy dir does not compile", args: []string{"--policy", policyDir(t, "bad.rego", testutil.BrokenRego)}, code: 2, contains: "bad.rego"},
 		{
-			name: "rule errors at evaluation", args: []string{"--policy", policyDir(t, "strict.rego", strictRego)},
+			name: "rule errors at evaluation", args: []string{"--policy", policyDir(t, "strict.rego", testutil.StrictRego)},
 			env:     bootingEnviron("PATH="+os.Getenv("PATH"), "CERTCTL_MAX_BODY_SIZE=10MB"),
 			control: bootingEnviron("PATH="+os.Getenv("PATH"), "CERTCTL_MAX_BODY_SIZE=1048576"),
 			code:    2, contains: "to_number",
@@ -177,8 +158,8 @@ func TestExecBinaryRefusesUnderFaults(t *testing.T) {
 		contains string
 		within   time.Duration
 	}{
-		{"policy dir does not compile", []string{"--policy", policyDir(t, "bad.rego", brokenRego)}, nil, 2, "bad.rego", 0},
-		{"rule errors at evaluation", []string{"--policy", policyDir(t, "strict.rego", strictRego)}, []string{"CERTCTL_MAX_BODY_SIZE=10MB"}, 2, "to_number", 0},
+		{"policy dir does not compile", []string{"--policy", policyDir(t, "bad.rego", testutil.BrokenRego)}, nil, 2, "bad.rego", 0},
+		{"rule errors at evaluation", []string{"--policy", policyDir(t, "strict.rego", testutil.StrictRego)}, []string{"CERTCTL_MAX_BODY_SIZE=10MB"}, 2, "to_number", 0},
 		{
 			"database hangs past the probe timeout", []string{"--probe", "db", "--probe-timeout", "300ms"},
 			[]string{"CERTCTL_DATABASE_URL=postgres://certctl@" + hangingDatabase(t) + "/certctl?sslmode=disable"},
