@@ -33,65 +33,10 @@ local_db_host(host) if endswith(lower(host), ".svc")
 # resolves only through the local search domain: the namespace or project.
 local_db_host(host) if regex.match(`^[A-Za-z0-9_-]+$`, host)
 
-# db_url_hosts are the hosts of a PostgreSQL connection string, URL form
-# (postgres://u:p@h1:5432,h2/db?host=...) or keyword/value form (host=... ).
-db_url_hosts(u) := hosts if {
-	regex.match(`^postgres(ql)?://`, u)
-	not db_query_param(u, "host")
-	rest := regex.replace(u, `^postgres(ql)?://`, "")
-	authority := regex.split(`[/?#]`, rest)[0]
-	hostport := regex.replace(authority, `^.*@`, "")
-	hosts := {host_of(hp) | some hp in split(hostport, ",")}
-}
-
-db_url_hosts(u) := split(h, ",") if {
-	regex.match(`^postgres(ql)?://`, u)
-	h := db_query_param(u, "host")
-}
-
-db_url_hosts(u) := split(m[0][2], ",") if {
-	not regex.match(`^postgres(ql)?://`, u)
-	m := regex.find_all_string_submatch_n(`(^|\s)host=(\S*)`, u, 1)
-	count(m) == 1
-}
-
-db_url_hosts(u) := {""} if {
-	not regex.match(`^postgres(ql)?://`, u)
-	not regex.match(`(^|\s)host=`, u)
-}
-
+# host_of is the host of a host[:port] pair, brackets of an IPv6 literal removed.
 host_of(hp) := trim_suffix(trim_prefix(regex.replace(hp, `\]:[0-9]*$`, "]"), "["), "]") if startswith(hp, "[")
 
 host_of(hp) := split(hp, ":")[0] if not startswith(hp, "[")
-
-# db_query_param is a query parameter of a URL-form connection string, decoded.
-db_query_param(u, name) := urlquery.decode(m[0][1]) if {
-	m := regex.find_all_string_submatch_n(sprintf(`[?&]%s=([^&#]*)`, [name]), u, 1)
-	count(m) == 1
-}
-
-# db_sslmode is the sslmode of a connection string; "" when it has none (pgx
-# then uses prefer: TLS when offered, plaintext otherwise, unverified).
-db_sslmode(u) := v if {
-	regex.match(`^postgres(ql)?://`, u)
-	v := db_query_param(u, "sslmode")
-}
-
-db_sslmode(u) := m[0][2] if {
-	not regex.match(`^postgres(ql)?://`, u)
-	m := regex.find_all_string_submatch_n(`(^|\s)sslmode=(\S*)`, u, 1)
-	count(m) == 1
-}
-
-db_sslmode(u) := "" if {
-	regex.match(`^postgres(ql)?://`, u)
-	not db_query_param(u, "sslmode")
-}
-
-db_sslmode(u) := "" if {
-	not regex.match(`^postgres(ql)?://`, u)
-	not regex.match(`(^|\s)sslmode=`, u)
-}
 
 # loopback_host: a URL host that never leaves this machine.
 loopback_host(host) if lower(host) in {"localhost", "::1", "[::1]"}

@@ -15,20 +15,6 @@ test_probe_finding_without_env if {
 	g.ref.path == ["X"]
 }
 
-test_db_url_hosts if {
-	lib.db_url_hosts("postgres://u:p@h1:5432,[::1]:5433/db") == {"h1", "::1"}
-	lib.db_url_hosts("postgres://u:p@h/db?host=/tmp") == ["/tmp"]
-	lib.db_url_hosts("host=a,b port=5432") == ["a", "b"]
-	lib.db_url_hosts("dbname=x") == {""}
-}
-
-test_db_sslmode if {
-	lib.db_sslmode("postgres://h/db?sslmode=require") == "require"
-	lib.db_sslmode("postgres://h/db") == ""
-	lib.db_sslmode("host=h sslmode=disable") == "disable"
-	lib.db_sslmode("host=h") == ""
-}
-
 test_url_parts if {
 	lib.url_parts("HTTPS://u@acme.example.com:443/dir") == {"scheme": "https", "host": "acme.example.com"}
 	lib.url_parts("http://[::1]:14000/dir").host == "::1"
