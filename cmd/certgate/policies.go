@@ -38,6 +38,6 @@ func (a *app) policiesCmd() *cobra.Command {
 		},
 	}
 	list.Flags().StringArrayVar(&dirs, "policy", nil, "directory of extra Rego policies (repeatable)")
-	cmd.AddCommand(list, a.policiesDocCmd())
+	cmd.AddCommand(list, a.policiesDocCmd(), a.policiesBundleCmd(), a.policiesGatekeeperCmd(), a.policiesTestCmd())
 	return cmd
 }
