@@ -30,6 +30,7 @@ type lintFlags struct {
 func (a *app) lintCmd() *cobra.Command {
 	var flags evalFlags
 	var lf lintFlags
+	var dumpInput bool
 	cmd := &cobra.Command{
 		Use:   "lint [PATH...]",
 		Short: "Lint compose files, Helm charts and manifests",
@@ -49,6 +50,9 @@ Inputs it recognises:
   certgate lint charts/certctl -f charts/certctl/values-ha.yaml --set server.replicas=5
   helm template certctl charts/certctl | certgate lint -`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if dumpInput {
+				return a.dumpInput(cmd.Context(), args, &flags, lf)
+			}
 			run, err := a.runPaths(cmd.Context(), args, &flags, lf)
 			if err != nil {
 				return err
@@ -61,6 +65,7 @@ Inputs it recognises:
 	}
 	flags.register(cmd.Flags(), true)
 	lf.register(cmd)
+	cmd.Flags().BoolVar(&dumpInput, "dump-input", false, "write the Input document the policies would judge as JSON to stdout instead of judging it (for opa eval with the bundle of certgate policies bundle)")
 	return cmd
 }
 

@@ -45,6 +45,30 @@ func (a *app) runPaths(ctx context.Context, args []string, flags *evalFlags, lf 
 	return &pathRun{r: r, in: in, cfg: cfg, root: root, report: report, set: set}, nil
 }
 
+// dumpInput loads args as runPaths does, prepares the carve-outs (unless
+// --no-waivers) and writes the Input document Eval would convert, as JSON.
+func (a *app) dumpInput(ctx context.Context, args []string, flags *evalFlags, lf lintFlags) error {
+	r, err := flags.resolve(ctx, a.environ())
+	if err != nil {
+		return err
+	}
+	in, cfg, root, err := a.loadInput(ctx, args, lf, r)
+	if err != nil {
+		return err
+	}
+	if !lf.noWaivers {
+		if _, err := waiver.Prepare(in, waiver.FromConfig(cfg, configDisplay(cfg, root)), r.engine.Policies(), r.now); err != nil {
+			return inputError(err)
+		}
+	}
+	b, err := in.MarshalJSON()
+	if err != nil {
+		return inputError(err)
+	}
+	_, err = a.out.Write(append(b, '\n'))
+	return err
+}
+
 // evaluate runs the policies over in with the carve-out step around them:
 // waiver.Prepare before Eval (an invalid register is exit 2), Set.Apply after.
 // With noWaivers the set is nil and nothing is waived.
