@@ -48,9 +48,19 @@ manifest_scalars contains [i, path, v, sprintf("env %s of container %s", [name, 
 	some ei, e in object.get(c, "env", [])
 	v := e.value
 	is_string(v)
+	not copied_env(spec, list, e)
 	path := array.concat(spec_path, [list, ci, "env", ei, "value"])
 	name := object.get(e, "name", "?")
 	container := object.get(c, "name", "?")
+}
+
+# copied_env: an init container's env entry that is a copy of an entry of one of
+# the pod's containers (a startup gate such as the chart's certgate init container
+# runs with the server's environment) is reported once, at the container.
+copied_env(spec, "initContainers", e) if {
+	some c in object.get(spec, "containers", [])
+	some ce in object.get(c, "env", [])
+	ce == e
 }
 
 # pod_spec_path: where a kind keeps its pod spec. Looking there directly, rather

@@ -64,6 +64,32 @@ test_init_container_and_cronjob_env_denied if {
 	m_has(depl_m2.deny, "env P of container init") with input as {"manifests": [cj], "files": []}
 }
 
+# The chart's gate: an init container with a copy of the server's env is not
+# judged again; the server container keeps its finding.
+gate_pod(init_env) := m_obj(
+	"Deployment", {"spec": {"template": {"spec": {
+		"initContainers": [{"name": "certgate", "image": "ghcr.io/certgate/certgate:0.1.0", "env": init_env}],
+		"containers": [{"name": "server", "env": [{"name": "A", "value": "ok"}, {"name": "CERTCTL_AUTH_SECRET", "value": "change-me-auth"}]}],
+	}}}},
+	{},
+)
+
+test_init_container_copy_of_server_env_reported_once if {
+	pod := gate_pod([{"name": "A", "value": "ok"}, {"name": "CERTCTL_AUTH_SECRET", "value": "change-me-auth"}])
+	fs := depl_m2.deny with input as {"manifests": [pod], "files": []}
+	count(fs) == 1
+	some f in fs
+	contains(f.msg, "env CERTCTL_AUTH_SECRET of container server")
+	f.ref.path == ["spec", "template", "spec", "containers", 0, "env", 1, "value"]
+}
+
+test_init_container_own_placeholder_denied if {
+	pod := gate_pod([{"name": "CERTCTL_AUTH_SECRET", "value": "change-me-other"}])
+	fs := depl_m2.deny with input as {"manifests": [pod], "files": []}
+	count(fs) == 2
+	m_has(fs, "env CERTCTL_AUTH_SECRET of container certgate")
+}
+
 test_other_placeholder_warns if {
 	m_has(depl_m2.warn, "well-known placeholder") with input as {"manifests": [deployment_env("changeme")], "files": []}
 	count(depl_m2.deny) == 0 with input as {"manifests": [deployment_env("changeme")], "files": []}
