@@ -114,7 +114,7 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 		return nil, fmt.Errorf("generated query module: %w", err)
 	}
 	modules["certgate_engine.rego"] = gen
-	compiler := ast.NewCompiler().WithStrict(true)
+	compiler := newCompiler(srcs)
 	if compiler.Compile(modules); compiler.Failed() {
 		return nil, &PolicyError{File: "catalog", Err: compileErrors(compiler.Errors)}
 	}

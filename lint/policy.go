@@ -8,8 +8,11 @@ import (
 	"fmt"
 	"io/fs"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 )
@@ -99,8 +102,9 @@ func catalog(srcs []source) (map[string]*ast.Module, []Policy, error) {
 	}
 	pkgs := map[string]*pkgInfo{}
 	var errs []error
-	for _, s := range srcs {
-		m, err := ast.ParseModuleWithOpts(s.name, s.text, ast.ParserOptions{RegoVersion: ast.RegoV1, ProcessAnnotation: true})
+	parsed := parseSources(srcs)
+	for i, s := range srcs {
+		m, err := parsed[i].module, parsed[i].err
 		if err != nil {
 			errs = append(errs, &PolicyError{File: s.name, Err: err})
 			continue
@@ -169,6 +173,41 @@ func catalog(srcs []source) (map[string]*ast.Module, []Policy, error) {
 	}
 	slices.SortFunc(policies, func(a, b Policy) int { return cmp.Compare(a.ID, b.ID) })
 	return modules, policies, nil
+}
+
+// parsed is one source after parsing.
+type parsed struct {
+	module *ast.Module
+	err    error
+}
+
+// parseSources parses every source as Rego v1 with annotations, on as many
+// goroutines as there are processors: parsing is a third of compiling the
+// catalog, and each file parses on its own. Results keep the order of srcs.
+func parseSources(srcs []source) []parsed {
+	out := make([]parsed, len(srcs))
+	parse := func(i int) {
+		m, err := ast.ParseModuleWithOpts(srcs[i].name, srcs[i].text, ast.ParserOptions{RegoVersion: ast.RegoV1, ProcessAnnotation: true})
+		out[i] = parsed{module: m, err: err}
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(srcs))
+	if workers <= 1 {
+		for i := range srcs {
+			parse(i)
+		}
+		return out
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(srcs); i = int(next.Add(1) - 1) {
+				parse(i)
+			}
+		})
+	}
+	wg.Wait()
+	return out
 }
 
 func policyFromAnnotations(a *ast.Annotations) (Policy, error) {
@@ -244,4 +283,35 @@ func digest(srcs []source) string {
 		fmt.Fprintf(h, "%s\x00%d\x00%s", s.name, len(s.text), s.text)
 	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+}
+
+// checkOnlyStages are the compiler stages that only look for errors: they
+// rewrite nothing the evaluator reads (the catalog replaces no function with
+// `with`, the one use evaluation makes of the type checker's environment).
+var checkOnlyStages = []ast.StageID{
+	ast.StageCheckUnusedImports,
+	ast.StageCheckKeywordOverrides,
+	ast.StageCheckDuplicateImports,
+	ast.StageCheckVoidCalls,
+	ast.StageCheckRuleConflicts,
+	ast.StageCheckUndefinedFuncs,
+	ast.StageCheckSafetyRuleHeads,
+	ast.StageCheckRecursion,
+	ast.StageCheckTypes,
+	ast.StageCheckUnsafeBuiltins,
+	ast.StageCheckDeprecatedBuiltins,
+	ast.StageBuildRequiredCapabilities,
+}
+
+// newCompiler is the strict compiler for srcs. The built-in catalog alone
+// skips the stages that only look for errors: it is embedded in the binary and
+// passes every stage (TestBuiltinCatalogPassesEveryStage), so they would find
+// nothing and cost a quarter of the compile. Any --policy source brings every
+// stage back, for the whole catalog.
+func newCompiler(srcs []source) *ast.Compiler {
+	c := ast.NewCompiler().WithStrict(true)
+	if !slices.ContainsFunc(srcs, func(s source) bool { return !s.builtin }) {
+		c = c.WithSkipStages(checkOnlyStages...)
+	}
+	return c
 }
