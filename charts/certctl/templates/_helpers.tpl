@@ -251,3 +251,12 @@ integers, strings ("50%") render quoted.
 {{- include "certctl.envString" . }}
 {{- end }}
 {{- end }}
+
+{{/*
+The certctl release the gate judges (certgate env --certctl-version):
+gate.certctlVersion, else the server image tag without a leading "v", else the
+chart's appVersion.
+*/}}
+{{- define "certctl.gate.certctlVersion" -}}
+{{- .Values.gate.certctlVersion | default (.Values.server.image.tag | default .Chart.AppVersion | toString | trimPrefix "v") }}
+{{- end }}
