@@ -6,6 +6,7 @@ LDFLAGS := -X main.version=$(VERSION)
 HELM_VERSION   := v3.22.0
 PEBBLE_VERSION := v2.10.3
 CONFTEST_VERSION := v0.71.1
+ACTIONLINT_VERSION := v1.7.12
 export PATH := $(GOBIN):$(PATH)
 
 .PHONY: all build test vet fmt-check tools bench fuzz run docs clean
@@ -30,6 +31,7 @@ fmt-check:
 tools:
 	@command -v helm >/dev/null || $(GO) install helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)
 	@command -v pebble >/dev/null || $(GO) install github.com/letsencrypt/pebble/v2/cmd/pebble@$(PEBBLE_VERSION)
+	@command -v actionlint >/dev/null || $(GO) install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
 
 bench: ## Go benchmarks, then certgate against conftest on the same inputs
 	$(GO) test -run '^$$' -bench . -benchmem ./...
