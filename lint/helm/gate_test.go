@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -305,4 +306,51 @@ func TestGateImageIsDocumented(t *testing.T) {
 	if v.Gate.Image.Repository == "" || !strings.Contains(string(readme), want) {
 		t.Errorf("charts/certctl/README.md does not name the gate image %s", want)
 	}
+}
+
+// TestGateREADMEExample runs the README's "The gate in the chart" block as
+// written, with the helm CLI, in the repository root.
+func TestGateREADMEExample(t *testing.T) {
+	helmBin := ""
+	if p, err := exec.LookPath("helm"); err == nil {
+		helmBin = p
+	} else if out, err := exec.Command("go", "env", "GOPATH").Output(); err == nil {
+		if p := filepath.Join(strings.TrimSpace(string(out)), "bin", "helm"); fileExists(p) {
+			helmBin = p
+		}
+	}
+	if helmBin == "" {
+		t.Fatal("helm CLI not found on PATH or in $(go env GOPATH)/bin: go install helm.sh/helm/v3/cmd/helm@v3.22.0 (make tools)")
+	}
+	b, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(b), "\n## The gate in the chart\n")
+	if !ok {
+		t.Fatal(`README.md has no "## The gate in the chart" section`)
+	}
+	rest, _, _ = strings.Cut(rest, "\n## ")
+	_, block, ok := strings.Cut(rest, "```sh\n")
+	if !ok {
+		t.Fatal("the README's gate section has no sh block")
+	}
+	block, _, _ = strings.Cut(block, "```")
+	cmd := exec.Command("sh", "-ec", block)
+	cmd.Dir = repoRoot
+	cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(helmBin)+string(os.PathListSeparator)+os.Getenv("PATH"))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("the README's gate example fails: %v\n%s", err, out)
+	}
+	for _, want := range []string{"- name: certgate", "- env", "- --certctl-version", "- --probe", "- db,acme"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the README's gate example does not show %q:\n%s", want, out)
+		}
+	}
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
