@@ -137,14 +137,19 @@ func firstDifference(want, got []byte) string {
 }
 
 // generated are the benchmark inputs at test size: the mixed stream as
-// benchmarked, the 50 MiB stream scaled down 20 times, the join with N=200.
+// benchmarked, the 50 MiB stream scaled down 20 times, the join with N=200;
+// then the mixed and join streams with faults, so the joins are seen to find
+// what they should on large streams too.
 var generated = []struct {
-	kind string
-	n    int
+	kind   string
+	n      int
+	faults bool
 }{
-	{"mixed", 5000},
-	{"big", 1756},
-	{"join", 200},
+	{"mixed", 5000, false},
+	{"big", 1756, false},
+	{"join", 200, false},
+	{"mixed", 5000, true},
+	{"join", 200, true},
 }
 
 // TestResultsUnchanged lints every benchmark input at test size and compares
@@ -155,11 +160,15 @@ var generated = []struct {
 func TestResultsUnchanged(t *testing.T) {
 	bin := testutil.CertgateBinary(t)
 	for _, g := range generated {
-		t.Run(g.kind, func(t *testing.T) {
+		golden, generate := g.kind, workload.Generate
+		if g.faults {
+			golden, generate = g.kind+"-faults", workload.GenerateWithFaults
+		}
+		t.Run(golden, func(t *testing.T) {
 			dir := t.TempDir()
-			name := fmt.Sprintf("%s-%d.yaml", g.kind, g.n)
+			name := fmt.Sprintf("%s-%d.yaml", golden, g.n)
 			var buf bytes.Buffer
-			if err := workload.Generate(&buf, g.kind, g.n, workload.Seed); err != nil {
+			if err := generate(&buf, g.kind, g.n, workload.Seed); err != nil {
 				t.Fatal(err)
 			}
 			if err := os.WriteFile(filepath.Join(dir, name), buf.Bytes(), 0o644); err != nil {
@@ -168,7 +177,7 @@ func TestResultsUnchanged(t *testing.T) {
 			sum := sha256.Sum256(buf.Bytes())
 			r := lintRun(t, bin, dir, name, name)
 			r.SHA256 = hex.EncodeToString(sum[:])
-			compare(t, g.kind+".json", r)
+			compare(t, golden+".json", r)
 		})
 	}
 }

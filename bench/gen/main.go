@@ -1,7 +1,7 @@
 // Command gen writes a benchmark input: a seeded, deterministic Kubernetes
 // manifest stream.
 //
-//	go run ./bench/gen -kind mixed|big|join [-n N] [-seed S] -o FILE
+//	go run ./bench/gen -kind mixed|big|join [-n N] [-seed S] [-faults] -o FILE
 package main
 
 import (
@@ -29,8 +29,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	n := fs.Int("n", 0, "size (default: the benchmark's size of the kind)")
 	seed := fs.Uint64("seed", workload.Seed, "seed")
 	out := fs.String("o", "-", "output file (- for stdout)")
+	faults := fs.Bool("faults", false, "add deterministic defects to some releases (mixed, join), for tests that need findings")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: gen -kind KIND [-n N] [-seed S] [-o FILE]")
+		fmt.Fprintln(stderr, "usage: gen -kind KIND [-n N] [-seed S] [-faults] [-o FILE]")
 		fs.PrintDefaults()
 		for _, k := range workload.Kinds {
 			fmt.Fprintf(stderr, "  %-6s %s (default N=%d)\n", k.Name, k.Doc, k.DefaultN)
@@ -60,12 +61,21 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "gen: %v\n", err)
 			return 2
 		}
-		defer f.Close()
 		w = f
 	}
-	if err := workload.Generate(w, *kind, size, *seed); err != nil {
+	generate := workload.Generate
+	if *faults {
+		generate = workload.GenerateWithFaults
+	}
+	if err := generate(w, *kind, size, *seed); err != nil {
 		fmt.Fprintf(stderr, "gen: %v\n", err)
 		return 2
+	}
+	if f, ok := w.(*os.File); ok && f != os.Stdout {
+		if err := f.Close(); err != nil {
+			fmt.Fprintf(stderr, "gen: %v\n", err)
+			return 2
+		}
 	}
 	return 0
 }

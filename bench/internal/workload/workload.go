@@ -34,10 +34,25 @@ var Kinds = []Kind{
 
 // Generate writes the stream of kind at size n with seed to w.
 func Generate(w io.Writer, kind string, n int, seed uint64) error {
+	return generate(w, kind, n, seed, false)
+}
+
+// GenerateWithFaults is Generate with deterministic defects in some releases
+// (the mixed and join kinds): budgets that block drains or select nothing,
+// Services without session affinity, per-replica rate limits, unspread
+// replicas, a plaintext database URL, a placeholder secret, a NetworkPolicy
+// that misses the server pods, a single-replica floor. Every other byte is the
+// one Generate writes, so the findings of both together show that the engine
+// judges the same streams alike with and without findings to report.
+func GenerateWithFaults(w io.Writer, kind string, n int, seed uint64) error {
+	return generate(w, kind, n, seed, true)
+}
+
+func generate(w io.Writer, kind string, n int, seed uint64, faults bool) error {
 	if n < 1 {
 		return fmt.Errorf("size %d: want at least 1", n)
 	}
-	g := &gen{w: bufio.NewWriterSize(w, 1<<16), rnd: rand.New(rand.NewPCG(seed, 0x6365727467617465))}
+	g := &gen{w: bufio.NewWriterSize(w, 1<<16), rnd: rand.New(rand.NewPCG(seed, 0x6365727467617465)), faults: faults}
 	switch kind {
 	case "mixed":
 		g.mixed(n)
@@ -61,6 +76,31 @@ type gen struct {
 	// labels replaces the line "{{labels}}" of a format: the metadata labels
 	// of the release being written, as a chart stamps them on every object.
 	labels string
+	// faults turns on the defects of GenerateWithFaults; swap is the one being
+	// written and applied says it was.
+	faults  bool
+	swap    *fault
+	applied bool
+}
+
+// fault is a defect: the object it applies to and the text it replaces.
+type fault struct {
+	obj, old, new string
+}
+
+// with writes one object (obj names it: deployment, service, pdb, hpa, netpol)
+// with fault f applied when f is for that object.
+func (g *gen) with(f fault, obj string, write func()) {
+	if !g.faults || f.obj != obj {
+		write()
+		return
+	}
+	g.swap, g.applied = &f, false
+	write()
+	if !g.applied && g.err == nil {
+		g.err = fmt.Errorf("fault %q of %s: the object has no such text", f.old, obj)
+	}
+	g.swap = nil
 }
 
 func (g *gen) printf(format string, args ...any) {
@@ -68,6 +108,14 @@ func (g *gen) printf(format string, args ...any) {
 		return
 	}
 	format = strings.Replace(format, "{{labels}}\n", g.labels, 1)
+	if g.swap != nil {
+		s := fmt.Sprintf(format, args...)
+		if strings.Contains(s, g.swap.old) {
+			s, g.applied = strings.Replace(s, g.swap.old, g.swap.new, 1), true
+		}
+		_, g.err = io.WriteString(g.w, s)
+		return
+	}
 	_, g.err = fmt.Fprintf(g.w, format, args...)
 }
 
@@ -91,6 +139,21 @@ func (g *gen) hex(n int) string {
 }
 
 var teams = []string{"billing", "catalog", "checkout", "inventory", "ledger", "search", "shipping", "identity", "reports", "pricing"}
+
+// certctlFaults are the defects of the certctl releases of a mixed stream
+// with faults, one per release in turn.
+var certctlFaults = []fault{
+	{}, // none
+	{obj: "pdb", old: "  minAvailable: 2\n", new: "  minAvailable: 3\n"},
+	{obj: "service", old: "  sessionAffinity: ClientIP\n", new: ""},
+	{obj: "deployment", old: "              value: postgres\n", new: "              value: memory\n"},
+	{obj: "deployment", old: "      topologySpreadConstraints:\n", new: "      unusedSpread:\n"},
+	{obj: "deployment", old: "              valueFrom:\n                secretKeyRef: {name: certctl-credentials, key: database-url}\n", new: "              value: postgres://certctl@db.internal:5432/certctl?sslmode=disable\n"},
+	{obj: "deployment", old: "              valueFrom:\n                secretKeyRef: {name: certctl-credentials, key: auth-secret}\n", new: "              value: change-me-auth-secret\n"},
+	{obj: "netpol", old: "      app.kubernetes.io/component: server\n", new: "      app.kubernetes.io/component: web\n"},
+	{obj: "pdb", old: "      app.kubernetes.io/component: server\n", new: "      app.kubernetes.io/component: worker\n"},
+	{obj: "hpa", old: "  minReplicas: 3\n", new: "  minReplicas: 1\n"},
+}
 
 // mixed writes n documents: releases of seven objects, every eighth a certctl
 // server release, padded with ConfigMaps to exactly n.
@@ -238,7 +301,13 @@ spec:
         name: cpu
         target: {type: Utilization, averageUtilization: 70}
 `, ns, app, 4+g.rnd.IntN(6))
-	g.printf(`---
+	// Every 40th application's budget selects the pods of a previous release.
+	var f fault
+	if unit%40 == 17 {
+		f = fault{obj: "pdb", old: "app.kubernetes.io/instance: " + ns + "\n", new: "app.kubernetes.io/instance: " + ns + "-previous\n"}
+	}
+	g.with(f, "pdb", func() {
+		g.printf(`---
 # Source: %[2]s/templates/pdb.yaml
 apiVersion: policy/v1
 kind: PodDisruptionBudget
@@ -253,6 +322,7 @@ spec:
       app.kubernetes.io/name: %[2]s
       app.kubernetes.io/instance: %[1]s
 `, ns, app)
+	})
 	g.printf(`---
 # Source: %[2]s/templates/networkpolicy.yaml
 apiVersion: networking.k8s.io/v1
@@ -290,8 +360,10 @@ func (g *gen) configMap(ns, name string, keys, size int) {
 // NetworkPolicy, the Secrets its environment reads and a ConfigMap.
 func (g *gen) certctlRelease(ns string, unit int) {
 	name := ns + "-certctl"
-	g.certctlServer(ns, name, ns, 3, unit)
-	g.printf(`---
+	f := certctlFaults[(unit/8)%len(certctlFaults)]
+	g.with(f, "deployment", func() { g.certctlServer(ns, name, ns, 3, unit) })
+	g.with(f, "service", func() {
+		g.printf(`---
 # Source: certctl/templates/service.yaml
 apiVersion: v1
 kind: Service
@@ -309,6 +381,7 @@ spec:
     - port: 8443
       targetPort: 8443
 `, ns, name)
+	})
 	g.configMap(ns, name+"-settings", 6+g.rnd.IntN(6), 48)
 	g.printf(`---
 # Source: certctl/templates/secret.yaml
@@ -327,7 +400,8 @@ data:
 		base64.StdEncoding.EncodeToString([]byte(g.hex(48))),
 		base64.StdEncoding.EncodeToString([]byte(fmt.Sprintf("postgres://certctl:%s@db-%d.internal:5432/certctl?sslmode=verify-full", g.hex(24), unit))),
 		base64.StdEncoding.EncodeToString([]byte(g.hex(40))))
-	g.printf(`---
+	g.with(f, "hpa", func() {
+		g.printf(`---
 # Source: certctl/templates/hpa.yaml
 apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
@@ -348,8 +422,10 @@ spec:
         name: cpu
         target: {type: Utilization, averageUtilization: 75}
 `, ns, name)
-	g.pdb(ns, name, ns)
-	g.printf(`---
+	})
+	g.with(f, "pdb", func() { g.pdb(ns, name, ns) })
+	g.with(f, "netpol", func() {
+		g.printf(`---
 # Source: certctl/templates/networkpolicy.yaml
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -367,6 +443,7 @@ spec:
     - ports:
         - port: 8443
 `, ns, name)
+	})
 }
 
 // certctlServer writes a clean certctl server Deployment whose pods carry
@@ -514,11 +591,22 @@ func (g *gen) join(n int) {
 	const ns = "certctl"
 	for i := 0; i < n; i++ {
 		inst := fmt.Sprintf("certctl-%05d", i)
-		g.certctlServer(ns, fmt.Sprintf("certctl-server-%05d", i), inst, 3, i)
+		var f fault
+		if i%30 == 7 { // per-replica rate limits
+			f = certctlFaults[3]
+		}
+		g.with(f, "deployment", func() { g.certctlServer(ns, fmt.Sprintf("certctl-server-%05d", i), inst, 3, i) })
 	}
 	for i := 0; i < n; i++ {
 		inst := fmt.Sprintf("certctl-%05d", i)
-		g.pdb(ns, fmt.Sprintf("certctl-server-%05d", i), inst)
+		var f fault
+		switch {
+		case i%10 == 4: // blocks every drain
+			f = certctlFaults[1]
+		case i%25 == 13: // selects nothing
+			f = certctlFaults[8]
+		}
+		g.with(f, "pdb", func() { g.pdb(ns, fmt.Sprintf("certctl-server-%05d", i), inst) })
 	}
 	g.printf(`---
 apiVersion: v1
