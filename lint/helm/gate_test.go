@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -19,10 +20,17 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/certgate/certgate/internal/testutil"
 	"github.com/certgate/certgate/lint"
 	"github.com/certgate/certgate/lint/config"
 	"github.com/certgate/certgate/lint/helm"
 )
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	testutil.RemoveBinary()
+	os.Exit(code)
+}
 
 const repoRoot = "../.."
 
@@ -353,4 +361,78 @@ func TestGateREADMEExample(t *testing.T) {
 func fileExists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
+}
+
+// dependentVar is Kubernetes' $(VAR) reference to an earlier variable.
+var dependentVar = regexp.MustCompile(`\$\(([A-Za-z_][A-Za-z0-9_]*)\)`)
+
+// TestGateRunsWhatCertctlWouldRefuse runs the certgate binary as the init
+// container would: its args, and the server container's environment with the
+// render's Secrets resolved and $(VAR) references expanded. A configuration
+// certctl starts with passes; one it refuses fails with the rule's message.
+// (--no-host: the TLS files are the pod's; TestGateHasTheServersEnvironment
+// checks that the gate mounts them.)
+func TestGateRunsWhatCertctlWouldRefuse(t *testing.T) {
+	bin := testutil.CertgateBinary(t)
+	tlsOnly := gateCase{name: "tls", values: []string{"charts/certctl/values-tls.yaml"}}
+	for _, tc := range []struct {
+		name string
+		set  []string
+		code int
+		want string
+	}{
+		{"defaults", nil, 0, ""},
+		{"2.2.0 defaults", []string{"server.image.tag=2.2.0"}, 0, ""},
+		{"server keygen at 2.2.0", []string{"server.image.tag=2.2.0", "server.keygenMode=server"}, 1, "CFG-KEYGEN"},
+		{"body size with a unit", []string{"server.maxBodySize=10MB"}, 1, "SEC-L3"},
+		{"bootstrap token allowed empty at 2.2.0", []string{"server.image.tag=2.2.0", "server.env[0].name=CERTCTL_AGENT_BOOTSTRAP_TOKEN", "server.env[0].value="}, 1, "SEC-H1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := renderCase(t, tlsOnly, tc.set...)
+			spec := podSpec(t, in)
+			gate := container(t, spec, "initContainers", "certgate")
+			var env []string
+			for _, e := range in.Envs {
+				if e.Labels["container"] != "server" {
+					continue
+				}
+				// Entries in order: Kubernetes expands $(VAR) from variables defined earlier.
+				known := map[string]string{}
+				for _, item := range gate["env"].([]any) {
+					name := dig(item, "name").(string)
+					v, ok := e.Vars[name]
+					if !ok || !v.Known {
+						t.Fatalf("%s is not resolved within the render", name)
+					}
+					val := dependentVar.ReplaceAllStringFunc(v.Value, func(ref string) string {
+						if x, ok := known[ref[2:len(ref)-1]]; ok {
+							return x
+						}
+						return ref
+					})
+					known[name] = val
+					env = append(env, name+"="+val)
+				}
+			}
+			if len(env) == 0 {
+				t.Fatal("no server environment")
+			}
+			var args []string
+			for _, a := range gate["args"].([]any) {
+				args = append(args, a.(string))
+			}
+			cmd := exec.Command(bin, append(args, "--no-host")...)
+			cmd.Env = env
+			out, err := cmd.CombinedOutput()
+			code := 0
+			if ee, ok := err.(*exec.ExitError); ok {
+				code = ee.ExitCode()
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if code != tc.code || !strings.Contains(string(out), tc.want) {
+				t.Errorf("certgate %v: exit %d, want %d naming %q\n%s", args, code, tc.code, tc.want, out)
+			}
+		})
+	}
 }
