@@ -38,6 +38,7 @@ import (
 	"regexp"
 	"slices"
 
+	"github.com/certgate/certgate/internal/readfile"
 	"github.com/certgate/certgate/lint"
 	"github.com/certgate/certgate/lint/env"
 )
@@ -143,6 +144,7 @@ type loadState struct {
 	opts     Options
 	in       *lint.Input
 	read     map[string]*rawFile // by absolute path
+	given    map[string]bool     // the files given to Load, by absolute path
 	order    []string
 	envFiles map[string]*envFile // by absolute path
 	envOrder []string
@@ -170,6 +172,10 @@ func (l *loadState) group(paths []string) ([]string, map[string][]string, error)
 	}
 	slices.Sort(all)
 	all = slices.Compact(all)
+	l.given = map[string]bool{}
+	for _, p := range all {
+		l.given[p] = true
+	}
 	var bases []string
 	overlays := map[string][]string{}
 	isBase := map[string]bool{}
@@ -224,6 +230,9 @@ func expand(paths []string) ([]string, error) {
 			if d.IsDir() && path != p && skipDirs[d.Name()] {
 				return filepath.SkipDir
 			}
+			if readfile.Special(d.Type()) != "" {
+				return nil // a FIFO, device or socket found by walking is never read
+			}
 			if Detect(path, d.IsDir()) {
 				out = append(out, path)
 			}
@@ -277,7 +286,7 @@ func (l *loadState) file(abs, role string) (*rawFile, error) {
 		}
 		return f, nil
 	}
-	f, err := readFile(abs, displayPath(l.opts.Root, abs), role)
+	f, err := readFile(abs, displayPath(l.opts.Root, abs), role, l.given[abs])
 	if err != nil {
 		return nil, err
 	}
@@ -325,7 +334,7 @@ func (l *loadState) withDotenv(vals map[string]env.Value, dir string) (map[strin
 	if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
 		return vals, nil
 	}
-	d, err := env.LoadDotenv(os.DirFS(dir), ".env", displayPath(l.opts.Root, p))
+	d, err := env.LoadDotenvRegular(os.DirFS(dir), ".env", displayPath(l.opts.Root, p), nil)
 	if err != nil {
 		return nil, err
 	}

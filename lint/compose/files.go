@@ -16,6 +16,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/certgate/certgate/internal/readfile"
 	"github.com/certgate/certgate/lint"
 )
 
@@ -31,9 +32,16 @@ type rawFile struct {
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // readFile reads and parses one compose file. Every way a file can be unusable
-// (unreadable, empty, not UTF-8, tab-indented, malformed) is an error naming it.
-func readFile(abs, display, role string) (*rawFile, error) {
-	src, err := os.ReadFile(abs)
+// (unreadable, larger than the input size limit, empty, not UTF-8,
+// tab-indented, malformed) is an error naming it. A file given to Load may be
+// a stream (<(...)); one found on disk (a base beside an overlay, an include)
+// must be a regular file.
+func readFile(abs, display, role string, given bool) (*rawFile, error) {
+	read := readfile.Regular
+	if given {
+		read = readfile.File
+	}
+	src, err := read(abs)
 	if err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) {

@@ -336,7 +336,7 @@ func (l *loadState) envFile(s fileSet, layers []layer, svc string, ef types.EnvF
 	}
 	display := displayPath(l.opts.Root, ef.Path)
 	// compose interpolates an env_file with the project's environment.
-	d, err := env.LoadDotenvWith(os.DirFS(filepath.Dir(ef.Path)), filepath.Base(ef.Path), display, func(name string) (env.Value, bool) {
+	d, err := env.LoadDotenvRegular(os.DirFS(filepath.Dir(ef.Path)), filepath.Base(ef.Path), display, func(name string) (env.Value, bool) {
 		v, ok := vals[name]
 		return v, ok
 	})

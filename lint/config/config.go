@@ -11,10 +11,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/certgate/certgate/internal/readfile"
 )
 
 // FileName is the name certgate looks for at the repository root.
@@ -65,7 +66,7 @@ type Carveout struct {
 // Load reads dir/certgate.yaml. A missing file is an empty Config, not an error.
 func Load(dir string) (*Config, error) {
 	path := filepath.Join(dir, FileName)
-	b, err := os.ReadFile(path)
+	b, err := readfile.Regular(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &Config{}, nil
 	}

@@ -2,14 +2,15 @@ package config
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
+
+	"github.com/certgate/certgate/internal/readfile"
 )
 
 // LoadFile reads the certgate.yaml at path (for --config). Unlike Load, a
 // missing file is an error: the user named it.
 func LoadFile(path string) (*Config, error) {
-	b, err := os.ReadFile(path)
+	b, err := readfile.File(path)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}

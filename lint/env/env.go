@@ -20,6 +20,7 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/dotenv"
 
+	"github.com/certgate/certgate/internal/readfile"
 	"github.com/certgate/certgate/lint"
 )
 
@@ -102,7 +103,21 @@ func LoadDotenvWith(fsys fs.FS, path, display string, outer Lookup) (*Dotenv, er
 	if display == "" {
 		display = path
 	}
-	src, err := fs.ReadFile(fsys, path)
+	src, err := readfile.FS(fsys, path)
+	if err != nil {
+		return nil, fmt.Errorf("read env file %s: %w", display, unwrapPathError(err))
+	}
+	return ParseDotenvWith(src, display, outer)
+}
+
+// LoadDotenvRegular is LoadDotenvWith for a file certgate found by itself
+// (the .env beside a base compose file, an env_file target): anything but a
+// regular file, a FIFO for one, is an error, and is never opened.
+func LoadDotenvRegular(fsys fs.FS, path, display string, outer Lookup) (*Dotenv, error) {
+	if display == "" {
+		display = path
+	}
+	src, err := readfile.RegularFS(fsys, path)
 	if err != nil {
 		return nil, fmt.Errorf("read env file %s: %w", display, unwrapPathError(err))
 	}

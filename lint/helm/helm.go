@@ -18,6 +18,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io/fs"
 	"maps"
 	"os"
 	"path"
@@ -32,6 +33,7 @@ import (
 	"helm.sh/helm/v3/pkg/engine"
 	"helm.sh/helm/v3/pkg/strvals"
 
+	"github.com/certgate/certgate/internal/readfile"
 	"github.com/certgate/certgate/lint"
 	"github.com/certgate/certgate/lint/manifest"
 )
@@ -117,6 +119,9 @@ func Render(s Spec) (*lint.Input, map[string]any, error) {
 	}
 	s.Chart = filepath.ToSlash(filepath.Clean(s.Chart))
 	where := "chart " + s.ID()
+	if err := onlyRegular(s.Chart); err != nil {
+		return nil, nil, fmt.Errorf("load %s: %w", where, err)
+	}
 	chrt, err := loader.Load(filepath.FromSlash(s.Chart))
 	if err != nil {
 		return nil, nil, fmt.Errorf("load %s: %w", where, err)
@@ -132,7 +137,7 @@ func Render(s Spec) (*lint.Input, map[string]any, error) {
 	}
 	// The chart's own values.yaml: where every default comes from.
 	defaults := path.Join(s.Chart, "values.yaml")
-	if src, err := os.ReadFile(filepath.FromSlash(defaults)); err == nil {
+	if src, err := readfile.Regular(filepath.FromSlash(defaults)); err == nil {
 		f, _, err := valuesFile(src, defaults, role)
 		if err != nil {
 			return nil, nil, err
@@ -148,7 +153,7 @@ func Render(s Spec) (*lint.Input, map[string]any, error) {
 	}
 	for _, vf := range s.Values {
 		vf = filepath.ToSlash(filepath.Clean(vf))
-		src, err := os.ReadFile(filepath.FromSlash(vf))
+		src, err := readfile.File(filepath.FromSlash(vf))
 		if err != nil {
 			return nil, nil, fmt.Errorf("read values file %s: %w", vf, unwrap(err))
 		}
@@ -272,6 +277,9 @@ type ChartFile struct {
 // chart's own sources, never rendered output.
 func ChartFiles(dir string) ([]ChartFile, error) {
 	dir = filepath.ToSlash(filepath.Clean(dir))
+	if err := onlyRegular(dir); err != nil {
+		return nil, fmt.Errorf("load chart %s: %w", dir, err)
+	}
 	chrt, err := loader.Load(filepath.FromSlash(dir))
 	if err != nil {
 		return nil, fmt.Errorf("load chart %s: %w", dir, err)
@@ -385,4 +393,18 @@ func unwrap(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// onlyRegular refuses a chart directory holding a FIFO, device or socket:
+// Helm's loader would read it, and a FIFO would block the render forever.
+func onlyRegular(chart string) error {
+	return filepath.WalkDir(filepath.FromSlash(chart), func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil // what cannot be walked, Helm's loader reports
+		}
+		if r := readfile.Special(d.Type()); r != "" {
+			return fmt.Errorf("%s is %s, not a regular file", filepath.ToSlash(p), r)
+		}
+		return nil
+	})
 }

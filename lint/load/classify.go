@@ -5,13 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/certgate/certgate/internal/readfile"
 	"github.com/certgate/certgate/lint/config"
 )
 
@@ -42,7 +42,7 @@ func isYAML(path string) bool {
 // style, an indented top level and comment headers of any length read alike.
 // When it is neither, reason says why (for the walker's skipped list).
 func classify(path string) (class, reason string) {
-	src, err := os.ReadFile(filepath.FromSlash(path))
+	src, err := readfile.File(filepath.FromSlash(path))
 	if err != nil {
 		return classNone, "unreadable: " + unwrap(err).Error()
 	}

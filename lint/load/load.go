@@ -15,7 +15,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/certgate/certgate/internal/readfile"
 	"github.com/certgate/certgate/lint"
+	"github.com/certgate/certgate/lint/compose"
 	"github.com/certgate/certgate/lint/config"
 )
 
@@ -147,6 +149,14 @@ func walk(root string, byKind map[string][]string, skipped *[]lint.Skipped) erro
 			}
 			return filepath.SkipDir
 		}
+		if r := special(path, d); r != "" {
+			// A FIFO, device or socket met by walking is never opened: a FIFO
+			// would block the walk until a writer comes.
+			if isYAML(path) || compose.Detect(filepath.ToSlash(path), false) {
+				*skipped = append(*skipped, lint.Skipped{Path: path, Reason: r})
+			}
+			return nil
+		}
 		if k := detect(path, d.IsDir()); k != "" {
 			byKind[k] = append(byKind[k], path)
 			if d.IsDir() {
@@ -161,6 +171,20 @@ func walk(root string, byKind map[string][]string, skipped *[]lint.Skipped) erro
 		}
 		return nil
 	})
+}
+
+// special is why the walked entry d is not read when it is (or links to) a
+// FIFO, device or socket; "" otherwise.
+func special(path string, d fs.DirEntry) string {
+	mode := d.Type()
+	if mode&fs.ModeSymlink != 0 {
+		st, err := os.Stat(path)
+		if err != nil {
+			return ""
+		}
+		mode = st.Mode()
+	}
+	return readfile.SkipReason(mode)
 }
 
 func detect(path string, isDir bool) string {

@@ -3,10 +3,9 @@ package load
 import (
 	"context"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 
+	"github.com/certgate/certgate/internal/readfile"
 	"github.com/certgate/certgate/lint"
 	"github.com/certgate/certgate/lint/compose"
 	"github.com/certgate/certgate/lint/manifest"
@@ -42,10 +41,10 @@ func loadManifests(ctx context.Context, paths []string, opts Options) (*lint.Inp
 			if opts.Stdin == nil {
 				return nil, fmt.Errorf("%s: no standard input", name)
 			}
-			src, err = io.ReadAll(opts.Stdin)
+			src, err = readfile.Reader(opts.Stdin, name)
 		} else {
 			name = displayPath(p, opts.Root)
-			src, err = os.ReadFile(p)
+			src, err = readfile.File(p)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", name, unwrap(err))
