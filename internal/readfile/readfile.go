@@ -68,6 +68,21 @@ func (e *NotRegularError) Error() string {
 	return Special(e.Mode) + ", not a regular file: certgate reads one only when it is named on the command line"
 }
 
+// Cause drops the *fs.PathError around a TooLargeError or NotRegularError,
+// for callers whose message names the file already; other errors are
+// returned as they are.
+func Cause(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		var tl *TooLargeError
+		var nr *NotRegularError
+		if errors.As(pe.Err, &tl) || errors.As(pe.Err, &nr) {
+			return pe.Err
+		}
+	}
+	return err
+}
+
 // Special says what a file of mode m is when it is a named pipe, device,
 // socket or other irregular file, and "" for regular files, directories and
 // symbolic links (whose target decides).

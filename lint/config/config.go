@@ -71,7 +71,7 @@ func Load(dir string) (*Config, error) {
 		return &Config{}, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, fmt.Errorf("read %s: %w", path, readfile.Cause(err))
 	}
 	c, err := Parse(b, path)
 	if err != nil {

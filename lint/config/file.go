@@ -12,7 +12,7 @@ import (
 func LoadFile(path string) (*Config, error) {
 	b, err := readfile.File(path)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, fmt.Errorf("read %s: %w", path, readfile.Cause(err))
 	}
 	c, err := Parse(b, path)
 	if err != nil {

@@ -144,6 +144,8 @@ func Render(s Spec) (*lint.Input, map[string]any, error) {
 		}
 		in.AddFile(f)
 		recordRefs(refs, f.Docs[0], f.ID, nil)
+	} else if cause := readfile.Cause(err); cause != err {
+		return nil, nil, fmt.Errorf("read values file %s: %w", defaults, cause) // too large
 	}
 	user := map[string]any{}
 	if s.Demo {
