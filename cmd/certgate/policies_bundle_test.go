@@ -177,3 +177,51 @@ func stderrOf(err error) string {
 	}
 	return ""
 }
+
+// runReadmeBlock runs the one sh block of a README section in dir with the
+// certgate binary and the given tools first on PATH, and returns its output.
+func runReadmeBlock(t *testing.T, heading, dir string, tools ...string) string {
+	t.Helper()
+	readme, err := os.ReadFile(filepath.Join(testutil.RepoRoot(t), "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := fencedBlocksUnder(t, string(readme), heading, "sh")
+	if len(blocks) != 1 {
+		t.Fatalf("the %s section has %d sh blocks, want 1", heading, len(blocks))
+	}
+	path := []string{filepath.Dir(testutil.CertgateBinary(t))}
+	for _, tool := range tools {
+		path = append(path, filepath.Dir(tool))
+	}
+	cmd := exec.Command("sh", "-e", "-c", blocks[0])
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "PATH="+strings.Join(append(path, os.Getenv("PATH")), string(os.PathListSeparator)))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("the %s example failed: %v\n%s\n%s", heading, err, blocks[0], out)
+	}
+	return string(out)
+}
+
+// TestReadmeOPABundle runs the README's OPA bundle example on a copy of the
+// chart: the bundle reports what certgate lint reports.
+func TestReadmeOPABundle(t *testing.T) {
+	opa := opaBinary(t)
+	dir := t.TempDir()
+	if err := os.CopyFS(filepath.Join(dir, "charts", "certctl"), os.DirFS(filepath.Join(testutil.RepoRoot(t), "charts", "certctl"))); err != nil {
+		t.Fatal(err)
+	}
+	out := runReadmeBlock(t, "## OPA bundle", dir, opa)
+	t.Chdir(dir)
+	lr := runCLI(t, nil, "", "lint", "charts/certctl", "-f", "charts/certctl/values-tls.yaml", "--format", "json")
+	var rep struct{ Findings []struct{ Rule, Message string } }
+	if err := json.Unmarshal([]byte(lr.out), &rep); err != nil || len(rep.Findings) == 0 {
+		t.Fatalf("lint of the example's chart: %v %q %s", err, lr.out, lr.err)
+	}
+	for _, f := range rep.Findings {
+		if !strings.Contains(out, f.Rule) || !strings.Contains(out, f.Message[:40]) {
+			t.Errorf("the example's opa output lacks %s %q:\n%s", f.Rule, f.Message, out)
+		}
+	}
+}

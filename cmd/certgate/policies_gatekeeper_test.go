@@ -197,3 +197,13 @@ func TestGatekeeperCoversTheCatalog(t *testing.T) {
 		t.Errorf("lint/gatekeeper/rules.yaml names %s, which is not a rule of the catalog", id)
 	}
 }
+
+// TestReadmeGatekeeper runs the README's Gatekeeper example: generation, then
+// gator verify of every suite.
+func TestReadmeGatekeeper(t *testing.T) {
+	gator := gatorBinary(t)
+	out := runReadmeBlock(t, "## Gatekeeper", t.TempDir(), gator)
+	if n := len(regexp.MustCompile(`(?m)^ok\t`).FindAllString(out, -1)); n != len(gatekeeper.Rules()) || !strings.Contains(out, "PASS") {
+		t.Errorf("gator verify passed %d suites, want %d:\n%s", n, len(gatekeeper.Rules()), out)
+	}
+}
