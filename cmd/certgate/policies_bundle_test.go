@@ -215,7 +215,9 @@ func TestReadmeOPABundle(t *testing.T) {
 	out := runReadmeBlock(t, "## OPA bundle", dir, opa)
 	t.Chdir(dir)
 	lr := runCLI(t, nil, "", "lint", "charts/certctl", "-f", "charts/certctl/values-tls.yaml", "--format", "json")
-	var rep struct{ Findings []struct{ Rule, Message string } }
+	var rep struct {
+		Findings []struct{ Rule, Message string }
+	}
 	if err := json.Unmarshal([]byte(lr.out), &rep); err != nil || len(rep.Findings) == 0 {
 		t.Fatalf("lint of the example's chart: %v %q %s", err, lr.out, lr.err)
 	}
