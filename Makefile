@@ -7,6 +7,8 @@ HELM_VERSION   := v3.22.0
 PEBBLE_VERSION := v2.10.3
 CONFTEST_VERSION := v0.71.1
 ACTIONLINT_VERSION := v1.7.12
+OPA_VERSION := v1.22.3
+GATOR_VERSION := v3.23.1
 export PATH := $(GOBIN):$(PATH)
 
 .PHONY: all build test vet fmt-check tools bench fuzz run docs clean
@@ -32,6 +34,8 @@ tools:
 	@command -v helm >/dev/null || $(GO) install helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)
 	@command -v pebble >/dev/null || $(GO) install github.com/letsencrypt/pebble/v2/cmd/pebble@$(PEBBLE_VERSION)
 	@command -v actionlint >/dev/null || $(GO) install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
+	@command -v opa >/dev/null || $(GO) install github.com/open-policy-agent/opa@$(OPA_VERSION)
+	@command -v gator >/dev/null || $(GO) install github.com/open-policy-agent/gatekeeper/v3/cmd/gator@$(GATOR_VERSION)
 
 bench: ## Go benchmarks, then certgate against conftest on the same inputs
 	$(GO) test -run '^$$' -bench . -benchmem ./...
