@@ -248,7 +248,7 @@ func facts() string {
 // the findings at or above minSeverity become violations.
 func entry(p lint.Policy) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# %s: %s (certgate rule package %s, wrapped).\n", p.ID, p.Title, p.Package)
+	fmt.Fprintf(&b, "# %s: %s (certgate's rule package %s, wrapped).\n", p.ID, p.Title, strings.TrimPrefix(p.Package, "data.certgate."))
 	fmt.Fprintf(&b, "package %s\n\nimport data.lib.certgate.gatekeeper\n", Name(p.ID))
 	moved := "data.lib." + strings.TrimPrefix(p.Package, "data.")
 	for _, k := range p.Kinds {
