@@ -37,30 +37,37 @@ server_workloads contains w if {
 
 same_release(a, b) if a.labels.release == b.labels.release
 
-# objects indexes every object by release and kind. It is evaluated once per
-# input, so per-workload lookups stay constant-time on large streams. It is a
-# complete rule built from array comprehensions: a partial rule with thousands
-# of entries makes OPA check every pair of entries for key collisions, and a set
-# hashes every object.
-objects := {rel: {kind: [o |
-	some o in input.manifests
-	o.labels.release == rel
-	o.value.kind == kind
-] |
-	some kind in kinds_in[rel]
-} |
-	some rel, _ in kinds_in
+# The indexes below are built in one pass over input.manifests each, so every
+# join (a workload and its budgets, autoscalers, Services, NetworkPolicies and
+# environments) costs what it finds, not the size of the release. Each is a
+# list of [key, position] pairs grouped by an object comprehension whose inner
+# comprehension compares the key with ==: OPA evaluates such a comprehension
+# once and indexes it by key (a function does not get that index, and a partial
+# rule with thousands of keys makes OPA check every pair of keys for
+# collisions). They hold positions in input.manifests, in input order, rather
+# than whole objects. Binding an index to a variable (index := ids_by_kind)
+# makes OPA build and cache it once instead of re-running its body for every
+# ground key.
+
+# ids_by_kind: the objects of each release and kind.
+kind_keys := [[[o.labels.release, o.value.kind], i] | some i, o in input.manifests]
+
+ids_by_kind := {key: ids |
+	some key in {k | some [k, _] in kind_keys}
+	ids := [i | some [k, i] in kind_keys; k == key]
 }
 
-kinds_in := {rel: {o.value.kind | some o in input.manifests; o.labels.release == rel} | some rel in {o.labels.release | some o in input.manifests}}
-
 # of_kind: the objects of kind in the release of rel_obj.
-of_kind(rel_obj, kind) := s if {
-	# Binding the whole index first makes OPA build (and cache) it once instead
-	# of re-running its body for every ground key.
-	index := objects
-	s := index[rel_obj.labels.release][kind]
+of_kind(rel_obj, kind) := [input.manifests[i] | some i in ids] if {
+	index := ids_by_kind
+	ids := index[[rel_obj.labels.release, kind]]
 } else := []
+
+# kind_count: how many objects of kind the release of rel_obj holds.
+kind_count(rel_obj, kind) := count(ids) if {
+	index := ids_by_kind
+	ids := index[[rel_obj.labels.release, kind]]
+} else := 0
 
 # pod_label_sets: the pod labels of every workload, by release.
 pod_label_sets[rel] contains labels if {
@@ -68,6 +75,83 @@ pod_label_sets[rel] contains labels if {
 	labels := pod_labels(o)
 	count(labels) > 0
 	rel := o.labels.release
+}
+
+# pod_ids: the workloads of each release whose pods carry the label k=v, by
+# [release, k, v].
+pod_keys := [[[rel, k, v], i] |
+	some i, o in input.manifests
+	labels := pod_labels(o)
+	is_object(labels)
+	some k, v in labels
+	rel := o.labels.release
+]
+
+pod_ids := {key: ids |
+	some key in {k | some [k, _] in pod_keys}
+	ids := [i | some [k, i] in pod_keys; k == key]
+}
+
+# rarest_label: of the labels a selector requires of the pods of release rel,
+# the one fewest pods carry, as [count, key, value]; a pod it selects carries
+# that label, so looking it up in pod_ids finds every candidate.
+rarest_label(index, rel, match) := min({[n, k, v] |
+	some k, v in match
+	n := count(object.get(index, [[rel, k, v]], []))
+})
+
+# exact_labels: the labels a selector of kind requires, when it requires at
+# least one; undefined otherwise (an empty or absent selector, or one that is
+# not a mapping), and such a selector is matched against every pod instead.
+exact_labels("Service", o) := sel if {
+	sel := o.value.spec.selector
+	is_object(sel)
+	count(sel) > 0
+}
+
+exact_labels(kind, o) := match if {
+	kind in {"PodDisruptionBudget", "NetworkPolicy"}
+	sel := object.get(o.value, selector_path[kind], {})
+	is_object(sel)
+	match := sel.matchLabels
+	is_object(match)
+	count(match) > 0
+}
+
+selector_path := {"PodDisruptionBudget": ["spec", "selector"], "NetworkPolicy": ["spec", "podSelector"]}
+
+# selector_ids: the Services, PodDisruptionBudgets and NetworkPolicies of each
+# release by [release, kind, k, v], k=v being the rarest pod label their
+# selector requires, or by [release, kind] when it requires none (those are
+# tried against every workload).
+selector_keys := [[key, i] |
+	some i, o in input.manifests
+	kind := o.value.kind
+	kind in {"Service", "PodDisruptionBudget", "NetworkPolicy"}
+	rel := o.labels.release
+	key := selector_key(rel, kind, o)
+]
+
+selector_key(rel, kind, o) := [rel, kind, k, v] if {
+	match := exact_labels(kind, o)
+	index := pod_ids
+	[_, k, v] := rarest_label(index, rel, match)
+} else := [rel, kind]
+
+selector_ids := {key: ids |
+	some key in {k | some [k, _] in selector_keys}
+	ids := [i | some [k, i] in selector_keys; k == key]
+}
+
+# selector_candidates: the objects of kind in w's release whose selector may
+# select w's pods (each still has to match).
+selector_candidates(w, kind) := {i |
+	index := selector_ids
+	some k, v in pod_labels(w)
+	some i in object.get(index, [[w.labels.release, kind, k, v]], [])
+} | {i |
+	index := selector_ids
+	some i in object.get(index, [[w.labels.release, kind]], [])
 }
 
 # pod_labels: the labels of the pods a workload creates.
@@ -78,10 +162,24 @@ pod_labels(o) := object.get(o.value, ["spec", "jobTemplate", "spec", "template",
 pod_labels(o) := object.get(o.value, ["metadata", "labels"], {}) if o.value.kind == "Pod"
 
 # hpas: the autoscalers that scale workload w.
-hpas(w) := {h |
-	some h in of_kind(w, "HorizontalPodAutoscaler")
-	h.value.spec.scaleTargetRef.kind == w.value.kind
-	h.value.spec.scaleTargetRef.name == w.value.metadata.name
+hpas(w) := {input.manifests[i] | some i in ids} if {
+	index := hpa_ids
+	ids := index[[w.labels.release, w.value.kind, w.value.metadata.name]]
+} else := set()
+
+# hpa_ids: the HorizontalPodAutoscalers of each release by [release, target
+# kind, target name].
+hpa_keys := [[[rel, kind, name], i] |
+	some i, h in input.manifests
+	h.value.kind == "HorizontalPodAutoscaler"
+	rel := h.labels.release
+	kind := h.value.spec.scaleTargetRef.kind
+	name := h.value.spec.scaleTargetRef.name
+]
+
+hpa_ids := {key: ids |
+	some key in {k | some [k, _] in hpa_keys}
+	ids := [i | some [k, i] in hpa_keys; k == key]
 }
 
 # replicas: the replica floor of w (an HPA's minReplicas, default 1; else
@@ -129,7 +227,8 @@ expression_matches(e, labels) if {
 
 # server_pdbs: the PodDisruptionBudgets of w's release that select its pods.
 server_pdbs(w) := {p |
-	some p in of_kind(w, "PodDisruptionBudget")
+	some i in selector_candidates(w, "PodDisruptionBudget")
+	p := input.manifests[i]
 	selects(object.get(p.value, ["spec", "selector"], {}), pod_labels(w))
 }
 
@@ -139,11 +238,18 @@ obj_ref(o, path) := {"file": o.ref.file, "doc": o.ref.doc, "path": array.concat(
 # value_ref points at the values key that set a certctl chart value (file:line,
 # or --set), else into the rendered object.
 value_ref(o, key, path) := r if {
-	some rel in input.releases
-	rel.id == o.labels.release
+	index := release_ids
+	some i in index[o.labels.release]
+	rel := input.releases[i]
 	rel.chart == "certctl"
 	r := rel.value_refs[key]
 } else := obj_ref(o, path)
+
+# release_ids: the positions of the chart renders in input.releases, by ID.
+release_ids := {id: ids |
+	some id in {rel.id | some rel in input.releases}
+	ids := [i | some i, rel in input.releases; rel.id == id]
+}
 
 # where names a ref's file for messages.
 where(r) := r.file

@@ -29,7 +29,7 @@ deny contains f if {
 	some rel in certctl_releases
 	asked(rel, ["podDisruptionBudget", "enabled"])
 	some w in server_workloads_of(rel)
-	count(of_kind(w, "PodDisruptionBudget")) == 0
+	kind_count(w, "PodDisruptionBudget") == 0
 	n := replicas(w)
 	msg := sprintf("podDisruptionBudget.enabled is true, but the render holds no PodDisruptionBudget for the server pods of %s: %s; set server.replicas to 2 or more (with minAvailable below it), or podDisruptionBudget.enabled=false", [w.value.metadata.name, pdb_skipped_why(n)])
 	f := finding(w, intent_ref(rel, "podDisruptionBudget.enabled", w), msg)

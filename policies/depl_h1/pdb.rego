@@ -64,7 +64,19 @@ deny contains f if {
 	f := finding(p, obj_ref(p, ["spec", "selector"]), msg)
 }
 
+# selects_any_pod: some workload of p's release has pods that sel selects. A
+# selector with matchLabels is tried only against the pods carrying its rarest
+# label; any other selector against every pod label set of the release.
 selects_any_pod(p, sel) if {
+	match := exact_labels("PodDisruptionBudget", p)
+	index := pod_ids
+	[_, k, v] := rarest_label(index, p.labels.release, match)
+	some i in object.get(index, [[p.labels.release, k, v]], set())
+	selects(sel, pod_labels(input.manifests[i]))
+}
+
+selects_any_pod(p, sel) if {
+	not exact_labels("PodDisruptionBudget", p)
 	index := pod_label_sets
 	some labels in index[p.labels.release]
 	selects(sel, labels)

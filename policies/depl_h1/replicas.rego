@@ -9,7 +9,8 @@ affinity_annotation := "certgate.io/session-affinity"
 
 # server_services: the Services of w's release whose selector picks its pods.
 server_services(w) := {s |
-	some s in of_kind(w, "Service")
+	some i in selector_candidates(w, "Service")
+	s := input.manifests[i]
 	sel := object.get(s.value, ["spec", "selector"], {})
 	count(sel) > 0
 	every k, v in sel {
@@ -41,6 +42,13 @@ info contains f if {
 	f := finding(s, obj_ref(s, ["metadata", "annotations", affinity_annotation]), msg)
 }
 
+# postgres_ids: the StatefulSets of each release that run the bundled PostgreSQL.
+postgres_ids := {rel: ids |
+	index := ids_by_kind
+	some [rel, "StatefulSet"], sets in index
+	ids := [i | some i in sets; bundled_postgres(input.manifests[i])]
+}
+
 bundled_postgres(o) if pod_labels(o)["app.kubernetes.io/component"] == "postgresql"
 
 bundled_postgres(o) if {
@@ -52,31 +60,27 @@ warn contains f if {
 	some w in server_workloads
 	n := replicas(w)
 	n > 1
-	some ss in of_kind(w, "StatefulSet")
-	bundled_postgres(ss)
+	index := postgres_ids
+	some i in index[w.labels.release]
+	ss := input.manifests[i]
 	msg := sprintf("%v server replicas share the bundled single-pod PostgreSQL StatefulSet %s: that pod stays the failure domain of the whole release; use an external, replicated database (postgresql.enabled=false)", [n, ss.value.metadata.name])
 	f := finding(ss, value_ref(ss, "postgresql.enabled", []), msg)
 }
 
 backend := "CERTCTL_RATE_LIMIT_BACKEND"
 
-# server_envs_by indexes the server containers' environments by release and
-# workload (Kind/name), once per input.
-server_envs_by := {rel: {wl: [env |
-	some env in lib.server_envs
-	env.labels.release == rel
-	env.labels.workload == wl
-] |
-	some wl in workloads_in[rel]
-} |
-	some rel, _ in workloads_in
+# server_env_ids: the positions in lib.server_envs of the server containers'
+# environments, by release and workload (Kind/name).
+server_env_keys := [[[env.labels.release, env.labels.workload], i] | some i, env in lib.server_envs]
+
+server_env_ids := {key: ids |
+	some key in {k | some [k, _] in server_env_keys}
+	ids := [i | some [k, i] in server_env_keys; k == key]
 }
 
-workloads_in := {rel: {env.labels.workload | some env in lib.server_envs; env.labels.release == rel} | some rel in {env.labels.release | some env in lib.server_envs}}
-
-server_envs_of(w) := s if {
-	index := server_envs_by
-	s := index[w.labels.release][sprintf("%s/%s", [w.value.kind, w.value.metadata.name])]
+server_envs_of(w) := [lib.server_envs[i] | some i in ids] if {
+	index := server_env_ids
+	ids := index[[w.labels.release, sprintf("%s/%s", [w.value.kind, w.value.metadata.name])]]
 } else := []
 
 warn contains f if {

@@ -20,7 +20,8 @@ package certgate.depl_m3
 import data.certgate.depl_h1
 
 selected(w) if {
-	some np in depl_h1.of_kind(w, "NetworkPolicy")
+	some i in depl_h1.selector_candidates(w, "NetworkPolicy")
+	np := input.manifests[i]
 	depl_h1.selects(object.get(np.value, ["spec", "podSelector"], {}), depl_h1.pod_labels(w))
 }
 
