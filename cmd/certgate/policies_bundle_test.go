@@ -227,3 +227,36 @@ func TestReadmeOPABundle(t *testing.T) {
 		}
 	}
 }
+
+// A --policy directory joins the bundle and its rules reach
+// data.certgate.findings; bad usage is exit 2 with one line.
+func TestBundleUserPoliciesAndErrors(t *testing.T) {
+	opa := opaBinary(t)
+	t.Chdir(testutil.RepoRoot(t))
+	dir := t.TempDir()
+	tarball := filepath.Join(dir, "b.tar.gz")
+	if r := runCLI(t, nil, "", "policies", "bundle", "--policy", "testdata/userpolicies/example", "--output", tarball); r.code != 0 {
+		t.Fatalf("policies bundle --policy: exit %d: %s", r.code, r.err)
+	}
+	input := writeFile(t, dir, "input.json", `{"meta": {"now_unix": 1800000000, "certctl_version": "2.2.0"}, "envs": [{"id": "e", "role": "server", "vars": {}, "labels": {}}]}`)
+	out, err := exec.Command(opa, "eval", "--bundle", tarball, "--input", input, "--format", "json", "data.certgate.findings").Output()
+	if err != nil {
+		t.Fatalf("opa eval: %v\n%s", err, stderrOf(err))
+	}
+	if !strings.Contains(string(out), `"rule": "CFG-AUTH-TYPE"`) {
+		t.Errorf("the user rule is not among the findings:\n%s", out)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"policies", "bundle", "--output", filepath.Join(dir, "missing", "b.tar.gz")}, "write bundle"},
+		{[]string{"policies", "bundle", "--policy", filepath.Join(dir, "nothing"), "--output", tarball}, "policy directory"},
+		{[]string{"policies", "gatekeeper"}, "--output DIR is required"},
+	} {
+		r := runCLI(t, nil, "", c.args...)
+		if r.code != 2 || !strings.Contains(r.err, c.want) || strings.Count(strings.TrimSpace(r.err), "\n") > 0 {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 and one line with %q", c.args, r.code, r.err, c.want)
+		}
+	}
+}
