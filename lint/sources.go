@@ -17,6 +17,11 @@ type SourceFile struct {
 	Name    string
 	Text    string
 	Builtin bool
+	// Origin numbers the policy source outside the catalog the file comes
+	// from (1 for the first --policy directory or file system); 0 for the
+	// built-in catalog. Rel is the file's path inside that source.
+	Origin int
+	Rel    string
 }
 
 // Sources returns the policy files New reads with the same options (never a
@@ -27,34 +32,39 @@ func Sources(opts ...Option) ([]SourceFile, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	var srcs []source
+	var out []SourceFile
+	add := func(srcs []source, prefix string, origin int) {
+		for _, s := range srcs {
+			out = append(out, SourceFile{Name: s.name, Text: s.text, Builtin: s.builtin, Origin: origin, Rel: strings.TrimPrefix(s.name, prefix)})
+		}
+	}
 	if cfg.builtins {
 		s, err := readSources(policies.FS, "policies/", true)
 		if err != nil {
 			return nil, fmt.Errorf("read built-in policies: %w", err)
 		}
-		srcs = append(srcs, s...)
+		add(s, "policies/", 0)
 	}
+	origin := 0
 	for _, dir := range cfg.dirs {
 		if _, err := os.Stat(dir); err != nil {
 			return nil, fmt.Errorf("policy directory: %w", err)
 		}
-		s, err := readSources(os.DirFS(dir), strings.TrimSuffix(dir, "/")+"/", false)
+		prefix := strings.TrimSuffix(dir, "/") + "/"
+		s, err := readSources(os.DirFS(dir), prefix, false)
 		if err != nil {
 			return nil, fmt.Errorf("read policy directory %s: %w", dir, err)
 		}
-		srcs = append(srcs, s...)
+		origin++
+		add(s, prefix, origin)
 	}
 	for _, fsys := range cfg.extra {
 		s, err := readSources(fsys, "", false)
 		if err != nil {
 			return nil, fmt.Errorf("read policies: %w", err)
 		}
-		srcs = append(srcs, s...)
-	}
-	out := make([]SourceFile, len(srcs))
-	for i, s := range srcs {
-		out[i] = SourceFile{Name: s.name, Text: s.text, Builtin: s.builtin}
+		origin++
+		add(s, "", origin)
 	}
 	slices.SortFunc(out, func(a, b SourceFile) int { return cmp.Compare(a.Name, b.Name) })
 	return out, nil

@@ -13,7 +13,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"path"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -61,7 +60,9 @@ func Build(ctx context.Context, opts ...lint.Option) (*opabundle.Bundle, error) 
 	for _, s := range srcs {
 		name := s.Name
 		if !s.Builtin {
-			name = "user/" + strings.TrimLeft(path.Clean("/"+strings.ReplaceAll(name, "\\", "/")), "/")
+			// A --policy directory's files, numbered by directory: the
+			// bundle names no path of the machine that built it.
+			name = fmt.Sprintf("user/%d/%s", s.Origin, s.Rel)
 		}
 		if err := add(name, s.Text); err != nil {
 			return nil, err
