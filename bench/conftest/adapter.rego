@@ -38,11 +38,22 @@ results := r if {
 	r := findings with input as doc
 }
 
-deny contains sprintf("%s: %s (%s)", [pkg, f.msg, object.get(f, "subject", "")]) if some [pkg, "deny", f] in results
+# Each result carries the package, the severity (deny is an error, warn a
+# warning, info an info), the rule's message and its subject beside conftest's
+# msg, so the two tools' findings can be compared.
+deny contains result(pkg, "error", f) if some [pkg, "deny", f] in results
 
-warn contains sprintf("%s: %s (%s)", [pkg, f.msg, object.get(f, "subject", "")]) if some [pkg, "warn", f] in results
+warn contains result(pkg, "warning", f) if some [pkg, "warn", f] in results
 
-warn contains sprintf("%s: info: %s (%s)", [pkg, f.msg, object.get(f, "subject", "")]) if some [pkg, "info", f] in results
+warn contains result(pkg, "info", f) if some [pkg, "info", f] in results
+
+result(pkg, severity, f) := {
+	"msg": sprintf("%s %s: %s (%s)", [pkg, severity, f.msg, object.get(f, "subject", "")]),
+	"package": pkg,
+	"severity": severity,
+	"message": f.msg,
+	"subject": object.get(f, "subject", ""),
+}
 
 # ---------------------------------------------------------------------------
 # The Input document.
