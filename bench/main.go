@@ -264,8 +264,9 @@ func (d *driver) main() error {
 		},
 	}
 
-	fmt.Fprintf(d.stdout, "certgate %s against conftest %s; %s %s/%s, %d CPUs; median of %d runs each after 1 warm-up, alternating\n",
-		describe(d.root), toolVersion(conftest), runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), d.runs)
+	fmt.Fprintf(d.stdout, "certgate %s against conftest %s; %s %s/%s, %d CPUs, load average %s; %s\n",
+		describe(d.root), toolVersion(conftest), runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), loadAverage(), time.Now().UTC().Format(time.RFC3339))
+	fmt.Fprintf(d.stdout, "median of %d runs of each tool per input after 1 warm-up run each, the two alternating\n", d.runs)
 	for _, in := range inputs {
 		fmt.Fprintf(d.stdout, "input %-15s %9d bytes  sha256 %s  (go run ./bench/gen -kind %s -n %d)\n", in.file, sizes[in.file], sums[in.file][:16], in.kind, in.n)
 	}
@@ -553,6 +554,18 @@ func serverEnviron(envFile string, tls [2]string) ([]string, error) {
 		out = append(out, line)
 	}
 	return out, nil
+}
+
+// loadAverage is the 1-minute load average when the system says (Linux).
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	if f := strings.Fields(string(b)); len(f) > 0 {
+		return f[0]
+	}
+	return "unknown"
 }
 
 // describe names the commit of the working tree (and whether it is dirty).
