@@ -22,6 +22,13 @@ func TestBundleReadsBack(t *testing.T) {
 	if err := Write(ctx, &buf); err != nil {
 		t.Fatal(err)
 	}
+	var again bytes.Buffer
+	if err := Write(ctx, &again); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(buf.Bytes(), again.Bytes()) {
+		t.Error("two bundles of the same catalog differ")
+	}
 	b, err := opabundle.NewReader(&buf).Read()
 	if err != nil {
 		t.Fatalf("read bundle: %v", err)
