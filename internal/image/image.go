@@ -141,7 +141,7 @@ func Build(o Options) (v1.Image, error) {
 
 // Write writes img as a `docker load`-able tarball tagged tag (certgate:VERSION).
 func Write(file, tag string, img v1.Image) error {
-	ref, err := name.NewTag(tag, name.StrictValidation)
+	ref, err := name.NewTag(tag)
 	if err != nil {
 		return fmt.Errorf("image tag %q: %w", tag, err)
 	}
