@@ -3,7 +3,8 @@
 // build machine's Debian CA certificates, one layer with the static certgate
 // binary. Every timestamp is fixed, so the same inputs give the same image
 // digest. The result is a `docker load`-able tarball (go-containerregistry's
-// tarball format, OCI media types).
+// tarball format, Docker media types, so the image reads back with the digest
+// it was built with).
 package image
 
 import (
@@ -23,7 +24,6 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/empty"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
-	"github.com/google/go-containerregistry/pkg/v1/types"
 )
 
 const (
@@ -104,9 +104,7 @@ func Build(o Options) (v1.Image, error) {
 		return nil, err
 	}
 
-	img := mutate.MediaType(empty.Image, types.OCIManifestSchema1)
-	img = mutate.ConfigMediaType(img, types.OCIConfigJSON)
-	img, err = mutate.Append(img,
+	img, err := mutate.Append(empty.Image,
 		mutate.Addendum{Layer: base, History: v1.History{Created: v1.Time{Time: created}, CreatedBy: "certgate image: nonroot user, CA certificates", Comment: "base"}},
 		mutate.Addendum{Layer: app, History: v1.History{Created: v1.Time{Time: created}, CreatedBy: "certgate image: COPY certgate " + BinaryPath}},
 	)
@@ -212,5 +210,5 @@ func layer(created time.Time, entries []entry) (v1.Layer, error) {
 	b := buf.Bytes()
 	return tarball.LayerFromOpener(func() (io.ReadCloser, error) {
 		return io.NopCloser(bytes.NewReader(b)), nil
-	}, tarball.WithMediaType(types.OCILayer))
+	})
 }
