@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	units "github.com/docker/go-units"
@@ -101,8 +102,26 @@ func (r *resolved) stamp(in *lint.Input) error {
 // resolve validates the flags and compiles the engine; extra options narrow it
 // (the gate's commands compile only the rules that judge what they can see).
 func (f *evalFlags) resolve(ctx context.Context, environ []string, extra ...lint.Option) (*resolved, error) {
-	r := &resolved{}
-	var err error
+	r, compiled, err := f.resolveStart(ctx, environ, extra...)
+	if err != nil {
+		return nil, err
+	}
+	if err := compiled(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// resolveStart validates the flags and starts compiling the engine on its own
+// goroutine, so that inputs load meanwhile; compiled waits for it and returns
+// its error (then r.engine is set). Callers check compiled's error before a
+// load error, so a catalog that does not compile is reported first, as with
+// resolve.
+func (f *evalFlags) resolveStart(ctx context.Context, environ []string, extra ...lint.Option) (r *resolved, compiled func() error, err error) {
+	r = &resolved{}
+	usage := func(format string, args ...any) (*resolved, func() error, error) {
+		return nil, nil, usageError(format, args...)
+	}
 	clockEnv := environ
 	if f.gate {
 		// The gate's clock cannot be set from the environment it judges: a
@@ -110,7 +129,7 @@ func (f *evalFlags) resolve(ctx context.Context, environ []string, extra ...lint
 		clockEnv = nil
 	}
 	if r.now, err = parseNow(f.now, clockEnv); err != nil {
-		return nil, usageError("%v", err)
+		return usage("%v", err)
 	}
 	if f.gate && f.now == "" {
 		if v, ok := lookupEnv(environ, "SOURCE_DATE_EPOCH"); ok && v != "" {
@@ -120,27 +139,32 @@ func (f *evalFlags) resolve(ctx context.Context, environ []string, extra ...lint
 	}
 	if f.certctlVersion != "" {
 		if r.release, err = lint.NormalizeVersion(f.certctlVersion); err != nil {
-			return nil, usageError("--certctl-version: %v", err)
+			return usage("--certctl-version: %v", err)
 		}
 		r.releaseSource = lint.ReleaseFromFlag
 	}
 	if r.failOn, err = lint.ParseSeverity(f.failOn); err != nil {
-		return nil, usageError("--fail-on: %v", err)
+		return usage("--fail-on: %v", err)
 	}
 	maxSize, err := parseSize(f.maxInputSize)
 	if err != nil {
-		return nil, usageError("--max-input-size: %v", err)
+		return usage("--max-input-size: %v", err)
 	}
 	readfile.SetMaxSize(maxSize)
 	opts := make([]lint.Option, 0, len(f.policyDirs))
 	for _, d := range f.policyDirs {
 		opts = append(opts, lint.WithPolicyDir(d))
 	}
-	withoutGC(func() { r.engine, err = lint.New(ctx, append(opts, extra...)...) })
-	if err != nil {
-		return nil, inputError(err)
-	}
-	return r, nil
+	done := make(chan error, 1)
+	go func() {
+		var err error
+		withoutGC(func() { r.engine, err = lint.New(ctx, append(opts, extra...)...) })
+		if err != nil {
+			err = inputError(err)
+		}
+		done <- err
+	}()
+	return r, sync.OnceValue(func() error { return <-done }), nil
 }
 
 // compileMemoryLimit bounds the heap while withoutGC holds the collector off.

@@ -30,11 +30,14 @@ type pathRun struct {
 
 // runPaths resolves the flags, loads args and evaluates them.
 func (a *app) runPaths(ctx context.Context, args []string, flags *evalFlags, lf lintFlags) (*pathRun, error) {
-	r, err := flags.resolve(ctx, a.environ())
+	r, compiled, err := flags.resolveStart(ctx, a.environ())
 	if err != nil {
 		return nil, err
 	}
 	in, cfg, root, err := a.loadInput(ctx, args, lf, r)
+	if err := compiled(); err != nil {
+		return nil, err
+	}
 	if err != nil {
 		return nil, err
 	}
