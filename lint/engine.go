@@ -23,6 +23,9 @@ type Engine struct {
 	byPkg    map[string]*Policy
 	digest   string
 	query    rego.PreparedEvalQuery
+	// parts evaluates large inputs in partitions (partition.go); nil when the
+	// catalog holds sources other than the built-in one.
+	parts *partitioner
 }
 
 // Option configures New.
@@ -127,6 +130,9 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 		return nil, fmt.Errorf("prepare policy query: %w", err)
 	}
 	e := &Engine{policies: pols, byPkg: map[string]*Policy{}, digest: digest(srcs), query: pq}
+	if cfg.builtins && len(cfg.dirs) == 0 && len(cfg.extra) == 0 {
+		e.parts = &partitioner{compiler: compiler}
+	}
 	for i := range e.policies {
 		e.byPkg[e.policies[i].Package] = &e.policies[i]
 	}
@@ -176,6 +182,18 @@ func generated(pols []Policy) string {
 			fmt.Fprintf(&b, "results contains [%q, %q, f] if some f in %s.%s\n", p.Package, k, p.Package, k)
 		}
 	}
+	// The same results split for a partitioned evaluation (partition.go):
+	// the rules that join objects, and those that judge one at a time.
+	for _, p := range pols {
+		set := "local"
+		if crossPackages[p.Package] {
+			set = "cross"
+		}
+		for _, k := range p.Kinds {
+			fmt.Fprintf(&b, "%s contains [%q, %q, f] if some f in %s.%s\n", set, p.Package, k, p.Package, k)
+		}
+	}
+	b.WriteString("local contains 0 if false\n\ncross contains 0 if false\n")
 	if len(pols) == 0 {
 		b.WriteString("results := set()\n")
 	}
@@ -232,13 +250,24 @@ type rawResult struct {
 }
 
 func (e *Engine) evalRaw(ctx context.Context, in *Input) ([]rawResult, error) {
+	if e.parts != nil {
+		if parts := e.parts.split(in); parts != nil {
+			return e.evalParts(ctx, in, parts)
+		}
+	}
 	v, err := in.value()
 	if err != nil {
 		return nil, &EvalError{fmt.Errorf("convert input: %w", err)}
 	}
+	return e.evalQuery(ctx, e.query, v)
+}
+
+// evalQuery evaluates one prepared query over an input value and reads its
+// [package, kind, finding] triples.
+func (e *Engine) evalQuery(ctx context.Context, q rego.PreparedEvalQuery, v ast.Value) ([]rawResult, error) {
 	cache := getCache()
 	defer putCache(cache)
-	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(v), rego.EvalVirtualCache(cache))
+	rs, err := q.Eval(ctx, rego.EvalParsedInput(v), rego.EvalVirtualCache(cache))
 	if err != nil {
 		return nil, &EvalError{err}
 	}

@@ -201,20 +201,9 @@ func (in *Input) Merge(other *Input) {
 // value converts the input to an OPA value directly, without a JSON round trip:
 // this is on the startup path of the server.
 func (in *Input) value() (ast.Value, error) {
-	files := make([]*ast.Term, 0, len(in.Files))
-	for _, f := range in.Files {
-		docs, err := ast.InterfaceToValue(f.Docs)
-		if err != nil {
-			return nil, err
-		}
-		files = append(files, ast.ObjectTerm(
-			item("id", ast.String(f.ID)),
-			item("path", ast.String(f.Path)),
-			item("kind", ast.String(f.Kind)),
-			item("role", ast.String(f.Role)),
-			item("sha256", ast.String(f.SHA256)),
-			[2]*ast.Term{ast.StringTerm("docs"), ast.NewTerm(docs)},
-		))
+	files, err := in.filesTerm(false)
+	if err != nil {
+		return nil, err
 	}
 	envs := make([]*ast.Term, 0, len(in.Envs))
 	for _, e := range in.Envs {
@@ -228,6 +217,15 @@ func (in *Input) value() (ast.Value, error) {
 	if err != nil {
 		return nil, err
 	}
+	extra, err := in.extraTerms()
+	if err != nil {
+		return nil, err
+	}
+	return in.document(files, ast.ArrayTerm(envs...), manifests, compose, extra), nil
+}
+
+// document assembles the input object from its converted sections.
+func (in *Input) document(files, envs, manifests, compose *ast.Term, extra [][2]*ast.Term) ast.Value {
 	obj := ast.NewObject(
 		[2]*ast.Term{ast.StringTerm("meta"), ast.ObjectTerm(
 			item("now_unix", ast.Number(strconv.FormatInt(in.Meta.NowUnix, 10))),
@@ -235,19 +233,54 @@ func (in *Input) value() (ast.Value, error) {
 			item("certctl_version_source", ast.String(in.Meta.CertctlVersionSource)),
 			item("profile", ast.String(in.Meta.Profile)),
 		)},
-		[2]*ast.Term{ast.StringTerm("files"), ast.ArrayTerm(files...)},
-		[2]*ast.Term{ast.StringTerm("envs"), ast.ArrayTerm(envs...)},
+		[2]*ast.Term{ast.StringTerm("files"), files},
+		[2]*ast.Term{ast.StringTerm("envs"), envs},
 		[2]*ast.Term{ast.StringTerm("manifests"), manifests},
 		[2]*ast.Term{ast.StringTerm("compose"), compose},
 	)
+	for _, kv := range extra {
+		obj.Insert(kv[0], kv[1])
+	}
+	return obj
+}
+
+// filesTerm is input.files; noManifestDocs leaves the documents of manifest
+// streams out (docs: []), for the partitions of a large input, whose objects
+// travel in input.manifests.
+func (in *Input) filesTerm(noManifestDocs bool) (*ast.Term, error) {
+	files := make([]*ast.Term, 0, len(in.Files))
+	for _, f := range in.Files {
+		var docs ast.Value = ast.NewArray()
+		if !noManifestDocs || f.Kind != KindManifest {
+			v, err := ast.InterfaceToValue(f.Docs)
+			if err != nil {
+				return nil, err
+			}
+			docs = v
+		}
+		files = append(files, ast.ObjectTerm(
+			item("id", ast.String(f.ID)),
+			item("path", ast.String(f.Path)),
+			item("kind", ast.String(f.Kind)),
+			item("role", ast.String(f.Role)),
+			item("sha256", ast.String(f.SHA256)),
+			[2]*ast.Term{ast.StringTerm("docs"), ast.NewTerm(docs)},
+		))
+	}
+	return ast.ArrayTerm(files...), nil
+}
+
+// extraTerms are the sections of Input.Extra, sorted by name.
+func (in *Input) extraTerms() ([][2]*ast.Term, error) {
+	out := make([][2]*ast.Term, 0, len(in.Extra))
 	for _, k := range slices.Sorted(maps.Keys(in.Extra)) {
 		v, err := ast.InterfaceToValue(in.Extra[k])
 		if err != nil {
 			return nil, err
 		}
-		obj.Insert(ast.StringTerm(k), ast.NewTerm(v))
+		out = append(out, [2]*ast.Term{ast.StringTerm(k), ast.NewTerm(v)})
 	}
-	return obj, nil
+	return out, nil
 }
 
 // The keys of a variable's object, shared by every variable (terms are never

@@ -1,0 +1,309 @@
+package lint
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+)
+
+// A large input is evaluated in partitions, concurrently, so neither the time
+// nor the memory of one evaluation grows with the whole input:
+//
+//   - local partitions: consecutive runs of objects with the environments of
+//     their containers, and one partition with every other environment and
+//     the compose projects. They evaluate every rule that judges one object or
+//     environment at a time (the "local" results of the generated module).
+//   - one cross partition: every environment and compose project, and every
+//     object reduced to what the rules that join objects read (crossView).
+//     It evaluates those rules only (crossPackages).
+//
+// Every partition sees the same meta, files and extra sections (releases,
+// carve-outs, ...), except that manifest streams' documents stay out of
+// input.files there (their objects are in input.manifests). A rule about
+// something every partition sees reports the same finding in each, and the
+// report drops exact duplicates, so the union equals one evaluation of the
+// whole input. Only the built-in catalog is partitioned: a --policy rule may
+// join anything.
+
+// crossPackages are the rule packages that join objects across a release or
+// the whole input; they are evaluated once, over the cross view.
+var crossPackages = map[string]bool{
+	"data.certgate.depl_h1":  true,
+	"data.certgate.depl_m3":  true,
+	"data.certgate.cfg_role": true,
+}
+
+// partitionMin is the number of objects from which an input is partitioned;
+// partitionSize is the number of objects of one local partition.
+var (
+	partitionMin  = 512
+	partitionSize = 256
+)
+
+// partitioner holds the queries of a partitioned evaluation, prepared on first
+// use.
+type partitioner struct {
+	compiler     *ast.Compiler
+	once         sync.Once
+	local, cross rego.PreparedEvalQuery
+	err          error
+}
+
+func (p *partitioner) prepare(ctx context.Context) error {
+	p.once.Do(func() {
+		q := func(name string) (rego.PreparedEvalQuery, error) {
+			return rego.New(
+				rego.Compiler(p.compiler),
+				rego.Query("data."+evalPackage+"."+name),
+				rego.StrictBuiltinErrors(true),
+			).PrepareForEval(ctx)
+		}
+		if p.local, p.err = q("local"); p.err != nil {
+			return
+		}
+		p.cross, p.err = q("cross")
+	})
+	return p.err
+}
+
+// partition is one evaluation of a partitioned input: its environments and
+// objects (cross: the reduced objects, evaluated by the cross query).
+type partition struct {
+	envs      []Env
+	manifests []Object
+	compose   []Object
+	cross     bool
+}
+
+// split partitions in, or returns nil when it should be evaluated whole: a
+// small input, one with probe or host facts (the gate's rules read "the first
+// server environment"), or one where a container's environment cannot be
+// traced to its object.
+func (p *partitioner) split(in *Input) []partition {
+	if len(in.Manifests) < partitionMin {
+		return nil
+	}
+	if _, ok := in.Extra["probes"]; ok {
+		return nil
+	}
+	if _, ok := in.Extra["host"]; ok {
+		return nil
+	}
+	owner := make(map[objKey]int, len(in.Manifests))
+	for i, o := range in.Manifests {
+		k, ok := keyOfObject(o.Ref)
+		if !ok {
+			return nil
+		}
+		if _, dup := owner[k]; dup {
+			return nil
+		}
+		owner[k] = i
+	}
+	nparts := (len(in.Manifests) + partitionSize - 1) / partitionSize
+	parts := make([]partition, nparts+2)
+	rest := &parts[nparts]
+	rest.compose = in.Compose
+	for _, e := range in.Envs {
+		if e.Origin != OriginContainer {
+			rest.envs = append(rest.envs, e)
+			continue
+		}
+		i, ok := owner[keyOfEnv(e.Ref)]
+		if !ok {
+			return nil
+		}
+		parts[i/partitionSize].envs = append(parts[i/partitionSize].envs, e)
+	}
+	for j := range nparts {
+		parts[j].manifests = in.Manifests[j*partitionSize : min((j+1)*partitionSize, len(in.Manifests))]
+	}
+	cross := &parts[nparts+1]
+	cross.cross = true
+	cross.envs = in.Envs
+	cross.compose = in.Compose
+	cross.manifests = make([]Object, len(in.Manifests))
+	for i, o := range in.Manifests {
+		cross.manifests[i] = Object{Ref: o.Ref, Labels: o.Labels, Value: crossView(o.Value)}
+	}
+	return parts
+}
+
+// objKey names an object by file, document and, for an item of a List, its
+// index.
+type objKey struct {
+	file string
+	doc  int
+	item int
+}
+
+func keyOfObject(r *Ref) (objKey, bool) {
+	if r == nil {
+		return objKey{}, false
+	}
+	switch {
+	case len(r.Path) == 0:
+		return objKey{r.File, r.Doc, -1}, true
+	case len(r.Path) == 2 && r.Path[0] == "items":
+		if i, ok := r.Path[1].(int); ok {
+			return objKey{r.File, r.Doc, i}, true
+		}
+	}
+	return objKey{}, false
+}
+
+// keyOfEnv is the key of the object a container's environment points into.
+func keyOfEnv(r *Ref) objKey {
+	if r == nil {
+		return objKey{item: -2}
+	}
+	if len(r.Path) >= 2 && r.Path[0] == "items" {
+		if i, ok := r.Path[1].(int); ok {
+			return objKey{r.File, r.Doc, i}
+		}
+	}
+	return objKey{r.File, r.Doc, -1}
+}
+
+// evalParts evaluates the partitions on a worker pool of one goroutine per
+// core and gathers their results; the first error (in partition order) wins.
+func (e *Engine) evalParts(ctx context.Context, in *Input, parts []partition) ([]rawResult, error) {
+	p := e.parts
+	if err := p.prepare(ctx); err != nil {
+		return nil, &EvalError{fmt.Errorf("prepare partitioned query: %w", err)}
+	}
+	// The sections every partition shares are converted once.
+	files, err := in.filesTerm(true)
+	if err != nil {
+		return nil, &EvalError{fmt.Errorf("convert input: %w", err)}
+	}
+	extra, err := in.extraTerms()
+	if err != nil {
+		return nil, &EvalError{fmt.Errorf("convert input: %w", err)}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	results := make([][]rawResult, len(parts))
+	errs := make([]error, len(parts))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(parts)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				results[i], errs[i] = e.evalPart(ctx, in, &parts[i], files, extra)
+				if errs[i] != nil {
+					cancel()
+				}
+			}
+		}()
+	}
+	for i := range parts {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var out []rawResult
+	for i := range parts {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		out = append(out, results[i]...)
+	}
+	if err := ctx.Err(); err != nil && len(out) == 0 {
+		return nil, &EvalError{err}
+	}
+	return out, nil
+}
+
+func (e *Engine) evalPart(ctx context.Context, in *Input, part *partition, files *ast.Term, extra [][2]*ast.Term) ([]rawResult, error) {
+	envs := make([]*ast.Term, len(part.envs))
+	for i, env := range part.envs {
+		envs[i] = env.term()
+	}
+	manifests, err := objectsTerm(part.manifests)
+	if err != nil {
+		return nil, &EvalError{fmt.Errorf("convert input: %w", err)}
+	}
+	compose, err := objectsTerm(part.compose)
+	if err != nil {
+		return nil, &EvalError{fmt.Errorf("convert input: %w", err)}
+	}
+	v := in.document(files, ast.ArrayTerm(envs...), manifests, compose, extra)
+	q := e.parts.local
+	if part.cross {
+		q = e.parts.cross
+	}
+	return e.evalQuery(ctx, q, v)
+}
+
+// crossKeep is what the rules of crossPackages read of an object's value: a
+// key maps to nil (keep the value whole) or to what to keep inside it (of a
+// mapping its keys, of a list the same of every element). A value of another
+// shape than expected is kept whole, so a rule meets the same shape.
+type crossKeep map[string]crossKeep
+
+var podTemplateKeep = crossKeep{
+	"metadata": {"labels": nil},
+	"spec": {
+		"affinity":                  {"podAntiAffinity": nil},
+		"topologySpreadConstraints": nil,
+		"containers":                {"image": nil},
+	},
+}
+
+var crossObjectKeep = crossKeep{
+	"apiVersion": nil,
+	"kind":       nil,
+	"metadata":   {"name": nil, "namespace": nil, "labels": nil, "annotations": nil},
+	"spec": {
+		"replicas":        nil,
+		"selector":        nil,
+		"podSelector":     nil,
+		"minAvailable":    nil,
+		"maxUnavailable":  nil,
+		"minReplicas":     nil,
+		"scaleTargetRef":  nil,
+		"sessionAffinity": nil,
+		"template":        podTemplateKeep,
+		"jobTemplate":     {"spec": {"template": podTemplateKeep}},
+	},
+}
+
+// crossView reduces an object's value to what the joining rules read (labels,
+// selectors, replica counts, autoscaler targets, images), leaving out data,
+// environments and everything else a release's objects carry.
+func crossView(v map[string]any) map[string]any {
+	return keepOf(v, crossObjectKeep).(map[string]any)
+}
+
+func keepOf(v any, keep crossKeep) any {
+	if keep == nil {
+		return v
+	}
+	switch v := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(keep))
+		for k, sub := range keep {
+			if x, ok := v[k]; ok {
+				out[k] = keepOf(x, sub)
+			}
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = keepOf(x, keep)
+		}
+		return out
+	}
+	return v
+}

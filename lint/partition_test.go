@@ -1,0 +1,155 @@
+package lint_test
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/certgate/certgate/lint"
+	"github.com/certgate/certgate/lint/load"
+	"github.com/certgate/certgate/lint/manifest"
+)
+
+// partitionInputs are inputs of every kind: manifest fixtures (HA budgets,
+// roles, mounts), chart renders with values that ask for what the render
+// lacks, compose file sets beside manifests, and a stream of several releases
+// whose budgets, autoscalers, Services and NetworkPolicies join across
+// partitions.
+func partitionInputs(t *testing.T) map[string]func() *lint.Input {
+	t.Helper()
+	var loadWith func(load.Options, ...string) func() *lint.Input
+	loadPaths := func(paths ...string) func() *lint.Input {
+		return loadWith(load.Options{Root: ".."}, paths...)
+	}
+	loadWith = func(opts load.Options, paths ...string) func() *lint.Input {
+		return func() *lint.Input {
+			in, err := load.Load(context.Background(), paths, opts)
+			if err != nil {
+				t.Fatalf("load %v: %v", paths, err)
+			}
+			in.Meta.CertctlVersion = "2.2.0"
+			in.Meta.NowUnix = 1780272000
+			return in
+		}
+	}
+	return map[string]func() *lint.Input{
+		"manifest fixtures": loadPaths("../testdata/manifest/ha-broken.yaml", "../testdata/manifest/ha-clean.yaml", "../testdata/roles/label-mismatch.yaml", "../testdata/roles/no-server.yaml", "../testdata/roles/api-server.yaml"),
+		"mounts":            loadPaths("../testdata/mount"),
+		"chart and compose": loadWith(load.Options{Root: "..", Values: []string{"../charts/certctl/values-tls.yaml", "../charts/certctl/values-ha.yaml"}}, "../charts/certctl", "../compose", "../testdata/manifest/ha-broken.yaml"),
+		"intent chart":      loadPaths("../testdata/charts/intent"),
+		"joins": func() *lint.Input {
+			in, err := manifest.Load([]byte(joinStream(12)), "joins.yaml", manifest.Labels{"release": "joins.yaml"}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			in.Meta.CertctlVersion = "2.2.0"
+			return in
+		},
+	}
+}
+
+// joinStream is n certctl server Deployments, each with a budget (some
+// requiring every replica, some selecting nothing), every third with an
+// autoscaler, a Service without affinity and a NetworkPolicy, and a Secret
+// its environment reads.
+func joinStream(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, `---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: srv-%d}
+spec:
+  replicas: %d
+  template:
+    metadata:
+      labels: {app.kubernetes.io/name: certctl, app.kubernetes.io/component: server, app.kubernetes.io/instance: i%d}
+    spec:
+      containers:
+        - name: server
+          image: ghcr.io/certctl-io/certctl:2.2.0
+          env:
+            - {name: CERTCTL_RATE_LIMIT_BACKEND, value: memory}
+            - name: CERTCTL_AUTH_SECRET
+              valueFrom: {secretKeyRef: {name: s%d, key: auth}}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: s%d}
+stringData: {auth: change-me-%d}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: pdb-%d}
+spec:
+  minAvailable: %d
+  selector: {matchLabels: {app.kubernetes.io/instance: i%d, app.kubernetes.io/name: certctl}}
+`, i, 1+i%3, i, i, i, i, i, 1+i%4, i+i%5)
+		if i%3 == 0 {
+			fmt.Fprintf(&b, `---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: hpa-%d}
+spec: {minReplicas: %d, scaleTargetRef: {kind: Deployment, name: srv-%d}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: svc-%d}
+spec: {selector: {app.kubernetes.io/instance: i%d}}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: np-%d}
+spec: {podSelector: {matchExpressions: [{key: app.kubernetes.io/instance, operator: In, values: [i%d]}]}}
+`, i, 2+i%2, i, i, i, i, i)
+		}
+	}
+	return b.String()
+}
+
+// TestPartitionedEvalMatchesWhole: an input evaluated in partitions, however
+// fine, reports exactly what one evaluation of the whole input reports.
+func TestPartitionedEvalMatchesWhole(t *testing.T) {
+	ctx := context.Background()
+	eng, err := lint.New(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, input := range partitionInputs(t) {
+		restore := lint.Partitioning(1<<30, 1)
+		whole, err := eng.Eval(ctx, input())
+		restore()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if len(whole.Findings) == 0 {
+			t.Fatalf("%s: no findings: the comparison would prove nothing", name)
+		}
+		for _, size := range []int{1, 2, 7} {
+			restore := lint.Partitioning(1, size)
+			got, err := eng.Eval(ctx, input())
+			restore()
+			if err != nil {
+				t.Fatalf("%s, partitions of %d: %v", name, size, err)
+			}
+			if !reflect.DeepEqual(got, whole) {
+				t.Errorf("%s, partitions of %d objects: %d findings, whole input %d", name, size, len(got.Findings), len(whole.Findings))
+				for i := range max(len(got.Findings), len(whole.Findings)) {
+					var g, w lint.Finding
+					if i < len(got.Findings) {
+						g = got.Findings[i]
+					}
+					if i < len(whole.Findings) {
+						w = whole.Findings[i]
+					}
+					if g != w {
+						t.Errorf("  first difference at %d:\n  got  %+v\n  want %+v", i, g, w)
+						break
+					}
+				}
+			}
+		}
+	}
+}
