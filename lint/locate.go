@@ -1,7 +1,11 @@
 package lint
 
 import (
+	"bytes"
+	"errors"
+	"io"
 	"strconv"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 )
@@ -30,10 +34,182 @@ func (m LineMap) Locate(_ int, path []any) (int, int) {
 }
 
 // YAMLLocator locates paths in a stream of yaml.v3 documents. Each entry is the
-// document node (or its content) of one document; LineOffset is added to every
-// line, for documents cut out of a larger stream.
+// document node (or its content) of one document. A locator made by
+// NewStreamLocator keeps no nodes: it parses a document again from the
+// stream's text when a position inside it is asked for.
 type YAMLLocator struct {
 	Docs []*yaml.Node
+	lazy *lazyDocs
+}
+
+// NewStreamLocator locates in the stream src without keeping its nodes. roots
+// holds, for each document the stream decodes to (in yaml.v3's order), the
+// line of its root node, 0 for an empty document. A document is parsed again
+// alone, from the document marker (---) before its root to the next one, and
+// kept once parsed; when that text does not give the same root line, the
+// whole stream is decoded once instead, so a position is always the one
+// yaml.v3 gives for the stream.
+func NewStreamLocator(src []byte, roots []int) YAMLLocator {
+	return YAMLLocator{lazy: &lazyDocs{src: src, roots: roots, nodes: map[int]*yaml.Node{}}}
+}
+
+type lazyDocs struct {
+	src   []byte
+	roots []int
+	mu    sync.Mutex
+	lines []int // byte offset of the start of each line (built on first use)
+	marks []int // 1-based lines that start with a document marker (--- or ...)
+	nodes map[int]*yaml.Node
+	whole bool // the whole stream was decoded into nodes
+}
+
+// doc returns the node of document i, or nil.
+func (l YAMLLocator) doc(i int) *yaml.Node {
+	if l.lazy != nil {
+		return l.lazy.doc(i)
+	}
+	if i < 0 || i >= len(l.Docs) {
+		return nil
+	}
+	return l.Docs[i]
+}
+
+func (z *lazyDocs) doc(i int) *yaml.Node {
+	if i < 0 || i >= len(z.roots) {
+		return nil
+	}
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	if n, ok := z.nodes[i]; ok || z.whole {
+		return n
+	}
+	if n := z.alone(i); n != nil {
+		z.nodes[i] = n
+		return n
+	}
+	z.decodeAll()
+	return z.nodes[i]
+}
+
+// alone parses document i from its own text; nil when that text does not
+// decode to a document whose root is on the recorded line.
+func (z *lazyDocs) alone(i int) *yaml.Node {
+	root := z.roots[i]
+	if root <= 0 {
+		return nil
+	}
+	if z.lines == nil {
+		z.index()
+	}
+	if z.lines == nil || root > len(z.lines) {
+		return nil
+	}
+	start, end := 1, len(z.lines)+1 // lines [start, end)
+	for _, m := range z.marks {
+		if m <= root {
+			start = m
+		} else {
+			end = m
+			break
+		}
+	}
+	hi := len(z.src)
+	if end <= len(z.lines) {
+		hi = z.lines[end-1]
+	}
+	var n yaml.Node
+	if err := yaml.NewDecoder(bytes.NewReader(z.src[z.lines[start-1]:hi])).Decode(&n); err != nil {
+		return nil
+	}
+	shift(&n, start-1)
+	if c := content(&n); c.Line != root {
+		return nil
+	}
+	return &n
+}
+
+// index finds where each line starts and which lines are document markers. A
+// stream with a carriage return that ends a line alone counts lines otherwise
+// than by newlines: it is left without an index (and decoded whole).
+func (z *lazyDocs) index() {
+	for i := bytes.IndexByte(z.src, '\r'); i >= 0; {
+		if i+1 >= len(z.src) || z.src[i+1] != '\n' {
+			return
+		}
+		j := bytes.IndexByte(z.src[i+1:], '\r')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	z.lines = []int{0}
+	for off := 0; off < len(z.src); {
+		j := bytes.IndexByte(z.src[off:], '\n')
+		if j < 0 {
+			break
+		}
+		off += j + 1
+		if off < len(z.src) {
+			z.lines = append(z.lines, off)
+		}
+	}
+	for i, off := range z.lines {
+		if marker(z.src[off:]) {
+			z.marks = append(z.marks, i+1)
+		}
+	}
+}
+
+// marker: the text starts with a document marker line (--- or ... followed by
+// a blank or the end of the line), which YAML forbids inside any scalar.
+func marker(b []byte) bool {
+	if len(b) < 3 || !(bytes.HasPrefix(b, []byte("---")) || bytes.HasPrefix(b, []byte("..."))) {
+		return false
+	}
+	return len(b) == 3 || b[3] == ' ' || b[3] == '\t' || b[3] == '\n' || b[3] == '\r'
+}
+
+// decodeAll decodes the whole stream, as the loader did.
+func (z *lazyDocs) decodeAll() {
+	z.whole = true
+	dec := yaml.NewDecoder(bytes.NewReader(z.src))
+	for i := 0; ; i++ {
+		var n yaml.Node
+		if err := dec.Decode(&n); errors.Is(err, io.EOF) || err != nil {
+			return
+		}
+		if _, ok := z.nodes[i]; !ok {
+			z.nodes[i] = &n
+		}
+	}
+}
+
+// shift moves every node of a tree down by off lines (each node once: an
+// alias points at a node of the same tree).
+func shift(n *yaml.Node, off int) {
+	if off == 0 {
+		return
+	}
+	seen := map[*yaml.Node]bool{}
+	var walk func(*yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n == nil || seen[n] {
+			return
+		}
+		seen[n] = true
+		n.Line += off
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(n)
+}
+
+func content(n *yaml.Node) *yaml.Node {
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		return n.Content[0]
+	}
+	return n
 }
 
 // Locate walks the path through mappings (by key) and sequences (by index). It
@@ -41,10 +217,10 @@ type YAMLLocator struct {
 // reached when the rest of the path does not exist (a missing key is reported
 // where its parent is).
 func (l YAMLLocator) Locate(doc int, path []any) (int, int) {
-	if doc < 0 || doc >= len(l.Docs) || l.Docs[doc] == nil {
+	n := l.doc(doc)
+	if n == nil {
 		return 0, 0
 	}
-	n := l.Docs[doc]
 	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
 		n = n.Content[0]
 	}
@@ -103,10 +279,10 @@ func (l YAMLLocator) KeyPosition(doc int, path []any) (int, int) {
 	if len(path) == 0 {
 		return l.Locate(doc, path)
 	}
-	if doc < 0 || doc >= len(l.Docs) || l.Docs[doc] == nil {
+	n := l.doc(doc)
+	if n == nil {
 		return 0, 0
 	}
-	n := l.Docs[doc]
 	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
 		n = n.Content[0]
 	}

@@ -41,14 +41,14 @@ var ErrEmpty = errors.New("no Kubernetes object in the stream")
 type Labels map[string]string
 
 // Parse decodes the stream src whose file ID and display path is path. It
-// returns the file (with a YAMLLocator over every document) and one object per
+// returns the file (with a locator over every document) and one object per
 // Kubernetes object, each labelled with labels plus its template, kind and name.
 // A stream without objects is not an error here (a template may render
 // nothing); callers that lint a whole stream check for ErrEmpty with Load.
 func Parse(src []byte, path string, labels Labels) (*lint.File, []lint.Object, error) {
 	sum := sha256.Sum256(src)
 	file := &lint.File{ID: path, Path: path, Kind: lint.KindManifest, SHA256: hex.EncodeToString(sum[:]), Source: src}
-	var loc lint.YAMLLocator
+	var roots []int // the line of each document's root, for the locator
 	var objs []lint.Object
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	for doc := 0; ; doc++ {
@@ -60,16 +60,17 @@ func Parse(src []byte, path string, labels Labels) (*lint.File, []lint.Object, e
 		if err != nil {
 			return nil, nil, yamlError(path, doc, err)
 		}
-		loc.Docs = append(loc.Docs, &n)
 		var v any
 		if err := n.Decode(&v); err != nil {
 			return nil, nil, fmt.Errorf("%s:%d: document %d: %s", path, n.Line, doc+1, strings.TrimPrefix(err.Error(), "yaml: "))
 		}
 		file.Docs = append(file.Docs, v)
 		if v == nil {
+			roots = append(roots, 0)
 			continue // an empty or null document: `---` alone, a comment-only document
 		}
 		root := content(&n)
+		roots = append(roots, root.Line)
 		m, ok := v.(map[string]any)
 		if !ok {
 			return nil, nil, fmt.Errorf("%s:%d: document %d is a %s, not a Kubernetes object (a mapping with apiVersion and kind)", path, root.Line, doc+1, nodeKind(root))
@@ -87,7 +88,7 @@ func Parse(src []byte, path string, labels Labels) (*lint.File, []lint.Object, e
 			for i, it := range items {
 				im, ok := it.(map[string]any)
 				iref := &lint.Ref{File: path, Doc: doc, Path: []any{"items", i}}
-				line, _ := loc.Locate(doc, iref.Path)
+				line, _ := lint.YAMLLocator{Docs: []*yaml.Node{&n}}.Locate(0, iref.Path)
 				if !ok {
 					return nil, nil, fmt.Errorf("%s:%d: document %d: items[%d] is not a Kubernetes object", path, line, doc+1, i)
 				}
@@ -100,7 +101,9 @@ func Parse(src []byte, path string, labels Labels) (*lint.File, []lint.Object, e
 		}
 		objs = append(objs, object(m, ref, tmpl, labels))
 	}
-	file.Locator = loc
+	// The nodes are not kept: the locator parses a document again when a
+	// finding points into it.
+	file.Locator = lint.NewStreamLocator(src, roots)
 	return file, objs, nil
 }
 
