@@ -167,21 +167,30 @@ func (f *evalFlags) resolveStart(ctx context.Context, environ []string, extra ..
 	return r, sync.OnceValue(func() error { return <-done }), nil
 }
 
-// compileMemoryLimit bounds the heap while withoutGC holds the collector off.
-const compileMemoryLimit = 1 << 30
+// gcMemoryLimit bounds the heap while holdGC holds the collector off: past
+// it the collector runs again, so an input larger than expected costs time,
+// never memory beyond the bound.
+const gcMemoryLimit = 256 << 20
 
-// withoutGC runs fn with the garbage collector off, up to compileMemoryLimit
-// (or a lower GOMEMLIMIT), then restores both settings. Compiling the catalog
+// holdGC turns the garbage collector off, up to gcMemoryLimit (or a lower
+// GOMEMLIMIT), until restore puts both settings back. Compiling the catalog
 // allocates some 30 MB that the compiled engine mostly keeps, so collecting
-// during it is wasted work: a quarter of the compile time on a fresh heap.
-func withoutGC(fn func()) {
+// during it is wasted work (a quarter of the compile time on a fresh heap);
+// the gate's commands hold it off for their whole run, which judges one
+// environment and allocates little more.
+func holdGC() (restore func()) {
 	limit := debug.SetMemoryLimit(-1)
 	gc := debug.SetGCPercent(-1)
-	debug.SetMemoryLimit(min(limit, compileMemoryLimit))
-	defer func() {
+	debug.SetMemoryLimit(min(limit, gcMemoryLimit))
+	return func() {
 		debug.SetGCPercent(gc)
 		debug.SetMemoryLimit(limit)
-	}()
+	}
+}
+
+// withoutGC runs fn under holdGC.
+func withoutGC(fn func()) {
+	defer holdGC()()
 	fn()
 }
 

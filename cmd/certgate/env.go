@@ -31,6 +31,7 @@ It predicts whether the server would refuse to start, and exactly why.`,
   certgate env --probe db,acme --probe-timeout 5s`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			defer holdGC()()
 			r, err := flags.resolve(cmd.Context(), a.environ(), lint.WithInputKinds(server.InputKinds...))
 			if err != nil {
 				return err

@@ -44,6 +44,8 @@ Use it as a container entrypoint in front of the certctl server.`,
 			if err != nil {
 				return usageError("cannot run %s: %v", args[0], err)
 			}
+			// Until CMD replaces this process (or the gate refuses it).
+			defer holdGC()()
 			environ := a.environ()
 			r, err := flags.resolve(cmd.Context(), environ, lint.WithInputKinds(server.InputKinds...))
 			if err != nil {
