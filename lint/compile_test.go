@@ -2,9 +2,13 @@ package lint
 
 import (
 	"context"
+	"path/filepath"
 	"slices"
+	"strings"
+	"syscall"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
@@ -76,5 +80,27 @@ deny contains f if {
 	srcs := []source{{name: "a.rego", builtin: true}, {name: "b.rego"}}
 	if got, want := len(newCompiler(srcs).StagesToRun()), len(ast.NewCompiler().StagesToRun()); got != want {
 		t.Errorf("with a user source the compiler runs %d stages, want %d", got, want)
+	}
+}
+
+// TestPolicyDirFIFO: a FIFO among --policy files is an error naming it, and
+// is never opened (nobody writes to it: opening would block).
+func TestPolicyDirFIFO(t *testing.T) {
+	dir := t.TempDir()
+	if err := syscall.Mkfifo(filepath.Join(dir, "x.rego"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := New(context.Background(), WithPolicyDir(dir))
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "x.rego") || !strings.Contains(err.Error(), "named pipe") {
+			t.Fatalf("New = %v, want an error naming x.rego as a named pipe", err)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("New blocked on a FIFO in the policy directory")
 	}
 }

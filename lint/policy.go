@@ -15,6 +15,8 @@ import (
 	"sync/atomic"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/certgate/certgate/internal/readfile"
 )
 
 // Policy is the catalog entry of one rule package, read from its METADATA.
@@ -80,7 +82,11 @@ func readSources(fsys fs.FS, prefix string, builtin bool) ([]source, error) {
 		if d.IsDir() || !strings.HasSuffix(path, ".rego") || strings.HasSuffix(path, "_test.rego") {
 			return nil
 		}
-		b, err := fs.ReadFile(fsys, path)
+		read := readfile.RegularFS // a FIFO in a --policy directory is never opened
+		if builtin {
+			read = fs.ReadFile
+		}
+		b, err := read(fsys, path)
 		if err != nil {
 			return err
 		}
