@@ -72,6 +72,18 @@ type File struct {
 	Locator Locator `json:"-"`
 	// Source is the file's text, kept for inline waiver comments.
 	Source []byte `json:"-"`
+	// LoadDocs, when set, decodes Docs again from Source: a large manifest
+	// stream keeps no decoded documents (Docs is nil), its objects are judged
+	// from input.manifests.
+	LoadDocs func() ([]any, error) `json:"-"`
+}
+
+// Documents returns Docs, decoding them again when the file keeps none.
+func (f *File) Documents() ([]any, error) {
+	if f.Docs == nil && f.LoadDocs != nil {
+		return f.LoadDocs()
+	}
+	return f.Docs, nil
 }
 
 // Env is one environment that a certctl process would see.
@@ -165,6 +177,19 @@ type Object struct {
 	Value map[string]any `json:"value"`
 	// Labels carry loader facts (profile, release, template, set).
 	Labels map[string]string `json:"labels,omitempty"`
+	// Full, when set, decodes the object's whole value again from its stream,
+	// and Value holds only CrossView of it: a large stream keeps its text and
+	// what the rules that join objects read, and each partition of an
+	// evaluation decodes its own objects.
+	Full func() (map[string]any, error) `json:"-"`
+}
+
+// FullValue is the object's whole value.
+func (o *Object) FullValue() (map[string]any, error) {
+	if o.Full != nil {
+		return o.Full()
+	}
+	return o.Value, nil
 }
 
 // AddFile appends f and returns it, for loader convenience.
@@ -252,7 +277,11 @@ func (in *Input) filesTerm(noManifestDocs bool) (*ast.Term, error) {
 	for _, f := range in.Files {
 		var docs ast.Value = ast.NewArray()
 		if !noManifestDocs || f.Kind != KindManifest {
-			v, err := ast.InterfaceToValue(f.Docs)
+			d, err := f.Documents()
+			if err != nil {
+				return nil, err
+			}
+			v, err := ast.InterfaceToValue(d)
 			if err != nil {
 				return nil, err
 			}
@@ -387,8 +416,13 @@ func (r *Ref) term() *ast.Term {
 
 func objectsTerm(objs []Object) (*ast.Term, error) {
 	terms := make([]*ast.Term, 0, len(objs))
-	for _, o := range objs {
-		v, err := ast.InterfaceToValue(o.Value)
+	for i := range objs {
+		o := &objs[i]
+		full, err := o.FullValue()
+		if err != nil {
+			return nil, err
+		}
+		v, err := ast.InterfaceToValue(full)
 		if err != nil {
 			return nil, err
 		}

@@ -3,6 +3,7 @@ package lint
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
 	"sync"
@@ -54,13 +55,50 @@ func NewStreamLocator(src []byte, roots []int) YAMLLocator {
 }
 
 type lazyDocs struct {
-	src   []byte
-	roots []int
-	mu    sync.Mutex
-	lines []int // byte offset of the start of each line (built on first use)
-	marks []int // 1-based lines that start with a document marker (--- or ...)
-	nodes map[int]*yaml.Node
-	whole bool // the whole stream was decoded into nodes
+	src     []byte
+	roots   []int
+	indexed sync.Once
+	lines   []int // byte offset of the start of each line (built on first use)
+	marks   []int // 1-based lines that start with a document marker (--- or ...)
+	simple  bool  // every document starts at a --- marker or the stream's start
+	mu      sync.Mutex
+	nodes   map[int]*yaml.Node
+	whole   bool // the whole stream was decoded into nodes
+}
+
+// Separable reports whether each document of the stream can be decoded from
+// its own text: lines end in newlines, and no directive (%YAML, %TAG) or
+// document end marker (...) makes a document depend on the text before its
+// --- marker. Only then does DecodeDoc decode a document alone.
+func (l YAMLLocator) Separable() bool {
+	if l.lazy == nil {
+		return false
+	}
+	l.lazy.indexed.Do(l.lazy.index)
+	return l.lazy.simple
+}
+
+// DecodeDoc decodes document i of a stream locator's stream into v, as
+// yaml.v3 decodes it within the whole stream, and keeps nothing: the text of
+// the document alone when the stream is Separable, else the whole stream.
+func (l YAMLLocator) DecodeDoc(i int, v any) error {
+	if l.lazy == nil || i < 0 || i >= len(l.lazy.roots) {
+		return fmt.Errorf("document %d: no such document", i+1)
+	}
+	z := l.lazy
+	z.indexed.Do(z.index)
+	n := z.alone(i)
+	if n == nil {
+		dec := yaml.NewDecoder(bytes.NewReader(z.src))
+		for j := 0; j <= i; j++ {
+			var d yaml.Node
+			if err := dec.Decode(&d); err != nil {
+				return fmt.Errorf("document %d: %w", i+1, err)
+			}
+			n = &d
+		}
+	}
+	return n.Decode(v)
 }
 
 // doc returns the node of document i, or nil.
@@ -98,9 +136,7 @@ func (z *lazyDocs) alone(i int) *yaml.Node {
 	if root <= 0 {
 		return nil
 	}
-	if z.lines == nil {
-		z.index()
-	}
+	z.indexed.Do(z.index)
 	if z.lines == nil || root > len(z.lines) {
 		return nil
 	}
@@ -153,9 +189,18 @@ func (z *lazyDocs) index() {
 			z.lines = append(z.lines, off)
 		}
 	}
+	z.simple = true
 	for i, off := range z.lines {
+		if off >= len(z.src) {
+			break
+		}
 		if marker(z.src[off:]) {
 			z.marks = append(z.marks, i+1)
+			if z.src[off] == '.' {
+				z.simple = false
+			}
+		} else if z.src[off] == '%' {
+			z.simple = false
 		}
 	}
 }

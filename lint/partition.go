@@ -17,9 +17,10 @@ import (
 //     their containers, and one partition with every other environment and
 //     the compose projects. They evaluate every rule that judges one object or
 //     environment at a time (the "local" results of the generated module).
-//   - one cross partition: every environment and compose project, and every
-//     object reduced to what the rules that join objects read (crossView).
-//     It evaluates those rules only (crossPackages).
+//   - one cross partition: the compose projects, the environments the rules
+//     that join objects read (crossEnv), and every object reduced to what
+//     they read of it (CrossView). It evaluates those rules only
+//     (crossPackages).
 //
 // Every partition sees the same meta, files and extra sections (releases,
 // carve-outs, ...), except that manifest streams' documents stay out of
@@ -124,11 +125,19 @@ func (p *partitioner) split(in *Input) []partition {
 	}
 	cross := &parts[nparts+1]
 	cross.cross = true
-	cross.envs = in.Envs
+	for i := range in.Envs {
+		if crossEnv(&in.Envs[i]) {
+			cross.envs = append(cross.envs, in.Envs[i])
+		}
+	}
 	cross.compose = in.Compose
 	cross.manifests = make([]Object, len(in.Manifests))
 	for i, o := range in.Manifests {
-		cross.manifests[i] = Object{Ref: o.Ref, Labels: o.Labels, Value: crossView(o.Value)}
+		view := o.Value // a stream that keeps no values keeps this view
+		if o.Full == nil {
+			view = CrossView(o.Value, o.Labels)
+		}
+		cross.manifests[i] = Object{Ref: o.Ref, Labels: o.Labels, Value: view}
 	}
 	return parts
 }
@@ -251,38 +260,67 @@ func (e *Engine) evalPart(ctx context.Context, in *Input, part *partition, files
 // shape than expected is kept whole, so a rule meets the same shape.
 type crossKeep map[string]crossKeep
 
-var podTemplateKeep = crossKeep{
-	"metadata": {"labels": nil},
-	"spec": {
-		"affinity":                  {"podAntiAffinity": nil},
-		"topologySpreadConstraints": nil,
-		"containers":                {"image": nil},
-	},
+// name is kept of every object: kind and metadata.name (subjects, messages).
+var (
+	nameKeep = crossKeep{"kind": nil, "metadata": {"name": nil}}
+
+	// Every workload's pod labels (selectors are matched against them), of a
+	// StatefulSet also its images (the bundled PostgreSQL), of a server
+	// Deployment or StatefulSet also its replicas, spreading and affinity.
+	podLabelsKeep = crossKeep{"kind": nil, "metadata": {"name": nil}, "spec": {"template": {"metadata": {"labels": nil}}}}
+	statefulKeep  = crossKeep{"kind": nil, "metadata": {"name": nil}, "spec": {"template": {
+		"metadata": {"labels": nil},
+		"spec":     {"containers": {"image": nil}},
+	}}}
+	serverKeep = crossKeep{"kind": nil, "metadata": {"name": nil}, "spec": {
+		"replicas": nil,
+		"template": {
+			"metadata": {"labels": nil},
+			"spec": {
+				"affinity":                  {"podAntiAffinity": nil},
+				"topologySpreadConstraints": nil,
+				"containers":                {"image": nil},
+			},
+		},
+	}}
+
+	crossKeepOf = map[string]crossKeep{
+		"Deployment":              podLabelsKeep,
+		"StatefulSet":             statefulKeep,
+		"DaemonSet":               podLabelsKeep,
+		"ReplicaSet":              podLabelsKeep,
+		"Job":                     podLabelsKeep,
+		"ReplicationController":   podLabelsKeep,
+		"CronJob":                 {"kind": nil, "metadata": {"name": nil}, "spec": {"jobTemplate": {"spec": {"template": {"metadata": {"labels": nil}}}}}},
+		"Pod":                     {"kind": nil, "metadata": {"name": nil, "labels": nil}},
+		"Service":                 {"kind": nil, "metadata": {"name": nil, "annotations": nil}, "spec": {"selector": nil, "sessionAffinity": nil}},
+		"PodDisruptionBudget":     {"kind": nil, "metadata": {"name": nil}, "spec": {"selector": nil, "minAvailable": nil, "maxUnavailable": nil}},
+		"HorizontalPodAutoscaler": {"kind": nil, "metadata": {"name": nil}, "spec": {"minReplicas": nil, "scaleTargetRef": nil}},
+		"NetworkPolicy":           {"kind": nil, "metadata": {"name": nil}, "spec": {"podSelector": nil}},
+	}
+)
+
+// CrossView reduces an object's value to what the rules that join objects
+// read of an object of its kind (and role label): pod labels, selectors,
+// replica counts, autoscaler targets, images; never data or environments.
+func CrossView(v map[string]any, labels map[string]string) map[string]any {
+	kind, _ := v["kind"].(string)
+	keep, ok := crossKeepOf[kind]
+	if !ok {
+		keep = nameKeep
+	}
+	if labels["role"] == RoleServer && (kind == "Deployment" || kind == "StatefulSet") {
+		keep = serverKeep
+	}
+	return keepOf(v, keep).(map[string]any)
 }
 
-var crossObjectKeep = crossKeep{
-	"apiVersion": nil,
-	"kind":       nil,
-	"metadata":   {"name": nil, "namespace": nil, "labels": nil, "annotations": nil},
-	"spec": {
-		"replicas":        nil,
-		"selector":        nil,
-		"podSelector":     nil,
-		"minAvailable":    nil,
-		"maxUnavailable":  nil,
-		"minReplicas":     nil,
-		"scaleTargetRef":  nil,
-		"sessionAffinity": nil,
-		"template":        podTemplateKeep,
-		"jobTemplate":     {"spec": {"template": podTemplateKeep}},
-	},
-}
-
-// crossView reduces an object's value to what the joining rules read (labels,
-// selectors, replica counts, autoscaler targets, images), leaving out data,
-// environments and everything else a release's objects carry.
-func crossView(v map[string]any) map[string]any {
-	return keepOf(v, crossObjectKeep).(map[string]any)
+// crossEnv: the environments the rules that join objects read: the server's
+// and agent's (DEPL-H1's rate-limit backend, CFG-ROLE's judged releases and
+// file sets) and those whose component label disagrees with their role
+// (CFG-ROLE).
+func crossEnv(e *Env) bool {
+	return e.Role == RoleServer || e.Role == RoleAgent || e.Labels["role_conflict"] == "true"
 }
 
 func keepOf(v any, keep crossKeep) any {

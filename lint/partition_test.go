@@ -99,6 +99,13 @@ kind: Service
 metadata: {name: svc-%d}
 spec: {selector: {app.kubernetes.io/instance: i%d}}
 ---
+apiVersion: v1
+kind: Service
+metadata:
+  name: lb-%[3]d
+  annotations: {certgate.io/session-affinity: upstream}
+spec: {selector: {app.kubernetes.io/instance: i%[3]d}}
+---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: {name: np-%d}
@@ -106,6 +113,47 @@ spec: {podSelector: {matchExpressions: [{key: app.kubernetes.io/instance, operat
 `, i, 2+i%2, i, i, i, i, i)
 		}
 	}
+	// The bundled PostgreSQL, a CronJob and a Pod whose labels a budget
+	// selects, and an agent labelled as a server.
+	b.WriteString(`---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: pg}
+spec:
+  template:
+    metadata: {labels: {app: pg}}
+    spec:
+      containers: [{name: postgresql, image: docker.io/library/postgres:16}]
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: cj}
+spec: {jobTemplate: {spec: {template: {metadata: {labels: {app: cj}}, spec: {containers: [{name: c, image: busybox}]}}}}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: pod, labels: {app: pod}}
+spec: {containers: [{name: c, image: busybox}]}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: pdb-cj}
+spec: {minAvailable: 1, selector: {matchLabels: {app: cj}}}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: pdb-pod}
+spec: {minAvailable: 1, selector: {matchLabels: {app: pod}}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: agent}
+spec:
+  template:
+    metadata: {labels: {app.kubernetes.io/component: server}}
+    spec:
+      containers: [{name: agent, image: ghcr.io/certctl-io/certctl-agent:2.2.0}]
+`)
 	return b.String()
 }
 
@@ -117,7 +165,9 @@ func TestPartitionedEvalMatchesWhole(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer func(n int) { manifest.KeepTextFrom = n }(manifest.KeepTextFrom)
 	for name, input := range partitionInputs(t) {
+		manifest.KeepTextFrom = 1 << 30
 		restore := lint.Partitioning(1<<30, 1)
 		whole, err := eng.Eval(ctx, input())
 		restore()
@@ -127,15 +177,27 @@ func TestPartitionedEvalMatchesWhole(t *testing.T) {
 		if len(whole.Findings) == 0 {
 			t.Fatalf("%s: no findings: the comparison would prove nothing", name)
 		}
-		for _, size := range []int{1, 2, 7} {
-			restore := lint.Partitioning(1, size)
-			got, err := eng.Eval(ctx, input())
+		// Partitions of 1, 2 and 7 objects; streams that keep their decoded
+		// objects or only their text; and the whole input of a stream that
+		// keeps only its text.
+		for _, c := range []struct{ size, keepText int }{{1, 1 << 30}, {2, 1 << 30}, {7, 1 << 30}, {1, 1}, {7, 1}, {1 << 30, 1}} {
+			manifest.KeepTextFrom = c.keepText
+			min := 1
+			if c.size == 1<<30 {
+				min = 1 << 30
+			}
+			in := input()
+			if name == "joins" && c.keepText == 1 && in.Manifests[0].Full == nil {
+				t.Fatal("joins: the stream keeps its decoded objects with KeepTextFrom 1")
+			}
+			restore := lint.Partitioning(min, c.size)
+			got, err := eng.Eval(ctx, in)
 			restore()
 			if err != nil {
-				t.Fatalf("%s, partitions of %d: %v", name, size, err)
+				t.Fatalf("%s, partitions of %d, text kept from %d objects: %v", name, c.size, c.keepText, err)
 			}
 			if !reflect.DeepEqual(got, whole) {
-				t.Errorf("%s, partitions of %d objects: %d findings, whole input %d", name, size, len(got.Findings), len(whole.Findings))
+				t.Errorf("%s, partitions of %d objects, text kept from %d objects: %d findings, whole input %d", name, c.size, c.keepText, len(got.Findings), len(whole.Findings))
 				for i := range max(len(got.Findings), len(whole.Findings)) {
 					var g, w lint.Finding
 					if i < len(got.Findings) {

@@ -121,7 +121,63 @@ func Load(src []byte, path string, labels Labels, roles map[string]string) (*lin
 	}
 	in := &lint.Input{Files: []*lint.File{file}, Manifests: objs}
 	in.Envs = EnvsWithRoles(objs, roles)
+	if len(objs) >= KeepTextFrom {
+		keepText(file, objs)
+	}
 	return in, nil
+}
+
+// KeepTextFrom is the number of objects from which a stream keeps its text
+// instead of its decoded objects (see keepText).
+var KeepTextFrom = 512
+
+// keepText lets a large stream keep its text and, of each object, only what
+// the rules that join objects read (lint.CrossView): the whole value is
+// decoded again from the text by the partition of the evaluation that judges
+// the object (Object.Full), and the documents when something asks for them
+// (File.LoadDocs). The environments are built before, from the whole values.
+// A stream whose documents cannot be decoded alone keeps everything.
+func keepText(file *lint.File, objs []lint.Object) {
+	loc, ok := file.Locator.(lint.YAMLLocator)
+	if !ok || !loc.Separable() {
+		return
+	}
+	src, path := file.Source, file.Path
+	for i := range objs {
+		o := &objs[i]
+		ref := o.Ref
+		o.Value = lint.CrossView(o.Value, o.Labels)
+		o.Full = func() (map[string]any, error) { return decodeObject(loc, path, ref) }
+	}
+	file.Docs = nil
+	file.LoadDocs = func() ([]any, error) {
+		f, _, err := Parse(src, path, nil)
+		if err != nil {
+			return nil, err
+		}
+		return f.Docs, nil
+	}
+}
+
+// decodeObject decodes the object at ref (a document, or an item of a List)
+// from its stream again.
+func decodeObject(loc lint.YAMLLocator, path string, ref *lint.Ref) (map[string]any, error) {
+	var v any
+	if err := loc.DecodeDoc(ref.Doc, &v); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(ref.Path) == 2 {
+		list, _ := v.(map[string]any)
+		items, _ := list["items"].([]any)
+		if i, ok := ref.Path[1].(int); ok && i >= 0 && i < len(items) {
+			v = items[i]
+		}
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("%s: document %d: not the object it held when loaded", path, ref.Doc+1)
+	}
+	return m, nil
 }
 
 func checkObject(m map[string]any, path string, line, doc int) error {
