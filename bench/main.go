@@ -304,6 +304,7 @@ func (d *driver) main() error {
 		}
 		row = append(row, c.goal, result)
 		fmt.Fprintln(tw, strings.Join(row, "\t"))
+		fmt.Fprintf(d.stderr, "bench: %s\n", strings.Join(row, " | "))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

@@ -262,5 +262,37 @@ func TestFixturesUnchanged(t *testing.T) {
 		got = append(got, lintRun(t, bin, root, args[0], args...))
 	}
 	got = append(got, lintRun(t, bin, filepath.Join(root, "testdata", "audit", "repo"), "testdata/audit/repo"))
-	compare(t, "fixtures.json", got)
+	if *update {
+		compare(t, "fixtures.json", got)
+		return
+	}
+	// Compared input by input, so a new or removed fixture is named as such.
+	b, err := os.ReadFile(filepath.Join(root, "testdata", "golden", "bench", "fixtures.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []result
+	if err := json.Unmarshal(b, &want); err != nil {
+		t.Fatal(err)
+	}
+	byInput := map[string]result{}
+	for _, w := range want {
+		byInput[w.Input] = w
+	}
+	for _, g := range got {
+		w, ok := byInput[g.Input]
+		if !ok {
+			t.Errorf("%s: no golden result (a new fixture? go test ./bench/gen -run TestFixturesUnchanged -update adds it, from the engine at hand)", g.Input)
+			continue
+		}
+		delete(byInput, g.Input)
+		wj, _ := json.MarshalIndent(w, "", "  ")
+		gj, _ := json.MarshalIndent(g, "", "  ")
+		if !bytes.Equal(wj, gj) {
+			t.Errorf("%s: results differ from testdata/golden/bench/fixtures.json: %s", g.Input, firstDifference(wj, gj))
+		}
+	}
+	for in := range byInput {
+		t.Errorf("%s: in the golden file but no longer a fixture", in)
+	}
 }
