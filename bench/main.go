@@ -99,7 +99,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		runs = n
 	}
-	fl.IntVar(&runs, "runs", runs, "measured runs of each tool per input (default: RUNS, else 5)")
+	fl.IntVar(&runs, "runs", runs, "measured runs of each tool per input (the RUNS variable sets the default)")
 	only := fl.String("only", "", "run only the inputs whose name matches this regular expression")
 	keep := fl.Bool("keep", false, "keep the temporary directory (binary, generated inputs, peer policies) and print its path")
 	if err := fl.Parse(args); err != nil {
