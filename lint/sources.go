@@ -73,3 +73,17 @@ func Sources(opts ...Option) ([]SourceFile, error) {
 // ResultSeverity is the severity of what a rule package's result rule (deny,
 // warn, info) produces, as Eval decides it; "" for any other name.
 func ResultSeverity(kind string) Severity { return resultKinds[kind] }
+
+// CatalogDigest is the digest an Engine built with the same options reports,
+// computed from the policy files alone: naming the catalog needs no compile.
+func CatalogDigest(opts ...Option) (string, error) {
+	files, err := Sources(opts...)
+	if err != nil {
+		return "", err
+	}
+	srcs := make([]source, len(files))
+	for i, f := range files {
+		srcs[i] = source{name: f.Name, text: f.Text, builtin: f.Builtin}
+	}
+	return digest(srcs), nil
+}
