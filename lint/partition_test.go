@@ -188,16 +188,16 @@ func TestPartitionedEvalMatchesWhole(t *testing.T) {
 			}
 			in := input()
 			if name == "joins" && c.keepText == 1 && in.Manifests[0].Full == nil {
-				t.Fatal("joins: the stream keeps its decoded objects with KeepTextFrom 1")
+				t.Fatal("joins: the stream keeps its decoded objects with KeepTextFrom 1 byte")
 			}
 			restore := lint.Partitioning(min, c.size)
 			got, err := eng.Eval(ctx, in)
 			restore()
 			if err != nil {
-				t.Fatalf("%s, partitions of %d, text kept from %d objects: %v", name, c.size, c.keepText, err)
+				t.Fatalf("%s, partitions of %d, text kept from %d bytes: %v", name, c.size, c.keepText, err)
 			}
 			if !reflect.DeepEqual(got, whole) {
-				t.Errorf("%s, partitions of %d objects, text kept from %d objects: %d findings, whole input %d", name, c.size, c.keepText, len(got.Findings), len(whole.Findings))
+				t.Errorf("%s, partitions of %d objects, text kept from %d bytes: %d findings, whole input %d", name, c.size, c.keepText, len(got.Findings), len(whole.Findings))
 				for i := range max(len(got.Findings), len(whole.Findings)) {
 					var g, w lint.Finding
 					if i < len(got.Findings) {

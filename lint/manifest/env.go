@@ -40,49 +40,61 @@ func podLabelsPath(kind string) []any {
 type store struct {
 	full   map[string]map[string]string
 	byName map[string]map[string]string
+	// looked, when set, is told the kind and name of every lookup.
+	looked func(kind, name string)
 }
 
 func key(kind, ns, name string) string { return kind + "\x00" + ns + "\x00" + name }
 
 func newStore(objs []lint.Object) store {
 	s := store{full: map[string]map[string]string{}, byName: map[string]map[string]string{}}
-	for _, o := range objs {
-		kind := o.Labels["kind"]
-		if kind != "Secret" && kind != "ConfigMap" {
-			continue
-		}
-		data := map[string]string{}
-		if d, ok := o.Value["data"].(map[string]any); ok {
-			for k, v := range d {
-				sv, _ := v.(string)
-				if kind == "Secret" {
-					b, err := base64.StdEncoding.DecodeString(sv)
-					if err != nil {
-						continue // undecodable: the key stays unknown
-					}
-					sv = string(b)
-				}
-				data[k] = sv
-			}
-		}
-		if d, ok := o.Value["stringData"].(map[string]any); ok && kind == "Secret" {
-			// The API server merges stringData over data.
-			for k, v := range d {
-				sv, _ := v.(string)
-				data[k] = sv
-			}
-		}
-		s.full[key(kind, str(o.Value, "metadata", "namespace"), o.Labels["name"])] = data
-		if _, dup := s.byName[key(kind, "", o.Labels["name"])]; !dup {
-			s.byName[key(kind, "", o.Labels["name"])] = data
-		}
+	for i := range objs {
+		s.add(&objs[i])
 	}
 	return s
+}
+
+// add records o when it is a Secret or ConfigMap; a later object of the same
+// kind, namespace and name replaces it, the first of a name stays the one a
+// namespace-less reference finds.
+func (s store) add(o *lint.Object) {
+	kind := o.Labels["kind"]
+	if kind != "Secret" && kind != "ConfigMap" {
+		return
+	}
+	data := map[string]string{}
+	if d, ok := o.Value["data"].(map[string]any); ok {
+		for k, v := range d {
+			sv, _ := v.(string)
+			if kind == "Secret" {
+				b, err := base64.StdEncoding.DecodeString(sv)
+				if err != nil {
+					continue // undecodable: the key stays unknown
+				}
+				sv = string(b)
+			}
+			data[k] = sv
+		}
+	}
+	if d, ok := o.Value["stringData"].(map[string]any); ok && kind == "Secret" {
+		// The API server merges stringData over data.
+		for k, v := range d {
+			sv, _ := v.(string)
+			data[k] = sv
+		}
+	}
+	s.full[key(kind, str(o.Value, "metadata", "namespace"), o.Labels["name"])] = data
+	if _, dup := s.byName[key(kind, "", o.Labels["name"])]; !dup {
+		s.byName[key(kind, "", o.Labels["name"])] = data
+	}
 }
 
 // lookup finds a Secret or ConfigMap of the set; a namespace-less object and a
 // namespace-less reference match each other.
 func (s store) lookup(kind, ns, name string) (map[string]string, bool) {
+	if s.looked != nil {
+		s.looked(kind, name)
+	}
 	if d, ok := s.full[key(kind, ns, name)]; ok {
 		return d, true
 	}
@@ -110,73 +122,78 @@ func EnvsWithRoles(objs []lint.Object, roles map[string]string) []lint.Env {
 	st := newStore(objs)
 	var out []lint.Env
 	for i := range objs {
-		o := &objs[i]
-		spec := podSpecPath(o.Labels["kind"])
-		if spec == nil {
-			continue
-		}
-		podSpec, _ := get(o.Value, spec).(map[string]any)
-		podLabels, _ := get(o.Value, podLabelsPath(o.Labels["kind"])).(map[string]any)
-		component, _ := podLabels[ComponentLabel].(string)
-		if component == "" {
-			component = str(o.Value, "metadata", "labels", ComponentLabel)
-		}
-		ns := str(o.Value, "metadata", "namespace")
-		containers, _ := podSpec["containers"].([]any)
-		var envs []lint.Env
-		var evs []lint.RoleEvidence
-		var ds []lint.RoleDecision
-		for ci, c := range containers {
-			cm, ok := c.(map[string]any)
-			if !ok {
-				continue
-			}
-			base := append(append(slices.Clone(o.Ref.Path), spec...), "containers", ci)
-			e := containerEnv(o, cm, base, ns, st)
-			e.Mounts = containerMounts(podSpec, cm)
-			cname, _ := cm["name"].(string)
-			ev := lint.RoleEvidence{
-				Override: RoleOverride(roles, o.Labels["kind"], o.Labels["name"], cname),
-				Image:    e.Labels["image"],
-				Vars:     e.Vars,
-				Label:    component,
-				NameRole: nameRole(o.Labels["name"], cname),
-			}
-			envs, evs, ds = append(envs, e), append(evs, ev), append(ds, lint.DecideRole(ev))
-		}
-		// The pod's component label names the role of the pod, not of every
-		// sidecar: once a container shows the role by stronger evidence, the
-		// label no longer decides for the others.
-		for i := range ds {
-			if ds[i].By != lint.RoleByLabel {
-				continue
-			}
-			for j := range ds {
-				if j != i && ds[j].Role == ds[i].Role && ds[j].By != lint.RoleByLabel && ds[j].By != lint.RoleByName {
-					ev := evs[i]
-					ev.Label = ""
-					ds[i] = lint.DecideRole(ev)
-					break
-				}
-			}
-		}
-		objRole := lint.RoleOther
-		for i := range envs {
-			e := &envs[i]
-			e.Role = ds[i].Role
-			e.Labels["component"] = component
-			ds[i].Labels(e.Labels)
-			switch {
-			case e.Role == lint.RoleServer:
-				objRole = lint.RoleServer
-			case e.Role == lint.RoleAgent && objRole == lint.RoleOther:
-				objRole = lint.RoleAgent
-			}
-		}
-		o.Labels["role"] = objRole
-		out = append(out, envs...)
+		out = append(out, objectEnvs(&objs[i], st, roles)...)
 	}
 	return out
+}
+
+// objectEnvs returns the environments of the containers of o, resolved
+// against st, and labels a workload with its role; nil for other objects.
+func objectEnvs(o *lint.Object, st store, roles map[string]string) []lint.Env {
+	spec := podSpecPath(o.Labels["kind"])
+	if spec == nil {
+		return nil
+	}
+	podSpec, _ := get(o.Value, spec).(map[string]any)
+	podLabels, _ := get(o.Value, podLabelsPath(o.Labels["kind"])).(map[string]any)
+	component, _ := podLabels[ComponentLabel].(string)
+	if component == "" {
+		component = str(o.Value, "metadata", "labels", ComponentLabel)
+	}
+	ns := str(o.Value, "metadata", "namespace")
+	containers, _ := podSpec["containers"].([]any)
+	var envs []lint.Env
+	var evs []lint.RoleEvidence
+	var ds []lint.RoleDecision
+	for ci, c := range containers {
+		cm, ok := c.(map[string]any)
+		if !ok {
+			continue
+		}
+		base := append(append(slices.Clone(o.Ref.Path), spec...), "containers", ci)
+		e := containerEnv(o, cm, base, ns, st)
+		e.Mounts = containerMounts(podSpec, cm)
+		cname, _ := cm["name"].(string)
+		ev := lint.RoleEvidence{
+			Override: RoleOverride(roles, o.Labels["kind"], o.Labels["name"], cname),
+			Image:    e.Labels["image"],
+			Vars:     e.Vars,
+			Label:    component,
+			NameRole: nameRole(o.Labels["name"], cname),
+		}
+		envs, evs, ds = append(envs, e), append(evs, ev), append(ds, lint.DecideRole(ev))
+	}
+	// The pod's component label names the role of the pod, not of every
+	// sidecar: once a container shows the role by stronger evidence, the
+	// label no longer decides for the others.
+	for i := range ds {
+		if ds[i].By != lint.RoleByLabel {
+			continue
+		}
+		for j := range ds {
+			if j != i && ds[j].Role == ds[i].Role && ds[j].By != lint.RoleByLabel && ds[j].By != lint.RoleByName {
+				ev := evs[i]
+				ev.Label = ""
+				ds[i] = lint.DecideRole(ev)
+				break
+			}
+		}
+	}
+	objRole := lint.RoleOther
+	for i := range envs {
+		e := &envs[i]
+		e.Role = ds[i].Role
+		e.Labels["component"] = component
+		ds[i].Labels(e.Labels)
+		switch {
+		case e.Role == lint.RoleServer:
+			objRole = lint.RoleServer
+		case e.Role == lint.RoleAgent && objRole == lint.RoleOther:
+			objRole = lint.RoleAgent
+		}
+	}
+	o.Labels["role"] = objRole
+	return envs
 }
 
 // RoleOverride looks a Kubernetes container up in certgate.yaml's roles:, most

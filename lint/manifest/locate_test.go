@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -106,4 +107,96 @@ func joinStreamText() string {
 		fmt.Fprintf(&b, "---\n# Source: c/templates/p%d.yaml\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: p%d\nspec:\n  minAvailable: %d\n  selector:\n    matchLabels: {app: a%d}\n", i, i, i%3, i)
 	}
 	return b.String()
+}
+
+// TestLoadKeepingTextMatchesDecoded: a stream loaded keeping only its text
+// has the environments, labels and (decoded again) values and documents of
+// the stream loaded whole, also when a Secret or ConfigMap a workload reads
+// comes after it or is defined again later.
+func TestLoadKeepingTextMatchesDecoded(t *testing.T) {
+	defer func(n int) { manifest.KeepTextFrom = n }(manifest.KeepTextFrom)
+	redefined := `---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: certctl-server, namespace: prod}
+spec:
+  template:
+    spec:
+      containers:
+        - name: server
+          image: ghcr.io/certctl-io/certctl:2.2.0
+          envFrom: [{configMapRef: {name: cfg}}, {secretRef: {name: late}}]
+          env:
+            - name: CERTCTL_AUTH_SECRET
+              valueFrom: {secretKeyRef: {name: auth, key: v}}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: auth}
+stringData: {v: first}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: cfg, namespace: prod}
+data: {CERTCTL_LOG_LEVEL: info}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: certctl-agent}
+spec:
+  template:
+    spec:
+      containers:
+        - name: agent
+          image: ghcr.io/certctl-io/certctl-agent:2.2.0
+          env:
+            - name: CERTCTL_API_KEY
+              valueFrom: {secretKeyRef: {name: auth, key: v}}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: auth, namespace: prod}
+stringData: {v: second}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: late}
+stringData: {CERTCTL_KEYGEN_MODE: agent}
+`
+	for i, src := range append(locateStreams[:5], redefined, string(bigStream(30)), joinStreamText()) {
+		manifest.KeepTextFrom = 1 << 30
+		want, err := manifest.Load([]byte(src), "s.yaml", manifest.Labels{"release": "s"}, nil)
+		if err != nil {
+			t.Fatalf("stream %d: %v", i, err)
+		}
+		manifest.KeepTextFrom = 0
+		got, err := manifest.Load([]byte(src), "s.yaml", manifest.Labels{"release": "s"}, nil)
+		if err != nil {
+			t.Fatalf("stream %d kept as text: %v", i, err)
+		}
+		kept := got.Files[0].Docs == nil && got.Files[0].LoadDocs != nil
+		if kept != lint.NewStreamLocator([]byte(src), nil).Separable() {
+			t.Fatalf("stream %d: kept only its text: %v; its documents decode alone: %v", i, kept, !kept)
+		}
+		if !reflect.DeepEqual(got.Envs, want.Envs) {
+			t.Errorf("stream %d: environments differ:\n got  %+v\n want %+v", i, got.Envs, want.Envs)
+		}
+		docs, err := got.Files[0].Documents()
+		if err != nil || !reflect.DeepEqual(docs, want.Files[0].Docs) {
+			t.Errorf("stream %d: documents differ (%v)", i, err)
+		}
+		if len(got.Manifests) != len(want.Manifests) {
+			t.Fatalf("stream %d: %d objects, want %d", i, len(got.Manifests), len(want.Manifests))
+		}
+		for j := range got.Manifests {
+			g, w := &got.Manifests[j], &want.Manifests[j]
+			full, err := g.FullValue()
+			if err != nil || !reflect.DeepEqual(full, w.Value) || !reflect.DeepEqual(g.Labels, w.Labels) || !reflect.DeepEqual(g.Ref, w.Ref) {
+				t.Errorf("stream %d object %d differs (%v)", i, j, err)
+			}
+			if kept && !reflect.DeepEqual(g.Value, lint.CrossView(w.Value, w.Labels)) {
+				t.Errorf("stream %d object %d: kept value is not its cross view", i, j)
+			}
+		}
+	}
 }

@@ -25,7 +25,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -46,6 +48,12 @@ type Labels map[string]string
 // A stream without objects is not an error here (a template may render
 // nothing); callers that lint a whole stream check for ErrEmpty with Load.
 func Parse(src []byte, path string, labels Labels) (*lint.File, []lint.Object, error) {
+	return parse(src, path, labels, nil)
+}
+
+// parse is Parse; visit, when set, is called with each object as soon as it
+// is decoded (objs[i]), and the file keeps no decoded documents.
+func parse(src []byte, path string, labels Labels, visit func(objs []lint.Object, i int)) (*lint.File, []lint.Object, error) {
 	sum := sha256.Sum256(src)
 	file := &lint.File{ID: path, Path: path, Kind: lint.KindManifest, SHA256: hex.EncodeToString(sum[:]), Source: src}
 	var roots []int // the line of each document's root, for the locator
@@ -64,7 +72,9 @@ func Parse(src []byte, path string, labels Labels) (*lint.File, []lint.Object, e
 		if err := n.Decode(&v); err != nil {
 			return nil, nil, fmt.Errorf("%s:%d: document %d: %s", path, n.Line, doc+1, strings.TrimPrefix(err.Error(), "yaml: "))
 		}
-		file.Docs = append(file.Docs, v)
+		if visit == nil {
+			file.Docs = append(file.Docs, v)
+		}
 		if v == nil {
 			roots = append(roots, 0)
 			continue // an empty or null document: `---` alone, a comment-only document
@@ -96,10 +106,16 @@ func Parse(src []byte, path string, labels Labels) (*lint.File, []lint.Object, e
 					return nil, nil, err
 				}
 				objs = append(objs, object(im, iref, tmpl, labels))
+				if visit != nil {
+					visit(objs, len(objs)-1)
+				}
 			}
 			continue
 		}
 		objs = append(objs, object(m, ref, tmpl, labels))
+		if visit != nil {
+			visit(objs, len(objs)-1)
+		}
 	}
 	// The nodes are not kept: the locator parses a document again when a
 	// finding points into it.
@@ -112,6 +128,9 @@ func Parse(src []byte, path string, labels Labels) (*lint.File, []lint.Object, e
 // treated as one release. roles are certgate.yaml's role overrides (see
 // RoleOverride; nil for none). An empty stream is ErrEmpty.
 func Load(src []byte, path string, labels Labels, roles map[string]string) (*lint.Input, error) {
+	if len(src) >= KeepTextFrom && lint.NewStreamLocator(src, nil).Separable() {
+		return loadText(src, path, labels, roles)
+	}
 	file, objs, err := Parse(src, path, labels)
 	if err != nil {
 		return nil, err
@@ -121,35 +140,76 @@ func Load(src []byte, path string, labels Labels, roles map[string]string) (*lin
 	}
 	in := &lint.Input{Files: []*lint.File{file}, Manifests: objs}
 	in.Envs = EnvsWithRoles(objs, roles)
-	if len(objs) >= KeepTextFrom {
-		keepText(file, objs)
-	}
 	return in, nil
 }
 
-// KeepTextFrom is the number of objects from which a stream keeps its text
-// instead of its decoded objects (see keepText).
-var KeepTextFrom = 512
+// KeepTextFrom is the size in bytes from which a stream keeps its text
+// instead of its decoded objects (see loadText).
+var KeepTextFrom = 1 << 20
 
-// keepText lets a large stream keep its text and, of each object, only what
-// the rules that join objects read (lint.CrossView): the whole value is
+// loadText loads a large stream keeping its text and, of each object, only
+// what the rules that join objects read (lint.CrossView): the whole value is
 // decoded again from the text by the partition of the evaluation that judges
 // the object (Object.Full), and the documents when something asks for them
-// (File.LoadDocs). The environments are built before, from the whole values.
-// A stream whose documents cannot be decoded alone keeps everything.
-func keepText(file *lint.File, objs []lint.Object) {
-	loc, ok := file.Locator.(lint.YAMLLocator)
-	if !ok || !loc.Separable() {
-		return
-	}
-	src, path := file.Source, file.Path
-	for i := range objs {
+// (File.LoadDocs). So memory holds one document's values at a time, not the
+// stream's. Each workload's environments are built as soon as it is decoded,
+// from the Secrets and ConfigMaps decoded so far; a workload that looked up a
+// Secret or ConfigMap of a kind and name the stream defines again later is
+// decoded again at the end and its environments built anew, so every
+// environment is the one the whole stream gives (EnvsWithRoles).
+func loadText(src []byte, path string, labels Labels, roles map[string]string) (*lint.Input, error) {
+	st := newStore(nil)
+	var envs [][]lint.Env // by object
+	looked := map[string][]int{}
+	redo := map[int]bool{}
+	visit := func(objs []lint.Object, i int) {
 		o := &objs[i]
-		ref := o.Ref
+		kind := o.Labels["kind"]
+		if kind == "Secret" || kind == "ConfigMap" {
+			st.add(o)
+			for _, w := range looked[kind+"\x00"+o.Labels["name"]] {
+				redo[w] = true
+			}
+		}
+		if podSpecPath(kind) != nil {
+			ws := st
+			ws.looked = func(kind, name string) {
+				k := kind + "\x00" + name
+				if l := looked[k]; len(l) == 0 || l[len(l)-1] != i {
+					looked[k] = append(l, i)
+				}
+			}
+			envs = append(envs, make([][]lint.Env, i+1-len(envs))...)
+			envs[i] = objectEnvs(o, ws, roles)
+		}
 		o.Value = lint.CrossView(o.Value, o.Labels)
-		o.Full = func() (map[string]any, error) { return decodeObject(loc, path, ref) }
 	}
-	file.Docs = nil
+	file, objs, err := parse(src, path, labels, visit)
+	if err != nil {
+		return nil, err
+	}
+	if len(objs) == 0 {
+		return nil, fmt.Errorf("%s: %w (an empty helm template output usually means the render failed)", path, ErrEmpty)
+	}
+	loc, _ := file.Locator.(lint.YAMLLocator)
+	for _, w := range slices.Sorted(maps.Keys(redo)) {
+		o := &objs[w]
+		full, err := decodeObject(loc, path, o.Ref)
+		if err != nil {
+			return nil, err
+		}
+		whole := lint.Object{Ref: o.Ref, Value: full, Labels: o.Labels}
+		envs[w] = objectEnvs(&whole, st, roles)
+		o.Value = lint.CrossView(full, o.Labels)
+	}
+	in := &lint.Input{Files: []*lint.File{file}, Manifests: objs}
+	for _, e := range envs {
+		in.Envs = append(in.Envs, e...)
+	}
+	for i := range objs {
+		ref := objs[i].Ref
+		objs[i].Full = func() (map[string]any, error) { return decodeObject(loc, path, ref) }
+	}
 	file.LoadDocs = func() ([]any, error) {
 		f, _, err := Parse(src, path, nil)
 		if err != nil {
@@ -157,6 +217,7 @@ func keepText(file *lint.File, objs []lint.Object) {
 		}
 		return f.Docs, nil
 	}
+	return in, nil
 }
 
 // decodeObject decodes the object at ref (a document, or an item of a List)
