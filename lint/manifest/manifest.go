@@ -19,7 +19,6 @@
 package manifest
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -48,29 +47,41 @@ type Labels map[string]string
 // A stream without objects is not an error here (a template may render
 // nothing); callers that lint a whole stream check for ErrEmpty with Load.
 func Parse(src []byte, path string, labels Labels) (*lint.File, []lint.Object, error) {
-	return parse(src, path, labels, nil)
+	file, objs, err := parse(src, path, labels, nil, true)
+	if errors.Is(err, errChunked) {
+		return parse(src, path, labels, nil, false)
+	}
+	return file, objs, err
 }
 
 // parse is Parse; visit, when set, is called with each object as soon as it
-// is decoded (objs[i]), and the file keeps no decoded documents.
-func parse(src []byte, path string, labels Labels, visit func(objs []lint.Object, i int)) (*lint.File, []lint.Object, error) {
+// is decoded (objs[i]), and the file keeps no decoded documents. With
+// parallel, a large stream whose documents decode alone is decoded in runs
+// on every core (parallelDocs); errChunked then asks for a sequential parse.
+func parse(src []byte, path string, labels Labels, visit func(objs []lint.Object, i int), parallel bool) (*lint.File, []lint.Object, error) {
 	sum := sha256.Sum256(src)
 	file := &lint.File{ID: path, Path: path, Kind: lint.KindManifest, SHA256: hex.EncodeToString(sum[:]), Source: src}
 	var roots []int // the line of each document's root, for the locator
 	var objs []lint.Object
-	dec := yaml.NewDecoder(bytes.NewReader(src))
+	docs, stop := sequentialDocs(src)
+	if parallel && len(src) >= parallelFrom && lint.NewStreamLocator(src, nil).Separable() {
+		docs, stop = parallelDocs(src)
+	}
+	defer stop()
 	for doc := 0; ; doc++ {
-		var n yaml.Node
-		err := dec.Decode(&n)
-		if errors.Is(err, io.EOF) {
+		d := docs()
+		if errors.Is(d.err, io.EOF) {
 			break
 		}
-		if err != nil {
-			return nil, nil, yamlError(path, doc, err)
+		if errors.Is(d.err, errChunked) {
+			return nil, nil, errChunked
 		}
-		var v any
-		if err := n.Decode(&v); err != nil {
-			return nil, nil, fmt.Errorf("%s:%d: document %d: %s", path, n.Line, doc+1, strings.TrimPrefix(err.Error(), "yaml: "))
+		if d.err != nil {
+			return nil, nil, yamlError(path, doc, d.err)
+		}
+		n, v := *d.node, d.value
+		if d.valueErr != nil {
+			return nil, nil, fmt.Errorf("%s:%d: document %d: %s", path, n.Line, doc+1, strings.TrimPrefix(d.valueErr.Error(), "yaml: "))
 		}
 		if visit == nil {
 			file.Docs = append(file.Docs, v)
@@ -129,7 +140,7 @@ func parse(src []byte, path string, labels Labels, visit func(objs []lint.Object
 // RoleOverride; nil for none). An empty stream is ErrEmpty.
 func Load(src []byte, path string, labels Labels, roles map[string]string) (*lint.Input, error) {
 	if len(src) >= KeepTextFrom && lint.NewStreamLocator(src, nil).Separable() {
-		return loadText(src, path, labels, roles)
+		return loadText(src, path, labels, roles, true)
 	}
 	file, objs, err := Parse(src, path, labels)
 	if err != nil {
@@ -157,7 +168,7 @@ var KeepTextFrom = 1 << 20
 // Secret or ConfigMap of a kind and name the stream defines again later is
 // decoded again at the end and its environments built anew, so every
 // environment is the one the whole stream gives (EnvsWithRoles).
-func loadText(src []byte, path string, labels Labels, roles map[string]string) (*lint.Input, error) {
+func loadText(src []byte, path string, labels Labels, roles map[string]string, parallel bool) (*lint.Input, error) {
 	st := newStore(nil)
 	var envs [][]lint.Env // by object
 	looked := map[string][]int{}
@@ -184,7 +195,10 @@ func loadText(src []byte, path string, labels Labels, roles map[string]string) (
 		}
 		o.Value = lint.CrossView(o.Value, o.Labels)
 	}
-	file, objs, err := parse(src, path, labels, visit)
+	file, objs, err := parse(src, path, labels, visit, parallel)
+	if errors.Is(err, errChunked) {
+		return loadText(src, path, labels, roles, false)
+	}
 	if err != nil {
 		return nil, err
 	}
