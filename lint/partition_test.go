@@ -215,3 +215,31 @@ func TestPartitionedEvalMatchesWhole(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkJoins lints n certctl server Deployments with their budgets,
+// autoscalers, Services and NetworkPolicies in one release: the time per
+// workload stays flat as n grows (the joins go through indexes).
+func BenchmarkJoins(b *testing.B) {
+	ctx := context.Background()
+	eng, err := lint.New(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range []int{100, 1000} {
+		src := []byte(joinStream(n))
+		b.Run(fmt.Sprintf("workloads=%d", n), func(b *testing.B) {
+			b.SetBytes(int64(len(src)))
+			for b.Loop() {
+				in, err := manifest.Load(src, "joins.yaml", manifest.Labels{"release": "joins.yaml"}, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				in.Meta.CertctlVersion = "2.2.0"
+				if _, err := eng.Eval(ctx, in); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/workload")
+		})
+	}
+}

@@ -120,23 +120,42 @@ exact_labels(kind, o) := match if {
 
 selector_path := {"PodDisruptionBudget": ["spec", "selector"], "NetworkPolicy": ["spec", "podSelector"]}
 
+# in_expression: the first matchExpressions entry of a selector of kind that
+# requires a label to be one of a list of values (operator In); undefined when
+# there is none.
+in_expression(kind, o) := exprs[j] if {
+	kind in {"PodDisruptionBudget", "NetworkPolicy"}
+	sel := object.get(o.value, selector_path[kind], {})
+	is_object(sel)
+	exprs := sel.matchExpressions
+	is_array(exprs)
+	j := min({j |
+		some j, e in exprs
+		is_object(e)
+		e.operator == "In"
+		is_array(e.values)
+	})
+}
+
 # selector_ids: the Services, PodDisruptionBudgets and NetworkPolicies of each
-# release by [release, kind, k, v], k=v being the rarest pod label their
-# selector requires, or by [release, kind] when it requires none (those are
-# tried against every workload).
+# release by [release, kind, k, v]: k=v is the rarest pod label their selector
+# requires, or, without one, each k=v an In expression allows; by [release,
+# kind] when they require neither (those are tried against every workload).
 selector_keys := [[key, i] |
 	some i, o in input.manifests
 	kind := o.value.kind
 	kind in {"Service", "PodDisruptionBudget", "NetworkPolicy"}
 	rel := o.labels.release
-	key := selector_key(rel, kind, o)
+	some key in selector_keys_of(rel, kind, o)
 ]
 
-selector_key(rel, kind, o) := [rel, kind, k, v] if {
+selector_keys_of(rel, kind, o) := [[rel, kind, k, v]] if {
 	match := exact_labels(kind, o)
 	index := pod_ids
 	[_, k, v] := rarest_label(index, rel, match)
-} else := [rel, kind]
+} else := [[rel, kind, e.key, v] | some v in e.values] if {
+	e := in_expression(kind, o)
+} else := [[rel, kind]]
 
 selector_ids := {key: ids |
 	some key in {k | some [k, _] in selector_keys}

@@ -66,7 +66,8 @@ deny contains f if {
 
 # selects_any_pod: some workload of p's release has pods that sel selects. A
 # selector with matchLabels is tried only against the pods carrying its rarest
-# label; any other selector against every pod label set of the release.
+# label, one with an In expression against the pods carrying a label it
+# allows; any other selector against every pod label set of the release.
 selects_any_pod(p, sel) if {
 	match := exact_labels("PodDisruptionBudget", p)
 	index := pod_ids
@@ -77,6 +78,16 @@ selects_any_pod(p, sel) if {
 
 selects_any_pod(p, sel) if {
 	not exact_labels("PodDisruptionBudget", p)
+	e := in_expression("PodDisruptionBudget", p)
+	index := pod_ids
+	some v in e.values
+	some i in object.get(index, [[p.labels.release, e.key, v]], [])
+	selects(sel, pod_labels(input.manifests[i]))
+}
+
+selects_any_pod(p, sel) if {
+	not exact_labels("PodDisruptionBudget", p)
+	not in_expression("PodDisruptionBudget", p)
 	index := pod_label_sets
 	some labels in index[p.labels.release]
 	selects(sel, labels)

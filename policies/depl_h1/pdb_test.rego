@@ -67,3 +67,13 @@ test_pdb_selecting_pods_of_another_release_denied if {
 test_pdb_selecting_server_passes if {
 	not has(depl_h1.deny, "selects no pod template") with input as in_objs([deployment(3), pdb({"minAvailable": 1}), affine_service])
 }
+
+test_pdb_selecting_by_expression if {
+	in_server := obj("PodDisruptionBudget", "pdb", {"spec": {"minAvailable": 3, "selector": {"matchExpressions": [{"key": "app.kubernetes.io/component", "operator": "In", "values": ["server", "agent"]}]}}}, {})
+	has(depl_h1.deny, "requires minAvailable 3") with input as in_objs([deployment(3), in_server, affine_service])
+	not has(depl_h1.deny, "selects no pod template") with input as in_objs([deployment(3), in_server, affine_service])
+	in_agent := obj("PodDisruptionBudget", "pdb", {"spec": {"minAvailable": 1, "selector": {"matchExpressions": [{"key": "app.kubernetes.io/component", "operator": "In", "values": ["agent"]}]}}}, {})
+	has(depl_h1.deny, "selects no pod template") with input as in_objs([deployment(3), in_agent, affine_service])
+	not_in := obj("PodDisruptionBudget", "pdb", {"spec": {"minAvailable": 1, "selector": {"matchExpressions": [{"key": "app.kubernetes.io/component", "operator": "NotIn", "values": ["agent"]}]}}}, {})
+	not has(depl_h1.deny, "selects no pod template") with input as in_objs([deployment(3), not_in, affine_service])
+}

@@ -65,3 +65,16 @@ test_not_asked_no_warning if {
 	count(depl_m3.warn) == 0 with input as {"manifests": [deployment], "releases": [off]}
 	count(depl_m3.info) == 1 with input as {"manifests": [deployment], "releases": [off]}
 }
+
+test_network_policy_selecting_by_expression if {
+	in_server := {"matchExpressions": [{"key": "app.kubernetes.io/component", "operator": "In", "values": ["agent", "server"]}]}
+	count(depl_m3.info) == 0 with input as {"manifests": [deployment, netpol(in_server, "r")]}
+	in_agent := {"matchExpressions": [{"key": "app.kubernetes.io/component", "operator": "In", "values": ["agent"]}]}
+	count(depl_m3.info) == 1 with input as {"manifests": [deployment, netpol(in_agent, "r")]}
+	both := {"matchLabels": {"app.kubernetes.io/name": "certctl"}, "matchExpressions": [{"key": "app.kubernetes.io/component", "operator": "In", "values": ["agent"]}]}
+	count(depl_m3.info) == 1 with input as {"manifests": [deployment, netpol(both, "r")]}
+	exists := {"matchExpressions": [{"key": "app.kubernetes.io/component", "operator": "Exists"}]}
+	count(depl_m3.info) == 0 with input as {"manifests": [deployment, netpol(exists, "r")]}
+	no_key := {"matchExpressions": [{"operator": "In", "values": ["server"]}]}
+	count(depl_m3.info) == 1 with input as {"manifests": [deployment, netpol(no_key, "r")]}
+}
