@@ -555,16 +555,16 @@ func (g *gen) big(n int) {
 apiVersion: apps/v1
 kind: Deployment
 metadata:
-  name: worker-%[2]05d
+  name: worker-%05[2]d
   namespace: %[1]s
-  labels: {app: worker-%[2]05d}
+  labels: {app: worker-%05[2]d}
 spec:
   replicas: 1
   selector:
-    matchLabels: {app: worker-%[2]05d}
+    matchLabels: {app: worker-%05[2]d}
   template:
     metadata:
-      labels: {app: worker-%[2]05d}
+      labels: {app: worker-%05[2]d}
     spec:
       containers:
         - name: worker
