@@ -186,7 +186,7 @@ func generated(pols []Policy) string {
 	// the rules that join objects, and those that judge one at a time.
 	for _, p := range pols {
 		set := "local"
-		if crossPackages[p.Package] {
+		if p.Joins {
 			set = "cross"
 		}
 		for _, k := range p.Kinds {

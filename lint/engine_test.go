@@ -37,6 +37,7 @@ func TestCatalogValidation(t *testing.T) {
 		"outside certgate":           {strings.Replace(goodMeta, "certgate.example", "other.example", 1), "not under data.certgate"},
 		"syntax error":               {goodMeta + "deny contains x if {\n", "p.rego"},
 		"strict compile":             {goodMeta + "deny contains \"x\" if { unused := 1 }\n", "assigned var unused"},
+		"joins not a boolean":        {strings.Replace(goodMeta, "severity: warning", "severity: warning\n#   joins: yes please", 1) + "deny contains \"x\" if false\n", "custom.joins must be true or false"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -400,5 +401,24 @@ func TestReleaseInRange(t *testing.T) {
 		if got := lint.ReleasesIn(tc.rng); !slices.Equal(got, tc.want) {
 			t.Errorf("%q: got %v, want %v", tc.rng, got, tc.want)
 		}
+	}
+}
+
+// TestJoiningRulesDeclareIt: the built-in rules that match objects with each
+// other say so in METADATA (custom.joins), which is what sends them to the one
+// evaluation over every object when a large input is partitioned.
+func TestJoiningRulesDeclareIt(t *testing.T) {
+	eng, err := lint.New(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var joins []string
+	for _, p := range eng.Policies() {
+		if p.Joins {
+			joins = append(joins, p.ID)
+		}
+	}
+	if want := []string{"CFG-ROLE", "DEPL-H1", "DEPL-M3"}; !slices.Equal(joins, want) {
+		t.Errorf("rules with custom.joins: %v, want %v", joins, want)
 	}
 }

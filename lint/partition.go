@@ -20,7 +20,7 @@ import (
 //   - one cross partition: the compose projects, the environments the rules
 //     that join objects read (crossEnv), and every object reduced to what
 //     they read of it (CrossView). It evaluates those rules only
-//     (crossPackages).
+//     (the packages whose METADATA says custom.joins: true).
 //
 // Every partition sees the same meta, files and extra sections (releases,
 // carve-outs, ...), except that manifest streams' documents stay out of
@@ -29,14 +29,6 @@ import (
 // report drops exact duplicates, so the union equals one evaluation of the
 // whole input. Only the built-in catalog is partitioned: a --policy rule may
 // join anything.
-
-// crossPackages are the rule packages that join objects across a release or
-// the whole input; they are evaluated once, over the cross view.
-var crossPackages = map[string]bool{
-	"data.certgate.depl_h1":  true,
-	"data.certgate.depl_m3":  true,
-	"data.certgate.cfg_role": true,
-}
 
 // partitionMin is the number of objects from which an input is partitioned;
 // partitionSize is the number of objects of one local partition.
@@ -254,7 +246,7 @@ func (e *Engine) evalPart(ctx context.Context, in *Input, part *partition, files
 	return e.evalQuery(ctx, q, v)
 }
 
-// crossKeep is what the rules of crossPackages read of an object's value: a
+// crossKeep is what the rules that join (custom.joins) read of an object's value: a
 // key maps to nil (keep the value whole) or to what to keep inside it (of a
 // mapping its keys, of a list the same of every element). A value of another
 // shape than expected is kept whole, so a rule meets the same shape.

@@ -35,6 +35,10 @@ type Policy struct {
 	// (custom.releases, for example ">=2.1.1"); empty for every release. The
 	// package's `releases` constant carries the same range for Rego to judge.
 	Releases string `json:"releases,omitempty"`
+	// Joins (custom.joins) marks a rule that matches objects with each other
+	// (selectors, autoscaler targets, releases): a partitioned evaluation
+	// judges it once, over every object, instead of run by run.
+	Joins bool `json:"joins,omitempty"`
 	// Package is the Rego package path, for example data.certgate.sec_h1.
 	Package string `json:"package"`
 	// Kinds are the result rules the package defines (deny, warn, info).
@@ -232,7 +236,14 @@ func policyFromAnnotations(a *ast.Annotations) (Policy, error) {
 		Docs:        str("docs"),
 		Releases:    str("releases"),
 	}
-	var err error
+	var err, joinsErr error
+	switch v := a.Custom["joins"].(type) {
+	case nil:
+	case bool:
+		p.Joins = v
+	default:
+		joinsErr = fmt.Errorf("custom.joins must be true or false")
+	}
 	switch v := a.Custom["inputs"].(type) {
 	case nil:
 	case []any:
@@ -247,7 +258,7 @@ func policyFromAnnotations(a *ast.Annotations) (Policy, error) {
 	default:
 		err = fmt.Errorf("custom.inputs must be a list such as [env, probe]")
 	}
-	return p, errors.Join(err, p.Validate())
+	return p, errors.Join(err, joinsErr, p.Validate())
 }
 
 // Validate checks a catalog entry: an ID of the catalog's form, a title, a

@@ -15,6 +15,7 @@
 # custom:
 #   id: CFG-ROLE
 #   inputs: [manifest, compose]
+#   joins: true
 #   severity: warning
 #   remediation: Make the app.kubernetes.io/component label match the image, or name the workload's role in certgate.yaml (roles, keyed by compose service, Kubernetes workload name, Kind/name or Kind/name/container).
 #   docs: docs/policies.md#cfg-role

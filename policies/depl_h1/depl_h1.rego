@@ -16,6 +16,7 @@
 # custom:
 #   id: DEPL-H1
 #   inputs: [manifest]
+#   joins: true
 #   severity: error
 #   remediation: Layer values-ha.yaml (3 replicas, PDB minAvailable 2, sessionAffinity ClientIP, external PostgreSQL, rate-limit backend postgres, topology spread), or keep one replica with podDisruptionBudget.enabled=false.
 #   docs: docs/policies.md#depl-h1

@@ -12,6 +12,7 @@
 # custom:
 #   id: DEPL-M3
 #   inputs: [manifest]
+#   joins: true
 #   severity: info
 #   remediation: Set networkPolicy.enabled=true in the chart values (and networkPolicy.ingress for your ingress controller), or ship your own NetworkPolicy selecting the server pods.
 #   docs: docs/policies.md#depl-m3
