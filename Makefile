@@ -51,14 +51,17 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
-# The helm CLI (piped-render tests) and pebble (ACME probe tests). PostgreSQL and
-# pre-commit come from the system's packages (see .ci/run).
+# The CLIs the tests run: helm (piped renders, the Helm plugin), pebble (ACME
+# probes), actionlint (the GitHub Action), opa (the bundle), gator (the Gatekeeper
+# templates) and conftest (the benchmark peer, which must agree with certgate).
+# PostgreSQL, pre-commit and ca-certificates come from the system's packages (see .ci/run).
 tools:
 	@command -v helm >/dev/null || $(GO) install helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)
 	@command -v pebble >/dev/null || $(GO) install github.com/letsencrypt/pebble/v2/cmd/pebble@$(PEBBLE_VERSION)
 	@command -v actionlint >/dev/null || $(GO) install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
 	@command -v opa >/dev/null || $(GO) install github.com/open-policy-agent/opa@$(OPA_VERSION)
 	@command -v gator >/dev/null || $(GO) install github.com/open-policy-agent/gatekeeper/v3/cmd/gator@$(GATOR_VERSION)
+	@command -v conftest >/dev/null || $(GO) install github.com/open-policy-agent/conftest@$(CONFTEST_VERSION)
 
 bench: ## Go benchmarks, then certgate against conftest on the same inputs
 	$(GO) test -run '^$$' -bench . -benchmem ./...
