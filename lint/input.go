@@ -178,10 +178,13 @@ type Object struct {
 	// Labels carry loader facts (profile, release, template, set).
 	Labels map[string]string `json:"labels,omitempty"`
 	// Full, when set, decodes the object's whole value again from its stream,
-	// and Value holds only CrossView of it: a large stream keeps its text and
-	// what the rules that join objects read, and each partition of an
-	// evaluation decodes its own objects.
+	// and the object keeps only CrossView of it (see KeepCrossView): a large
+	// stream keeps its text and what the rules that join objects read, and
+	// each partition of an evaluation decodes its own objects.
 	Full func() (map[string]any, error) `json:"-"`
+	// View, when set, is CrossView of the whole value, packed, and Value is
+	// nil (an object with Full keeps its view so).
+	View PackedView `json:"-"`
 }
 
 // FullValue is the object's whole value.
@@ -190,6 +193,42 @@ func (o *Object) FullValue() (map[string]any, error) {
 		return o.Full()
 	}
 	return o.Value, nil
+}
+
+// KeepCrossView reduces the object to what the rules that join objects read
+// of it, for an object whose Full decodes its whole value again: its
+// CrossView packed into View (Value nil), or kept as Value when it holds a
+// value of another type than yaml.v3 decodes to.
+func (o *Object) KeepCrossView() {
+	if v, ok := PackCrossView(o.Value, o.Labels); ok {
+		o.Value, o.View = nil, v
+		return
+	}
+	o.Value, o.View = CrossView(o.Value, o.Labels), ""
+}
+
+// CrossValue is CrossView of the object's value, as the cross partition of
+// an evaluation sees it.
+func (o *Object) CrossValue() (map[string]any, error) {
+	switch {
+	case o.View != "":
+		return o.View.Value()
+	case o.Full != nil:
+		return o.Value, nil // the view already
+	}
+	return CrossView(o.Value, o.Labels), nil
+}
+
+// crossTerm is CrossValue converted to an OPA value.
+func (o *Object) crossTerm() (ast.Value, error) {
+	if o.View != "" {
+		return o.View.astValue()
+	}
+	v, err := o.CrossValue()
+	if err != nil {
+		return nil, err
+	}
+	return ast.InterfaceToValue(v)
 }
 
 // AddFile appends f and returns it, for loader convenience.
@@ -234,11 +273,11 @@ func (in *Input) value() (ast.Value, error) {
 	for _, e := range in.Envs {
 		envs = append(envs, e.term())
 	}
-	manifests, err := objectsTerm(in.Manifests)
+	manifests, err := objectsTerm(in.Manifests, false)
 	if err != nil {
 		return nil, err
 	}
-	compose, err := objectsTerm(in.Compose)
+	compose, err := objectsTerm(in.Compose, false)
 	if err != nil {
 		return nil, err
 	}
@@ -414,15 +453,22 @@ func (r *Ref) term() *ast.Term {
 	)
 }
 
-func objectsTerm(objs []Object) (*ast.Term, error) {
+// objectsTerm converts objects with their whole values, or with their cross
+// views (cross).
+func objectsTerm(objs []Object, cross bool) (*ast.Term, error) {
 	terms := make([]*ast.Term, 0, len(objs))
 	for i := range objs {
 		o := &objs[i]
-		full, err := o.FullValue()
-		if err != nil {
-			return nil, err
+		var v ast.Value
+		var err error
+		if cross {
+			v, err = o.crossTerm()
+		} else {
+			var full map[string]any
+			if full, err = o.FullValue(); err == nil {
+				v, err = ast.InterfaceToValue(full)
+			}
 		}
-		v, err := ast.InterfaceToValue(full)
 		if err != nil {
 			return nil, err
 		}

@@ -64,7 +64,8 @@ func (p *partitioner) prepare(ctx context.Context) error {
 }
 
 // partition is one evaluation of a partitioned input: its environments and
-// objects (cross: the reduced objects, evaluated by the cross query).
+// objects (cross: the objects converted by their cross views, evaluated by
+// the cross query).
 type partition struct {
 	envs      []Env
 	manifests []Object
@@ -123,14 +124,7 @@ func (p *partitioner) split(in *Input) []partition {
 		}
 	}
 	cross.compose = in.Compose
-	cross.manifests = make([]Object, len(in.Manifests))
-	for i, o := range in.Manifests {
-		view := o.Value // a stream that keeps no values keeps this view
-		if o.Full == nil {
-			view = CrossView(o.Value, o.Labels)
-		}
-		cross.manifests[i] = Object{Ref: o.Ref, Labels: o.Labels, Value: view}
-	}
+	cross.manifests = in.Manifests // converted by their cross views
 	return parts
 }
 
@@ -230,11 +224,11 @@ func (e *Engine) evalPart(ctx context.Context, in *Input, part *partition, files
 	for i, env := range part.envs {
 		envs[i] = env.term()
 	}
-	manifests, err := objectsTerm(part.manifests)
+	manifests, err := objectsTerm(part.manifests, part.cross)
 	if err != nil {
 		return nil, &EvalError{fmt.Errorf("convert input: %w", err)}
 	}
-	compose, err := objectsTerm(part.compose)
+	compose, err := objectsTerm(part.compose, false)
 	if err != nil {
 		return nil, &EvalError{fmt.Errorf("convert input: %w", err)}
 	}

@@ -193,7 +193,7 @@ func loadText(src []byte, path string, labels Labels, roles map[string]string, p
 			envs = append(envs, make([][]lint.Env, i+1-len(envs))...)
 			envs[i] = objectEnvs(o, ws, roles)
 		}
-		o.Value = lint.CrossView(o.Value, o.Labels)
+		o.KeepCrossView()
 	}
 	file, objs, err := parse(src, path, labels, visit, parallel)
 	if errors.Is(err, errChunked) {
@@ -214,7 +214,8 @@ func loadText(src []byte, path string, labels Labels, roles map[string]string, p
 		}
 		whole := lint.Object{Ref: o.Ref, Value: full, Labels: o.Labels}
 		envs[w] = objectEnvs(&whole, st, roles)
-		o.Value = lint.CrossView(full, o.Labels)
+		o.Value = full
+		o.KeepCrossView()
 	}
 	in := &lint.Input{Files: []*lint.File{file}, Manifests: objs}
 	for _, e := range envs {

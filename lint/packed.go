@@ -1,0 +1,340 @@
+package lint
+
+import (
+	"encoding/binary"
+	"errors"
+	"maps"
+	"math"
+	"slices"
+	"sync"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+)
+
+// PackedView is an object's CrossView packed into one string: a few dozen
+// bytes where the same view as nested maps takes a kilobyte or two, so a
+// stream of tens of thousands of objects keeps its views in a few megabytes.
+// It holds what yaml.v3 decodes (null, booleans, int, int64, uint64, float64,
+// strings, lists and mappings with string keys) and unpacks to the very same
+// values.
+//
+// The encoding: a tag byte per value, then for a string its length (uvarint)
+// and bytes, for an int or int64 a varint, for a uint64 a uvarint, for a
+// float64 its 8 bytes (little endian), for a list or mapping its length
+// (uvarint) and its elements (a mapping's as key string then value).
+type PackedView string
+
+const (
+	packNull byte = iota
+	packFalse
+	packTrue
+	packString
+	packInt
+	packInt64
+	packUint64
+	packFloat
+	packMap
+	packList
+)
+
+// keepPlan is a crossKeep with its keys sorted, so a view packs the same
+// bytes every time; nil keeps a value whole.
+type keepPlan struct {
+	keys []string
+	subs []*keepPlan
+}
+
+func planOf(k crossKeep) *keepPlan {
+	if k == nil {
+		return nil
+	}
+	p := &keepPlan{keys: slices.Sorted(maps.Keys(k))}
+	for _, key := range p.keys {
+		p.subs = append(p.subs, planOf(k[key]))
+	}
+	return p
+}
+
+var (
+	plansOnce  sync.Once
+	plansOf    map[string]*keepPlan // by kind
+	namePlan   *keepPlan
+	serverPlan *keepPlan
+)
+
+// crossPlan is the plan of CrossView for an object of kind with labels.
+func crossPlan(kind string, labels map[string]string) *keepPlan {
+	plansOnce.Do(func() {
+		plansOf = make(map[string]*keepPlan, len(crossKeepOf))
+		for k, keep := range crossKeepOf {
+			plansOf[k] = planOf(keep)
+		}
+		namePlan, serverPlan = planOf(nameKeep), planOf(serverKeep)
+	})
+	if labels["role"] == RoleServer && (kind == "Deployment" || kind == "StatefulSet") {
+		return serverPlan
+	}
+	if p, ok := plansOf[kind]; ok {
+		return p
+	}
+	return namePlan
+}
+
+var packBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+
+// PackCrossView packs CrossView(v, labels) without building it; false when
+// the view holds a value of another type than yaml.v3 decodes to (then keep
+// CrossView itself).
+func PackCrossView(v map[string]any, labels map[string]string) (PackedView, bool) {
+	kind, _ := v["kind"].(string)
+	bp := packBuffers.Get().(*[]byte)
+	defer packBuffers.Put(bp)
+	b, ok := appendKept((*bp)[:0], v, crossPlan(kind, labels))
+	*bp = b
+	if !ok {
+		return "", false
+	}
+	return PackedView(b), true
+}
+
+// appendKept appends keepOf(v, plan), packed.
+func appendKept(b []byte, v any, plan *keepPlan) ([]byte, bool) {
+	if plan == nil {
+		return appendPacked(b, v)
+	}
+	switch v := v.(type) {
+	case map[string]any:
+		n := 0
+		for _, k := range plan.keys {
+			if _, ok := v[k]; ok {
+				n++
+			}
+		}
+		b = binary.AppendUvarint(append(b, packMap), uint64(n))
+		for i, k := range plan.keys {
+			x, ok := v[k]
+			if !ok {
+				continue
+			}
+			b = appendPackedString(b, k)
+			if b, ok = appendKept(b, x, plan.subs[i]); !ok {
+				return b, false
+			}
+		}
+		return b, true
+	case []any:
+		b = binary.AppendUvarint(append(b, packList), uint64(len(v)))
+		for _, x := range v {
+			var ok bool
+			if b, ok = appendKept(b, x, plan); !ok {
+				return b, false
+			}
+		}
+		return b, true
+	}
+	return appendPacked(b, v)
+}
+
+func appendPackedString(b []byte, s string) []byte {
+	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
+}
+
+// appendPacked appends v whole.
+func appendPacked(b []byte, v any) ([]byte, bool) {
+	switch v := v.(type) {
+	case nil:
+		return append(b, packNull), true
+	case bool:
+		if v {
+			return append(b, packTrue), true
+		}
+		return append(b, packFalse), true
+	case string:
+		return appendPackedString(append(b, packString), v), true
+	case int:
+		return binary.AppendVarint(append(b, packInt), int64(v)), true
+	case int64:
+		return binary.AppendVarint(append(b, packInt64), v), true
+	case uint64:
+		return binary.AppendUvarint(append(b, packUint64), v), true
+	case float64:
+		return binary.LittleEndian.AppendUint64(append(b, packFloat), math.Float64bits(v)), true
+	case map[string]any:
+		b = binary.AppendUvarint(append(b, packMap), uint64(len(v)))
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			var ok bool
+			if b, ok = appendPacked(appendPackedString(b, k), v[k]); !ok {
+				return b, false
+			}
+		}
+		return b, true
+	case []any:
+		b = binary.AppendUvarint(append(b, packList), uint64(len(v)))
+		for _, x := range v {
+			var ok bool
+			if b, ok = appendPacked(b, x); !ok {
+				return b, false
+			}
+		}
+		return b, true
+	}
+	return b, false
+}
+
+var errPacked = errors.New("packed view: malformed")
+
+// Value unpacks the view: the map CrossView returns.
+func (p PackedView) Value() (map[string]any, error) {
+	r := unpacker{s: string(p)}
+	v := r.value()
+	m, ok := v.(map[string]any)
+	if r.err != nil || !ok || r.off != len(r.s) {
+		return nil, errPacked
+	}
+	return m, nil
+}
+
+// astValue converts the view as ast.InterfaceToValue converts its Value.
+func (p PackedView) astValue() (ast.Value, error) {
+	r := unpacker{s: string(p)}
+	v := r.ast()
+	if r.err != nil || r.off != len(r.s) {
+		return nil, errPacked
+	}
+	return v, nil
+}
+
+type unpacker struct {
+	s   string
+	off int
+	err error
+}
+
+func (r *unpacker) byte() byte {
+	if r.off >= len(r.s) {
+		r.err = errPacked
+		return packNull
+	}
+	c := r.s[r.off]
+	r.off++
+	return c
+}
+
+func (r *unpacker) uvarint() uint64 {
+	var x uint64
+	for shift := 0; shift < 64; shift += 7 {
+		c := r.byte()
+		if r.err != nil {
+			return 0
+		}
+		x |= uint64(c&0x7f) << shift
+		if c < 0x80 {
+			return x
+		}
+	}
+	r.err = errPacked
+	return 0
+}
+
+func (r *unpacker) varint() int64 {
+	u := r.uvarint()
+	x := int64(u >> 1)
+	if u&1 != 0 {
+		x = ^x
+	}
+	return x
+}
+
+func (r *unpacker) len() int {
+	n := r.uvarint()
+	if n > uint64(len(r.s)-r.off) {
+		r.err = errPacked
+		return 0
+	}
+	return int(n)
+}
+
+func (r *unpacker) string() string {
+	n := r.len()
+	s := r.s[r.off : r.off+n]
+	r.off += n
+	return s
+}
+
+// scalar reads a value that is not a mapping or list, after its tag.
+func (r *unpacker) scalar(tag byte) any {
+	switch tag {
+	case packNull:
+		return nil
+	case packFalse:
+		return false
+	case packTrue:
+		return true
+	case packString:
+		return r.string()
+	case packInt:
+		return int(r.varint())
+	case packInt64:
+		return r.varint()
+	case packUint64:
+		return r.uvarint()
+	case packFloat:
+		if r.off+8 > len(r.s) {
+			r.err = errPacked
+			return nil
+		}
+		f := math.Float64frombits(binary.LittleEndian.Uint64([]byte(r.s[r.off : r.off+8])))
+		r.off += 8
+		return f
+	}
+	r.err = errPacked
+	return nil
+}
+
+func (r *unpacker) value() any {
+	switch tag := r.byte(); tag {
+	case packMap:
+		n := r.len()
+		m := make(map[string]any, n)
+		for range n {
+			k := r.string()
+			m[k] = r.value()
+		}
+		return m
+	case packList:
+		n := r.len()
+		l := make([]any, n)
+		for i := range l {
+			l[i] = r.value()
+		}
+		return l
+	default:
+		return r.scalar(tag)
+	}
+}
+
+func (r *unpacker) ast() ast.Value {
+	switch tag := r.byte(); tag {
+	case packMap:
+		n := r.len()
+		kvs := make([][2]*ast.Term, n)
+		for i := range kvs {
+			kvs[i][0] = ast.StringTerm(r.string())
+			kvs[i][1] = ast.NewTerm(r.ast())
+		}
+		return ast.NewObject(kvs...)
+	case packList:
+		n := r.len()
+		l := make([]*ast.Term, n)
+		for i := range l {
+			l[i] = ast.NewTerm(r.ast())
+		}
+		return ast.NewArray(l...)
+	default:
+		v, err := ast.InterfaceToValue(r.scalar(tag))
+		if err != nil && r.err == nil {
+			r.err = err
+		}
+		return v
+	}
+}

@@ -1,0 +1,119 @@
+package lint
+
+import (
+	"math"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"gopkg.in/yaml.v3"
+)
+
+// TestPackedViewMatchesCrossView: a packed view unpacks to CrossView of the
+// value, and converts to the OPA value CrossView converts to, for every type
+// yaml.v3 decodes to and every kind CrossView knows.
+func TestPackedViewMatchesCrossView(t *testing.T) {
+	src := `
+kind: Deployment
+metadata: {name: d, namespace: ns, labels: {a: b}}
+spec:
+  replicas: 3
+  template:
+    metadata: {labels: {app: d, n: 7, big: 18446744073709551615, neg: -9223372036854775808, f: 1.5, e: 1e300, t: true, z: null, s: ""}}
+    spec:
+      affinity: {podAntiAffinity: {x: [1, 2.25, "3", {k: [v]}]}}
+      topologySpreadConstraints: [{maxSkew: 1}]
+      containers: [{name: c, image: i}, {name: e}, 7]
+`
+	var m map[string]any
+	if err := yaml.Unmarshal([]byte(src), &m); err != nil {
+		t.Fatal(err)
+	}
+	lists := map[string]any{"kind": "List", "metadata": map[string]any{"name": []any{nil, false, int64(-1), uint64(math.MaxUint64), math.Inf(-1), math.NaN()}}}
+	cases := []struct {
+		v      map[string]any
+		labels map[string]string
+	}{
+		{m, nil},
+		{m, map[string]string{"role": RoleServer}},
+		{map[string]any{"kind": "Service", "metadata": map[string]any{"name": "s", "annotations": map[string]any{"x": "y"}}, "spec": map[string]any{"selector": map[string]any{"app": "d"}}}, nil},
+		{map[string]any{"kind": "CronJob", "spec": "not a mapping"}, nil},
+		{map[string]any{"kind": []any{1}}, nil},
+		{lists, nil},
+		{map[string]any{}, nil},
+	}
+	for i, c := range cases {
+		p, ok := PackCrossView(c.v, c.labels)
+		if !ok {
+			t.Fatalf("case %d: not packed", i)
+		}
+		want := CrossView(c.v, c.labels)
+		got, err := p.Value()
+		if err != nil {
+			t.Fatalf("case %d: %v", i, err)
+		}
+		if i == 5 { // NaN is not equal to itself
+			got["metadata"].(map[string]any)["name"].([]any)[5] = 0.0
+			want["metadata"].(map[string]any)["name"].([]any)[5] = 0.0
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("case %d: unpacked\n %#v\nwant\n %#v", i, got, want)
+		}
+		if i == 5 {
+			continue // InterfaceToValue refuses NaN and infinities
+		}
+		gv, err := p.astValue()
+		if err != nil {
+			t.Fatalf("case %d: %v", i, err)
+		}
+		wv, err := ast.InterfaceToValue(want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if gv.Compare(wv) != 0 || gv.String() != wv.String() {
+			t.Errorf("case %d: converted\n %v\nwant\n %v", i, gv, wv)
+		}
+	}
+	// Every kind CrossView knows packs its own view.
+	for kind := range crossKeepOf {
+		v := map[string]any{"kind": kind, "metadata": map[string]any{"name": "n", "labels": map[string]any{"a": "b"}, "annotations": map[string]any{"c": "d"}}, "spec": m["spec"]}
+		p, _ := PackCrossView(v, nil)
+		got, err := p.Value()
+		if err != nil || !reflect.DeepEqual(got, CrossView(v, nil)) {
+			t.Errorf("%s: unpacked %v (%v), want %v", kind, got, err, CrossView(v, nil))
+		}
+	}
+}
+
+// TestKeepCrossView: an object keeps its packed view, or its view itself when
+// it holds a value yaml.v3 never decodes to; either way CrossValue is the
+// view and the cross partition converts it alike.
+func TestKeepCrossView(t *testing.T) {
+	for _, v := range []map[string]any{
+		{"kind": "Pod", "metadata": map[string]any{"name": "p", "labels": map[string]any{"a": "b"}}},
+		{"kind": "Pod", "metadata": map[string]any{"name": "p", "labels": map[string]any{"a": time.Unix(0, 0).UTC()}}},
+	} {
+		o := Object{Value: v, Labels: map[string]string{"kind": "Pod"}, Full: func() (map[string]any, error) { return v, nil }}
+		want := CrossView(v, o.Labels)
+		o.KeepCrossView()
+		if _, packable := PackCrossView(v, nil); packable != (o.View != "") || packable != (o.Value == nil) {
+			t.Errorf("%v: View %q, Value %v", v, o.View, o.Value)
+		}
+		got, err := o.CrossValue()
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("%v: CrossValue %v (%v), want %v", v, got, err, want)
+		}
+		gv, err := o.crossTerm()
+		if err != nil {
+			t.Fatal(err)
+		}
+		wv, err := ast.InterfaceToValue(want)
+		if err != nil || gv.Compare(wv) != 0 {
+			t.Errorf("%v: converted %v, want %v (%v)", v, gv, wv, err)
+		}
+	}
+	if _, err := PackedView("\x08\x05").Value(); err == nil {
+		t.Error("a truncated view unpacked")
+	}
+}
