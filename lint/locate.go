@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -58,9 +59,10 @@ type lazyDocs struct {
 	src     []byte
 	roots   []int
 	indexed sync.Once
-	lines   []int // byte offset of the start of each line (built on first use)
-	marks   []int // 1-based lines that start with a document marker (--- or ...)
-	simple  bool  // every document starts at a --- marker or the stream's start
+	indexOK bool        // the index is built (lines are counted by newlines)
+	lines   int         // the number of lines
+	marks   []lineStart // the lines that start with a document marker (--- or ...)
+	simple  bool        // every document starts at a --- marker or the stream's start
 	mu      sync.Mutex
 	nodes   map[int]*yaml.Node
 	whole   bool // the whole stream was decoded into nodes
@@ -137,24 +139,21 @@ func (z *lazyDocs) alone(i int) *yaml.Node {
 		return nil
 	}
 	z.indexed.Do(z.index)
-	if z.lines == nil || root > len(z.lines) {
+	if !z.indexOK || root > z.lines {
 		return nil
 	}
-	start, end := 1, len(z.lines)+1 // lines [start, end)
-	for _, m := range z.marks {
-		if m <= root {
-			start = m
-		} else {
-			end = m
-			break
-		}
+	// The text from the last marker at or before the root's line (else the
+	// stream's start) to the next marker (else the stream's end).
+	j, _ := slices.BinarySearchFunc(z.marks, root+1, func(m lineStart, line int) int { return m.line - line })
+	start, lo, hi := 1, 0, len(z.src)
+	if j > 0 {
+		start, lo = z.marks[j-1].line, z.marks[j-1].off
 	}
-	hi := len(z.src)
-	if end <= len(z.lines) {
-		hi = z.lines[end-1]
+	if j < len(z.marks) {
+		hi = z.marks[j].off
 	}
 	var n yaml.Node
-	if err := yaml.NewDecoder(bytes.NewReader(z.src[z.lines[start-1]:hi])).Decode(&n); err != nil {
+	if err := yaml.NewDecoder(bytes.NewReader(z.src[lo:hi])).Decode(&n); err != nil {
 		return nil
 	}
 	shift(&n, start-1)
@@ -164,9 +163,12 @@ func (z *lazyDocs) alone(i int) *yaml.Node {
 	return &n
 }
 
-// index finds where each line starts and which lines are document markers. A
-// stream with a carriage return that ends a line alone counts lines otherwise
-// than by newlines: it is left without an index (and decoded whole).
+// lineStart is a 1-based line and the byte offset where it starts.
+type lineStart struct{ line, off int }
+
+// index counts the lines and finds which are document markers. A stream with
+// a carriage return that ends a line alone counts lines otherwise than by
+// newlines: it is left without an index (and decoded whole).
 func (z *lazyDocs) index() {
 	for i := bytes.IndexByte(z.src, '\r'); i >= 0; {
 		if i+1 >= len(z.src) || z.src[i+1] != '\n' {
@@ -178,30 +180,22 @@ func (z *lazyDocs) index() {
 		}
 		i += 1 + j
 	}
-	z.lines = []int{0}
-	for off := 0; off < len(z.src); {
-		j := bytes.IndexByte(z.src[off:], '\n')
-		if j < 0 {
-			break
-		}
-		off += j + 1
-		if off < len(z.src) {
-			z.lines = append(z.lines, off)
-		}
-	}
-	z.simple = true
-	for i, off := range z.lines {
-		if off >= len(z.src) {
-			break
-		}
+	z.indexOK, z.simple = true, true
+	for line, off := 1, 0; ; line++ {
+		z.lines = line
 		if marker(z.src[off:]) {
-			z.marks = append(z.marks, i+1)
+			z.marks = append(z.marks, lineStart{line, off})
 			if z.src[off] == '.' {
 				z.simple = false
 			}
-		} else if z.src[off] == '%' {
+		} else if off < len(z.src) && z.src[off] == '%' {
 			z.simple = false
 		}
+		j := bytes.IndexByte(z.src[off:], '\n')
+		if j < 0 || off+j+1 >= len(z.src) {
+			break
+		}
+		off += j + 1
 	}
 }
 
