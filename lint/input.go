@@ -88,11 +88,13 @@ func (f *File) Documents() ([]any, error) {
 
 // Env is one environment that a certctl process would see.
 type Env struct {
-	ID     string         `json:"id"`
-	Origin string         `json:"origin"`
-	Role   string         `json:"role"`
-	Ref    *Ref           `json:"ref"`
-	Vars   map[string]Var `json:"vars"`
+	ID     string `json:"id"`
+	Origin string `json:"origin"`
+	Role   string `json:"role"`
+	Ref    *Ref   `json:"ref"`
+	// Vars are the variables by name; nil once PackVars packed them (the
+	// containers of a large manifest stream): read them with Variables.
+	Vars map[string]Var `json:"vars"`
 	// Labels carry loader facts policies may use (service, image, set, profile).
 	Labels map[string]string `json:"labels,omitempty"`
 	// Release is the certctl release this environment runs when it differs from
@@ -105,6 +107,8 @@ type Env struct {
 	// container), for the rules that check that the files certctl reads are
 	// backed by one; nil for other origins (compose rules read input.compose).
 	Mounts []Mount `json:"mounts,omitempty"`
+	// packedVars holds Vars packed (PackVars).
+	packedVars string
 }
 
 // Mount is one volumeMount of a container with the facts of its volume.
@@ -363,26 +367,21 @@ var (
 )
 
 func (e Env) term() *ast.Term {
-	vars := ast.NewObjectWithCapacity(len(e.Vars))
-	for name, v := range e.Vars {
-		n := 3
-		if v.MaybeEmpty {
-			n++
+	var vars ast.Object
+	if e.packedVars != "" {
+		vars = ast.NewObject()
+		e.eachPackedVar(func(name string, v Var, rel []any) {
+			ref := v.Ref
+			if rel != nil {
+				ref = &Ref{File: ref.File, Doc: ref.Doc, Path: append(slices.Clip(e.Ref.Path), rel...)}
+			}
+			vars.Insert(ast.StringTerm(name), varTerm(v, ref))
+		})
+	} else {
+		vars = ast.NewObjectWithCapacity(len(e.Vars))
+		for name, v := range e.Vars {
+			vars.Insert(ast.StringTerm(name), varTerm(v, v.Ref))
 		}
-		if v.Note != "" {
-			n++
-		}
-		o := ast.NewObjectWithCapacity(n)
-		o.Insert(keyValue, ast.StringTerm(v.Value))
-		o.Insert(keyKnown, ast.InternedTerm(v.Known))
-		o.Insert(keyRef, v.Ref.term())
-		if v.MaybeEmpty {
-			o.Insert(keyMaybeEmpty, ast.InternedTerm(true))
-		}
-		if v.Note != "" {
-			o.Insert(keyNote, ast.StringTerm(v.Note))
-		}
-		vars.Insert(ast.StringTerm(name), ast.NewTerm(o))
 	}
 	items := [][2]*ast.Term{
 		item("id", ast.String(e.ID)),
@@ -397,6 +396,28 @@ func (e Env) term() *ast.Term {
 		items = append(items, [2]*ast.Term{ast.StringTerm("mounts"), mountsTerm(e.Mounts)})
 	}
 	return ast.ObjectTerm(items...)
+}
+
+// varTerm is one variable with the ref ref.
+func varTerm(v Var, ref *Ref) *ast.Term {
+	n := 3
+	if v.MaybeEmpty {
+		n++
+	}
+	if v.Note != "" {
+		n++
+	}
+	o := ast.NewObjectWithCapacity(n)
+	o.Insert(keyValue, ast.StringTerm(v.Value))
+	o.Insert(keyKnown, ast.InternedTerm(v.Known))
+	o.Insert(keyRef, ref.term())
+	if v.MaybeEmpty {
+		o.Insert(keyMaybeEmpty, ast.InternedTerm(true))
+	}
+	if v.Note != "" {
+		o.Insert(keyNote, ast.StringTerm(v.Note))
+	}
+	return ast.NewTerm(o)
 }
 
 // mountsTerm is env.mounts: only a container's environment has the key (an

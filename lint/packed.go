@@ -338,3 +338,146 @@ func (r *unpacker) ast() ast.Value {
 		return v
 	}
 }
+
+// Packed environment variables: a large manifest stream keeps the variables
+// of its containers' environments packed into one string each (Env.PackVars),
+// a tenth of the memory of the map and its refs. Each variable is its name,
+// value, a flags byte (varKnown, varMaybeEmpty, varNote, varNoRef,
+// varRelative), its note when it has one, and its ref unless it has none:
+// the rest of the path after the environment's own ref path when the ref
+// points into the same document below it (varRelative), else the file, the
+// document and the whole path. A path element is a string (tag packString)
+// or an int (tag packInt).
+const (
+	varKnown = 1 << iota
+	varMaybeEmpty
+	varNote
+	varNoRef
+	varRelative
+)
+
+// PackVars moves Vars into a packed string: Vars becomes nil and Variables
+// unpacks them again. It does nothing when a ref path holds another element
+// than a string or an int.
+func (e *Env) PackVars() {
+	if e.Vars == nil {
+		return
+	}
+	bp := packBuffers.Get().(*[]byte)
+	defer packBuffers.Put(bp)
+	b := (*bp)[:0]
+	b = binary.AppendUvarint(b, uint64(len(e.Vars)))
+	for _, name := range slices.Sorted(maps.Keys(e.Vars)) {
+		v := e.Vars[name]
+		b = appendPackedString(appendPackedString(b, name), v.Value)
+		var flags byte
+		if v.Known {
+			flags |= varKnown
+		}
+		if v.MaybeEmpty {
+			flags |= varMaybeEmpty
+		}
+		if v.Note != "" {
+			flags |= varNote
+		}
+		rel := v.Ref != nil && e.Ref != nil && v.Ref.File == e.Ref.File && v.Ref.Doc == e.Ref.Doc &&
+			len(v.Ref.Path) >= len(e.Ref.Path) && pathHasPrefix(v.Ref.Path, e.Ref.Path)
+		switch {
+		case v.Ref == nil:
+			flags |= varNoRef
+		case rel:
+			flags |= varRelative
+		}
+		b = append(b, flags)
+		if v.Note != "" {
+			b = appendPackedString(b, v.Note)
+		}
+		var path []any
+		switch {
+		case v.Ref == nil:
+			continue
+		case rel:
+			path = v.Ref.Path[len(e.Ref.Path):]
+		default:
+			b = appendPackedString(b, v.Ref.File)
+			b = binary.AppendVarint(b, int64(v.Ref.Doc))
+			path = v.Ref.Path
+		}
+		b = binary.AppendUvarint(b, uint64(len(path)))
+		for _, p := range path {
+			switch p := p.(type) {
+			case string:
+				b = appendPackedString(append(b, packString), p)
+			case int:
+				b = binary.AppendVarint(append(b, packInt), int64(p))
+			default:
+				*bp = b
+				return
+			}
+		}
+	}
+	*bp = b
+	e.Vars, e.packedVars = nil, string(b)
+}
+
+func pathHasPrefix(path, prefix []any) bool {
+	for i, p := range prefix {
+		if path[i] != p {
+			return false
+		}
+	}
+	return true
+}
+
+// Variables is Vars, unpacked when PackVars packed them.
+func (e *Env) Variables() map[string]Var {
+	if e.packedVars == "" {
+		return e.Vars
+	}
+	vars := map[string]Var{}
+	e.eachPackedVar(func(name string, v Var, rel []any) {
+		if rel != nil {
+			v.Ref.Path = append(slices.Clone(e.Ref.Path), rel...)
+		}
+		vars[name] = v
+	})
+	return vars
+}
+
+// eachPackedVar calls fn with each packed variable; a ref relative to the
+// environment's comes with a nil Ref.Path and the rest of the path in rel.
+func (e *Env) eachPackedVar(fn func(name string, v Var, rel []any)) {
+	r := unpacker{s: e.packedVars}
+	n := r.len()
+	for range n {
+		name := r.string()
+		v := Var{Value: r.string()}
+		flags := r.byte()
+		v.Known, v.MaybeEmpty = flags&varKnown != 0, flags&varMaybeEmpty != 0
+		if flags&varNote != 0 {
+			v.Note = r.string()
+		}
+		var rel []any
+		if flags&varNoRef == 0 {
+			v.Ref = &Ref{}
+			if flags&varRelative != 0 {
+				v.Ref.File, v.Ref.Doc = e.Ref.File, e.Ref.Doc
+			} else {
+				v.Ref.File, v.Ref.Doc = r.string(), int(r.varint())
+			}
+			path := make([]any, r.len())
+			for i := range path {
+				path[i] = r.scalar(r.byte())
+			}
+			if flags&varRelative != 0 {
+				rel = path
+			} else {
+				v.Ref.Path = path
+			}
+		}
+		if r.err != nil {
+			panic("lint: malformed packed variables")
+		}
+		fn(name, v, rel)
+	}
+}

@@ -1,8 +1,11 @@
 package lint
 
 import (
+	"maps"
 	"math"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -115,5 +118,46 @@ func TestKeepCrossView(t *testing.T) {
 	}
 	if _, err := PackedView("\x08\x05").Value(); err == nil {
 		t.Error("a truncated view unpacked")
+	}
+}
+
+// TestPackVars: packed variables unpack to the same map and convert to the
+// same OPA value, whatever their refs; a ref path element of another type
+// leaves them unpacked.
+func TestPackVars(t *testing.T) {
+	base := []any{"spec", "template", "spec", "containers", 0}
+	vars := map[string]Var{
+		"CERTCTL_A":  {Value: "x", Known: true, Ref: &Ref{File: "s.yaml", Doc: 3, Path: append(slices.Clone(base), "env", 300)}},
+		"CERTCTL_B":  {Known: false, MaybeEmpty: true, Ref: &Ref{File: "s.yaml", Doc: 3, Path: append(slices.Clone(base), "envFrom", 0)}},
+		"CERTCTL_C":  {Value: "é\x00", Known: true, Note: "default of ${C}", Ref: &Ref{File: "other.yaml", Doc: -1, Path: []any{"data", "C"}}},
+		"CERTCTL_D":  {Value: "", Known: true},
+		"CERTCTL_E":  {Known: true, Ref: &Ref{File: "s.yaml", Doc: 3, Path: slices.Clone(base)}},
+		"CERTCTL_F":  {Known: true, Ref: &Ref{File: "s.yaml", Doc: 4, Path: append(slices.Clone(base), "env", 1)}},
+		"":           {Value: "empty name", Known: true, Ref: &Ref{File: "s.yaml", Doc: 3, Path: []any{"spec"}}},
+		"CERTCTL_GG": {Value: strings.Repeat("v", 300), Known: true, Ref: &Ref{File: "s.yaml", Doc: 3, Path: []any{}}},
+	}
+	for _, envRef := range []*Ref{{File: "s.yaml", Doc: 3, Path: base}, nil} {
+		e := Env{ID: "e", Origin: OriginContainer, Role: RoleServer, Ref: envRef, Vars: maps.Clone(vars), Labels: map[string]string{"a": "b"}}
+		want := e.term()
+		e.PackVars()
+		if e.Vars != nil || e.packedVars == "" {
+			t.Fatalf("not packed: %+v", e)
+		}
+		if got := e.Variables(); !reflect.DeepEqual(got, vars) {
+			t.Errorf("unpacked\n %+v\nwant\n %+v", got, vars)
+		}
+		if got := e.term(); got.Value.Compare(want.Value) != 0 {
+			t.Errorf("converted\n %v\nwant\n %v", got, want)
+		}
+	}
+	odd := Env{Vars: map[string]Var{"X": {Ref: &Ref{Path: []any{1.5}}}}}
+	odd.PackVars()
+	if odd.Vars == nil || odd.packedVars != "" {
+		t.Errorf("a ref path with a float was packed")
+	}
+	empty := Env{Vars: map[string]Var{}}
+	empty.PackVars()
+	if got := empty.Variables(); got == nil || len(got) != 0 {
+		t.Errorf("no variables unpacked to %#v", got)
 	}
 }

@@ -178,8 +178,21 @@ stringData: {CERTCTL_KEYGEN_MODE: agent}
 		if kept != lint.NewStreamLocator([]byte(src), nil).Separable() {
 			t.Fatalf("stream %d: kept only its text: %v; its documents decode alone: %v", i, kept, !kept)
 		}
-		if !reflect.DeepEqual(got.Envs, want.Envs) {
-			t.Errorf("stream %d: environments differ:\n got  %+v\n want %+v", i, got.Envs, want.Envs)
+		if len(got.Envs) != len(want.Envs) {
+			t.Fatalf("stream %d: %d environments, want %d", i, len(got.Envs), len(want.Envs))
+		}
+		for j := range got.Envs {
+			g, w := got.Envs[j], want.Envs[j]
+			if kept && g.Vars != nil {
+				t.Errorf("stream %d environment %d: variables not packed", i, j)
+			}
+			gv := g.Variables()
+			g.Vars, w.Vars = gv, w.Variables()
+			g.PackVars()
+			w.PackVars()
+			if !reflect.DeepEqual(g, w) || !reflect.DeepEqual(gv, want.Envs[j].Vars) {
+				t.Errorf("stream %d: environment %d differs:\n got  %+v\n want %+v", i, j, gv, want.Envs[j])
+			}
 		}
 		docs, err := got.Files[0].Documents()
 		if err != nil || !reflect.DeepEqual(docs, want.Files[0].Docs) {

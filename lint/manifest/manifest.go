@@ -167,7 +167,8 @@ var KeepTextFrom = 1 << 20
 // from the Secrets and ConfigMaps decoded so far; a workload that looked up a
 // Secret or ConfigMap of a kind and name the stream defines again later is
 // decoded again at the end and its environments built anew, so every
-// environment is the one the whole stream gives (EnvsWithRoles).
+// environment is the one the whole stream gives (EnvsWithRoles), with its
+// variables packed (lint.Env.PackVars).
 func loadText(src []byte, path string, labels Labels, roles map[string]string, parallel bool) (*lint.Input, error) {
 	st := newStore(nil)
 	var envs [][]lint.Env // by object
@@ -191,7 +192,7 @@ func loadText(src []byte, path string, labels Labels, roles map[string]string, p
 				}
 			}
 			envs = append(envs, make([][]lint.Env, i+1-len(envs))...)
-			envs[i] = objectEnvs(o, ws, roles)
+			envs[i] = packedEnvs(objectEnvs(o, ws, roles))
 		}
 		o.KeepCrossView()
 	}
@@ -213,7 +214,7 @@ func loadText(src []byte, path string, labels Labels, roles map[string]string, p
 			return nil, err
 		}
 		whole := lint.Object{Ref: o.Ref, Value: full, Labels: o.Labels}
-		envs[w] = objectEnvs(&whole, st, roles)
+		envs[w] = packedEnvs(objectEnvs(&whole, st, roles))
 		o.Value = full
 		o.KeepCrossView()
 	}
@@ -233,6 +234,14 @@ func loadText(src []byte, path string, labels Labels, roles map[string]string, p
 		return f.Docs, nil
 	}
 	return in, nil
+}
+
+// packedEnvs packs the variables of envs (lint.Env.PackVars).
+func packedEnvs(envs []lint.Env) []lint.Env {
+	for i := range envs {
+		envs[i].PackVars()
+	}
+	return envs
 }
 
 // decodeObject decodes the object at ref (a document, or an item of a List)

@@ -262,7 +262,7 @@ func TestTenMegabyteStream(t *testing.T) {
 		t.Fatalf("objects %d envs %d", len(in.Manifests), len(in.Envs))
 	}
 	last := in.Envs[len(in.Envs)-1]
-	if v := last.Vars["CERTCTL_AGENT_BOOTSTRAP_TOKEN"]; !v.Known {
+	if v := last.Variables()["CERTCTL_AGENT_BOOTSTRAP_TOKEN"]; !v.Known {
 		t.Errorf("last secretKeyRef not resolved: %+v", v)
 	}
 	if l := line(t, in.Files[0], in.Manifests[len(in.Manifests)-1].Ref); l < 400000 {
