@@ -5,8 +5,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"strconv"
 	"strings"
 	"sync"
@@ -186,6 +189,68 @@ func holdGC() (restore func()) {
 		debug.SetGCPercent(gc)
 		debug.SetMemoryLimit(limit)
 	}
+}
+
+// A large input is evaluated under a soft memory limit (boundHeap): with the
+// collector's default pacing the heap grows to twice what is live, and the
+// evaluation of a stream of tens of megabytes keeps a hundred or two live
+// (its text, its environments, the partitions in flight), so hundreds of
+// megabytes would be garbage waiting. The limit is heapBoundFactor times the
+// heap live after loading, and at least heapBoundSlack above it: the
+// collector runs more often only while the partitions in flight (the cross
+// partition above all) are large, and what is live stays well under the
+// limit, so it never thrashes (a limit under what is live would have it
+// collect without end).
+const (
+	heapBoundObjects = 512 // from this many objects an input is large (evaluated in partitions)
+	heapBoundFactor  = 3
+	heapBoundSlack   = 128 << 20
+)
+
+var heapBound struct {
+	sync.Mutex
+	n   int   // evaluations under the bound
+	old int64 // the limit before the first
+}
+
+// boundHeap sets the soft memory limit for evaluating in when it is large and
+// neither GOMEMLIMIT nor anything else set one; restore puts the limit back
+// once the last evaluation under it returns.
+func boundHeap(in *lint.Input) (restore func()) {
+	if len(in.Manifests) < heapBoundObjects {
+		return func() {}
+	}
+	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
+		return func() {}
+	}
+	heapBound.Lock()
+	defer heapBound.Unlock()
+	if heapBound.n == 0 {
+		if heapBound.old = debug.SetMemoryLimit(-1); heapBound.old != math.MaxInt64 {
+			return func() {}
+		}
+		runtime.GC() // what the load left live, without its garbage
+		live := liveHeap()
+		debug.SetMemoryLimit(max(heapBoundFactor*live, live+heapBoundSlack))
+	}
+	heapBound.n++
+	return sync.OnceFunc(func() {
+		heapBound.Lock()
+		defer heapBound.Unlock()
+		if heapBound.n--; heapBound.n == 0 {
+			debug.SetMemoryLimit(heapBound.old)
+		}
+	})
+}
+
+// liveHeap is the heap the last collection found live, in bytes.
+func liveHeap() int64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return int64(s[0].Value.Uint64())
 }
 
 // withoutGC runs fn under holdGC.
