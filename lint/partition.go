@@ -67,7 +67,7 @@ func (p *partitioner) prepare(ctx context.Context) error {
 // objects (cross: the objects converted by their cross views, evaluated by
 // the cross query).
 type partition struct {
-	envs      []Env
+	envs      []*Env // into Input.Envs
 	manifests []Object
 	compose   []Object
 	cross     bool
@@ -102,16 +102,17 @@ func (p *partitioner) split(in *Input) []partition {
 	parts := make([]partition, nparts+2)
 	rest := &parts[nparts]
 	rest.compose = in.Compose
-	for _, e := range in.Envs {
+	for i := range in.Envs {
+		e := &in.Envs[i]
 		if e.Origin != OriginContainer {
 			rest.envs = append(rest.envs, e)
 			continue
 		}
-		i, ok := owner[keyOfEnv(e.Ref)]
+		o, ok := owner[keyOfEnv(e.Ref)]
 		if !ok {
 			return nil
 		}
-		parts[i/partitionSize].envs = append(parts[i/partitionSize].envs, e)
+		parts[o/partitionSize].envs = append(parts[o/partitionSize].envs, e)
 	}
 	for j := range nparts {
 		parts[j].manifests = in.Manifests[j*partitionSize : min((j+1)*partitionSize, len(in.Manifests))]
@@ -120,7 +121,7 @@ func (p *partitioner) split(in *Input) []partition {
 	cross.cross = true
 	for i := range in.Envs {
 		if crossEnv(&in.Envs[i]) {
-			cross.envs = append(cross.envs, in.Envs[i])
+			cross.envs = append(cross.envs, &in.Envs[i])
 		}
 	}
 	cross.compose = in.Compose
