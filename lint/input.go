@@ -223,10 +223,11 @@ func (o *Object) CrossValue() (map[string]any, error) {
 	return CrossView(o.Value, o.Labels), nil
 }
 
-// crossTerm is CrossValue converted to an OPA value.
-func (o *Object) crossTerm() (ast.Value, error) {
+// crossTerm is CrossValue converted to an OPA value, sharing the terms of
+// repeated strings through c.
+func (o *Object) crossTerm(c termCache) (ast.Value, error) {
 	if o.View != "" {
-		return o.View.astValue()
+		return o.View.astValue(c)
 	}
 	v, err := o.CrossValue()
 	if err != nil {
@@ -452,7 +453,9 @@ func mountsTerm(ms []Mount) *ast.Term {
 	return ast.ArrayTerm(terms...)
 }
 
-func (r *Ref) term() *ast.Term {
+func (r *Ref) term() *ast.Term { return r.termWith(nil) }
+
+func (r *Ref) termWith(c termCache) *ast.Term {
 	if r == nil {
 		return ast.InternedNullTerm
 	}
@@ -462,28 +465,51 @@ func (r *Ref) term() *ast.Term {
 		case int:
 			path[i] = ast.IntNumberTerm(p)
 		case string:
-			path[i] = ast.StringTerm(p)
+			path[i] = c.str(p)
 		default:
 			path[i] = ast.StringTerm("?")
 		}
 	}
 	return ast.ObjectTerm(
-		item("file", ast.String(r.File)),
-		[2]*ast.Term{ast.StringTerm("doc"), ast.IntNumberTerm(r.Doc)},
-		[2]*ast.Term{ast.StringTerm("path"), ast.ArrayTerm(path...)},
+		[2]*ast.Term{c.str("file"), c.str(r.File)},
+		[2]*ast.Term{c.str("doc"), ast.IntNumberTerm(r.Doc)},
+		[2]*ast.Term{c.str("path"), ast.ArrayTerm(path...)},
 	)
+}
+
+// termCache shares the terms of the strings that repeat within one
+// conversion (keys, kinds, file IDs, label values): OPA never modifies an
+// input term. It keeps the first termCacheMax strings; a nil cache shares
+// nothing.
+type termCache map[string]*ast.Term
+
+const termCacheMax = 4096
+
+func (c termCache) str(s string) *ast.Term {
+	if t, ok := c[s]; ok {
+		return t
+	}
+	t := ast.StringTerm(s)
+	if c != nil && len(c) < termCacheMax {
+		c[s] = t
+	}
+	return t
 }
 
 // objectsTerm converts objects with their whole values, or with their cross
 // views (cross).
 func objectsTerm(objs []Object, cross bool) (*ast.Term, error) {
 	terms := make([]*ast.Term, 0, len(objs))
+	var c termCache
+	if cross {
+		c = termCache{}
+	}
 	for i := range objs {
 		o := &objs[i]
 		var v ast.Value
 		var err error
 		if cross {
-			v, err = o.crossTerm()
+			v, err = o.crossTerm(c)
 		} else {
 			var full map[string]any
 			if full, err = o.FullValue(); err == nil {
@@ -494,18 +520,20 @@ func objectsTerm(objs []Object, cross bool) (*ast.Term, error) {
 			return nil, err
 		}
 		terms = append(terms, ast.ObjectTerm(
-			[2]*ast.Term{ast.StringTerm("ref"), o.Ref.term()},
-			[2]*ast.Term{ast.StringTerm("value"), ast.NewTerm(v)},
-			[2]*ast.Term{ast.StringTerm("labels"), labelsTerm(o.Labels)},
+			[2]*ast.Term{c.str("ref"), o.Ref.termWith(c)},
+			[2]*ast.Term{c.str("value"), ast.NewTerm(v)},
+			[2]*ast.Term{c.str("labels"), labelsTermWith(o.Labels, c)},
 		))
 	}
 	return ast.ArrayTerm(terms...), nil
 }
 
-func labelsTerm(labels map[string]string) *ast.Term {
-	obj := ast.NewObject()
+func labelsTerm(labels map[string]string) *ast.Term { return labelsTermWith(labels, nil) }
+
+func labelsTermWith(labels map[string]string, c termCache) *ast.Term {
+	obj := ast.NewObjectWithCapacity(len(labels))
 	for k, v := range labels {
-		obj.Insert(ast.StringTerm(k), ast.StringTerm(v))
+		obj.Insert(c.str(k), c.str(v))
 	}
 	return ast.NewTerm(obj)
 }

@@ -194,9 +194,10 @@ func (p PackedView) Value() (map[string]any, error) {
 	return m, nil
 }
 
-// astValue converts the view as ast.InterfaceToValue converts its Value.
-func (p PackedView) astValue() (ast.Value, error) {
-	r := unpacker{s: string(p)}
+// astValue converts the view as ast.InterfaceToValue converts its Value,
+// sharing the terms of repeated strings through c.
+func (p PackedView) astValue(c termCache) (ast.Value, error) {
+	r := unpacker{s: string(p), terms: c}
 	v := r.ast()
 	if r.err != nil || r.off != len(r.s) {
 		return nil, errPacked
@@ -205,9 +206,10 @@ func (p PackedView) astValue() (ast.Value, error) {
 }
 
 type unpacker struct {
-	s   string
-	off int
-	err error
+	s     string
+	off   int
+	err   error
+	terms termCache
 }
 
 func (r *unpacker) byte() byte {
@@ -313,21 +315,30 @@ func (r *unpacker) value() any {
 	}
 }
 
+// astTerm reads a value as a term: a string's may be shared.
+func (r *unpacker) astTerm() *ast.Term {
+	if r.off < len(r.s) && r.s[r.off] == packString {
+		r.off++
+		return r.terms.str(r.string())
+	}
+	return ast.NewTerm(r.ast())
+}
+
 func (r *unpacker) ast() ast.Value {
 	switch tag := r.byte(); tag {
 	case packMap:
 		n := r.len()
 		kvs := make([][2]*ast.Term, n)
 		for i := range kvs {
-			kvs[i][0] = ast.StringTerm(r.string())
-			kvs[i][1] = ast.NewTerm(r.ast())
+			kvs[i][0] = r.terms.str(r.string())
+			kvs[i][1] = r.astTerm()
 		}
 		return ast.NewObject(kvs...)
 	case packList:
 		n := r.len()
 		l := make([]*ast.Term, n)
 		for i := range l {
-			l[i] = ast.NewTerm(r.ast())
+			l[i] = r.astTerm()
 		}
 		return ast.NewArray(l...)
 	default:

@@ -66,7 +66,7 @@ spec:
 		if i == 5 {
 			continue // InterfaceToValue refuses NaN and infinities
 		}
-		gv, err := p.astValue()
+		gv, err := p.astValue(termCache{})
 		if err != nil {
 			t.Fatalf("case %d: %v", i, err)
 		}
@@ -107,7 +107,7 @@ func TestKeepCrossView(t *testing.T) {
 		if err != nil || !reflect.DeepEqual(got, want) {
 			t.Errorf("%v: CrossValue %v (%v), want %v", v, got, err, want)
 		}
-		gv, err := o.crossTerm()
+		gv, err := o.crossTerm(termCache{})
 		if err != nil {
 			t.Fatal(err)
 		}
