@@ -129,6 +129,14 @@ func (p *partitioner) split(in *Input) []partition {
 	return parts
 }
 
+// Partitioned reports whether Eval evaluates in in partitions (a large input
+// and the built-in catalog): then no evaluation holds more than a run of
+// objects, the cross views and the environments at once, whatever the size
+// of the input.
+func (e *Engine) Partitioned(in *Input) bool {
+	return e.parts != nil && e.parts.split(in) != nil
+}
+
 // objKey names an object by file, document and, for an item of a List, its
 // index.
 type objKey struct {

@@ -202,9 +202,8 @@ func holdGC() (restore func()) {
 // limit, so it never thrashes (a limit under what is live would have it
 // collect without end).
 const (
-	heapBoundObjects = 512 // from this many objects an input is large (evaluated in partitions)
-	heapBoundFactor  = 3
-	heapBoundSlack   = 128 << 20
+	heapBoundFactor = 3
+	heapBoundSlack  = 128 << 20
 )
 
 var heapBound struct {
@@ -213,11 +212,13 @@ var heapBound struct {
 	old int64 // the limit before the first
 }
 
-// boundHeap sets the soft memory limit for evaluating in when it is large and
-// neither GOMEMLIMIT nor anything else set one; restore puts the limit back
-// once the last evaluation under it returns.
-func boundHeap(in *lint.Input) (restore func()) {
-	if len(in.Manifests) < heapBoundObjects {
+// boundHeap sets the soft memory limit for evaluating in with eng when eng
+// evaluates it in partitions (a large input: what one evaluation holds at
+// once is bounded, a whole evaluation of a large input might need more than
+// the limit) and neither GOMEMLIMIT nor anything else set one; restore puts
+// the limit back once the last evaluation under it returns.
+func boundHeap(eng *lint.Engine, in *lint.Input) (restore func()) {
+	if !eng.Partitioned(in) {
 		return func() {}
 	}
 	if _, set := os.LookupEnv("GOMEMLIMIT"); set {

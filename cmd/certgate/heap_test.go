@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"fmt"
 	"math"
 	"runtime/debug"
 	"testing"
@@ -8,27 +10,51 @@ import (
 	"github.com/certgate/certgate/lint"
 )
 
-// TestBoundHeap: a large input is evaluated under a soft memory limit well
-// above what is live, put back when the last evaluation under it returns; a
-// small input, GOMEMLIMIT or a limit already set leave the limit alone.
+// TestBoundHeap: an input evaluated in partitions is evaluated under a soft
+// memory limit well above what is live, put back when the last evaluation
+// under it returns; an input evaluated whole (small, or with --policy),
+// GOMEMLIMIT or a limit already set leave the limit alone.
 func TestBoundHeap(t *testing.T) {
+	ctx := context.Background()
+	eng, err := lint.New(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	custom, err := lint.New(ctx, lint.WithPolicyDir("../../testdata/userpolicies/example"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	orig := debug.SetMemoryLimit(-1)
 	defer debug.SetMemoryLimit(orig)
 	debug.SetMemoryLimit(math.MaxInt64)
-	large := &lint.Input{Manifests: make([]lint.Object, heapBoundObjects)}
-	small := &lint.Input{Manifests: make([]lint.Object, heapBoundObjects-1)}
-
-	boundHeap(small)()
-	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
-		t.Fatalf("a small input set the limit to %d", got)
+	objects := func(n int) *lint.Input {
+		in := &lint.Input{}
+		for i := range n {
+			in.Manifests = append(in.Manifests, lint.Object{
+				Ref:    &lint.Ref{File: "s.yaml", Doc: i, Path: []any{}},
+				Value:  map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": fmt.Sprint("c", i)}},
+				Labels: map[string]string{"kind": "ConfigMap", "name": fmt.Sprint("c", i)},
+			})
+		}
+		return in
 	}
-	restore := boundHeap(large)
+	large, small := objects(2000), objects(10)
+	if !eng.Partitioned(large) || eng.Partitioned(small) || custom.Partitioned(large) {
+		t.Fatalf("partitioned: large %v, small %v, large with --policy %v", eng.Partitioned(large), eng.Partitioned(small), custom.Partitioned(large))
+	}
+
+	boundHeap(eng, small)()
+	boundHeap(custom, large)()
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Fatalf("an input evaluated whole set the limit to %d", got)
+	}
+	restore := boundHeap(eng, large)
 	limit := debug.SetMemoryLimit(-1)
 	live := liveHeap()
 	if live <= 0 || limit < heapBoundFactor*live || limit < live+heapBoundSlack || limit == math.MaxInt64 {
 		t.Fatalf("limit %d with %d bytes live", limit, live)
 	}
-	again := boundHeap(large) // a second evaluation meanwhile keeps the limit
+	again := boundHeap(eng, large) // a second evaluation meanwhile keeps the limit
 	if got := debug.SetMemoryLimit(-1); got != limit {
 		t.Errorf("second evaluation: limit %d, want %d", got, limit)
 	}
@@ -43,13 +69,13 @@ func TestBoundHeap(t *testing.T) {
 	}
 
 	debug.SetMemoryLimit(1 << 40)
-	boundHeap(large)()
+	boundHeap(eng, large)()
 	if got := debug.SetMemoryLimit(-1); got != 1<<40 {
 		t.Errorf("a limit already set became %d", got)
 	}
 	debug.SetMemoryLimit(math.MaxInt64)
 	t.Setenv("GOMEMLIMIT", "off")
-	r := boundHeap(large)
+	r := boundHeap(eng, large)
 	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
 		t.Errorf("GOMEMLIMIT=off: limit set to %d", got)
 	}

@@ -76,7 +76,7 @@ func (a *app) dumpInput(ctx context.Context, args []string, flags *evalFlags, lf
 // waiver.Prepare before Eval (an invalid register is exit 2), Set.Apply after.
 // With noWaivers the set is nil and nothing is waived.
 func evaluate(ctx context.Context, r *resolved, in *lint.Input, cfg *config.Config, root string, noWaivers bool) (*lint.Report, *waiver.Set, error) {
-	defer boundHeap(in)()
+	defer boundHeap(r.engine, in)()
 	var set *waiver.Set
 	if !noWaivers {
 		s, err := waiver.Prepare(in, waiver.FromConfig(cfg, configDisplay(cfg, root)), r.engine.Policies(), r.now)
