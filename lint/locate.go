@@ -156,7 +156,7 @@ func (z *lazyDocs) alone(i int) *yaml.Node {
 	if err := yaml.NewDecoder(bytes.NewReader(z.src[lo:hi])).Decode(&n); err != nil {
 		return nil
 	}
-	shift(&n, start-1)
+	ShiftLines(&n, start-1)
 	if c := content(&n); c.Line != root {
 		return nil
 	}
@@ -223,9 +223,10 @@ func (z *lazyDocs) decodeAll() {
 	}
 }
 
-// shift moves every node of a tree down by off lines (each node once: an
-// alias points at a node of the same tree).
-func shift(n *yaml.Node, off int) {
+// ShiftLines moves every node of a tree down by off lines (each node once: an
+// alias points at a node of the same tree), for a document parsed alone whose
+// lines must read as in its stream.
+func ShiftLines(n *yaml.Node, off int) {
 	if off == 0 {
 		return
 	}

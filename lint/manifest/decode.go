@@ -7,6 +7,8 @@ import (
 	"runtime"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/certgate/certgate/lint"
 )
 
 // decoded is one document of a stream: its node and value, or the error
@@ -143,7 +145,7 @@ func decodeRun(text []byte, line int) ([]decoded, bool) {
 		if err := n.Decode(&v); err != nil {
 			return nil, false
 		}
-		shiftLines(&n, line)
+		lint.ShiftLines(&n, line)
 		docs = append(docs, decoded{node: &n, value: v})
 	}
 }
@@ -166,25 +168,4 @@ func nextMarker(src []byte, off int) int {
 		}
 		off += idx + 3
 	}
-}
-
-// shiftLines moves every node of a tree down by off lines (each node once:
-// an alias points into the same tree).
-func shiftLines(n *yaml.Node, off int) {
-	if off == 0 {
-		return
-	}
-	seen := map[*yaml.Node]bool{}
-	var walk func(*yaml.Node)
-	walk = func(n *yaml.Node) {
-		if n == nil || seen[n] {
-			return
-		}
-		seen[n] = true
-		n.Line += off
-		for _, c := range n.Content {
-			walk(c)
-		}
-	}
-	walk(n)
 }
