@@ -196,14 +196,15 @@ func holdGC() (restore func()) {
 // evaluation of a stream of tens of megabytes keeps a hundred or two live
 // (its text, its environments, the partitions in flight), so hundreds of
 // megabytes would be garbage waiting. The limit is heapBoundFactor times the
-// heap live after loading, and at least heapBoundSlack above it: the
-// collector runs more often only while the partitions in flight (the cross
-// partition above all) are large, and what is live stays well under the
-// limit, so it never thrashes (a limit under what is live would have it
-// collect without end).
+// heap live after loading, and never under heapBoundFloor: an input whose
+// evaluation keeps several times what its load left live (thousands of server
+// workloads in one release, all in the cross partition) would otherwise have
+// the collector run almost without end near the limit, while a stream of tens
+// of megabytes, whose load leaves a hundred or more live, is held near three
+// times that.
 const (
 	heapBoundFactor = 3
-	heapBoundSlack  = 128 << 20
+	heapBoundFloor  = 320 << 20
 )
 
 var heapBound struct {
@@ -232,7 +233,7 @@ func boundHeap(eng *lint.Engine, in *lint.Input) (restore func()) {
 		}
 		runtime.GC() // what the load left live, without its garbage
 		live := liveHeap()
-		debug.SetMemoryLimit(max(heapBoundFactor*live, live+heapBoundSlack))
+		debug.SetMemoryLimit(max(heapBoundFactor*live, heapBoundFloor))
 	}
 	heapBound.n++
 	return sync.OnceFunc(func() {

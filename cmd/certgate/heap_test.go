@@ -51,7 +51,7 @@ func TestBoundHeap(t *testing.T) {
 	restore := boundHeap(eng, large)
 	limit := debug.SetMemoryLimit(-1)
 	live := liveHeap()
-	if live <= 0 || limit < heapBoundFactor*live || limit < live+heapBoundSlack || limit == math.MaxInt64 {
+	if live <= 0 || limit < heapBoundFactor*live || limit < heapBoundFloor || limit == math.MaxInt64 {
 		t.Fatalf("limit %d with %d bytes live", limit, live)
 	}
 	again := boundHeap(eng, large) // a second evaluation meanwhile keeps the limit
