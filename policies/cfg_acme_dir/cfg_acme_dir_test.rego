@@ -10,7 +10,7 @@ probed(acme) := {"meta": {}, "envs": [{"id": "t", "role": "server", "vars": {}}]
 
 ok := {"ran": true, "configured": true, "reachable": true, "tls_verified": true, "verification_disabled": false, "cert_verifies": true, "verified_with": "server", "roots": "Go's system roots", "ssl_cert_file": "", "ssl_cert_dir": "", "ca_certificates": [], "new_nonce": true, "new_account": true, "new_order": true, "email_set": true, "email_valid": true, "error": "", "timeout": "3s", "timed_out": false}
 
-all(doc) := x if {
+results(doc) := x if {
 	d := cfg_acme_dir.deny with input as doc
 	w := cfg_acme_dir.warn with input as doc
 	i := cfg_acme_dir.info with input as doc
@@ -18,7 +18,7 @@ all(doc) := x if {
 }
 
 test_https_is_clean if {
-	count(all(static("https://acme-v02.api.letsencrypt.org/directory"))) == 0
+	count(results(static("https://acme-v02.api.letsencrypt.org/directory"))) == 0
 }
 
 test_http_remote_denies if {
@@ -46,11 +46,11 @@ test_unknown_url_is_not_judged if {
 }
 
 test_probe_pass_is_clean if {
-	count(all(probed(ok))) == 0
+	count(results(probed(ok))) == 0
 }
 
 test_skipped_probe_is_clean if {
-	count(all(probed({"ran": false, "reachable": false, "email_set": false}))) == 0
+	count(results(probed({"ran": false, "reachable": false, "email_set": false}))) == 0
 }
 
 test_verify_failure_denies if {

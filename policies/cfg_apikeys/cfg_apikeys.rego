@@ -34,7 +34,7 @@ well_formed(env) := [[pos, fields[0], fields[1], admin_flag(fields)] |
 
 admin_flag(fields) := false if count(fields) == 2
 
-admin_flag(fields) := true if {
+admin_flag(fields) if {
 	count(fields) == 3
 	fields[2] == "admin"
 }
@@ -110,7 +110,7 @@ deny contains f if {
 	wf := well_formed(env)
 	admins := {n | some [_, n, _, true] in wf}
 	plain := {n | some [_, n, _, false] in wf}
-	some n in admins & plain
+	some n in (admins & plain)
 	valid_name(n)
 	msg := sprintf("%s: the name %s is listed both with and without admin: %s; give every key of one name the same admin flag", [name, n, refuses])
 	f := lib.finding(env, name, msg)

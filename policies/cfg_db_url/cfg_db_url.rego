@@ -73,7 +73,7 @@ deny contains f if {
 deny contains f if {
 	some i, env in lib.server_envs
 	conn := lib.pq_conns[i]
-	some key in ((object.keys(conn.source) - lib.pq_driver_settings) - startup_params) - server_settings
+	some key in (((object.keys(conn.source) - lib.pq_driver_settings) - startup_params) - server_settings)
 	conn.source[key] == name
 	not contains(key, ".")
 	msg := sprintf("%s sets %s, which lib/pq v1.10.9 does not know: it sends it to PostgreSQL as a run-time setting and the server refuses the connection (unrecognized configuration parameter), so certctl does not start; remove %s from the URL", [name, key, key])

@@ -67,25 +67,25 @@ test_legacy_profile_always_boots if {
 }
 
 test_disabled_is_not_judged if {
-	clean(plus(est, {"CERTCTL_EST_ENABLED": "no", "CERTCTL_EST_PROFILES": "a_b,a,A"}))
-	clean(plus(est, {"CERTCTL_EST_ENABLED": "Yes"}))
+	clean(est + {"CERTCTL_EST_ENABLED": "no", "CERTCTL_EST_PROFILES": "a_b,a,A"})
+	clean(est + {"CERTCTL_EST_ENABLED": "Yes"})
 }
 
 test_invalid_path_id_denies if {
-	one_deny(plus(est, {"CERTCTL_EST_PROFILES": "Devices,wifi,iot-", pv("IOT-", "ISSUER_ID"): "iss"}), ["CERTCTL_EST_PROFILES"], `"iot-", whose path ID "iot-" is not`)
+	one_deny(est + {"CERTCTL_EST_PROFILES": "Devices,wifi,iot-", pv("IOT-", "ISSUER_ID"): "iss"}, ["CERTCTL_EST_PROFILES"], `"iot-", whose path ID "iot-" is not`)
 }
 
 test_duplicate_path_id_denies if {
-	one_deny(plus(est, {"CERTCTL_EST_PROFILES": "devices,wifi,Devices"}), ["CERTCTL_EST_PROFILES"], `lists the profile "devices" more than once`)
+	one_deny(est + {"CERTCTL_EST_PROFILES": "devices,wifi,Devices"}, ["CERTCTL_EST_PROFILES"], `lists the profile "devices" more than once`)
 }
 
 test_profile_without_issuer_denies if {
 	one_deny(without(est, pv("WIFI", "ISSUER_ID")), ["CERTCTL_EST_PROFILES"], sprintf(`EST profile "wifi": %s is empty or absent`, [pv("WIFI", "ISSUER_ID")]))
-	one_deny(plus(est, {pv("WIFI", "ISSUER_ID"): ""}), [pv("WIFI", "ISSUER_ID")], "no default")
+	one_deny(est + {pv("WIFI", "ISSUER_ID"): ""}, [pv("WIFI", "ISSUER_ID")], "no default")
 }
 
 test_legacy_issuer_does_not_reach_profiles if {
-	count(denies(plus(without(est, pv("WIFI", "ISSUER_ID")), {"CERTCTL_EST_ISSUER_ID": "iss-wifi"}))) == 1
+	count(denies(without(est, pv("WIFI", "ISSUER_ID")) + {"CERTCTL_EST_ISSUER_ID": "iss-wifi"})) == 1
 }
 
 test_mtls_without_bundle_denies if {
@@ -93,24 +93,24 @@ test_mtls_without_bundle_denies if {
 }
 
 test_channel_binding_without_mtls_denies if {
-	one_deny(plus(est, {pv("WIFI", "CHANNEL_BINDING_REQUIRED"): "1"}), [pv("WIFI", "CHANNEL_BINDING_REQUIRED")], "channel binding needs mTLS")
-	one_deny(plus(est, {pv("WIFI", "CHANNEL_BINDING_REQUIRED"): "true", pv("WIFI", "MTLS_ENABLED"): "True"}), [pv("WIFI", "CHANNEL_BINDING_REQUIRED")], sprintf("%s is not", [pv("WIFI", "MTLS_ENABLED")]))
+	one_deny(est + {pv("WIFI", "CHANNEL_BINDING_REQUIRED"): "1"}, [pv("WIFI", "CHANNEL_BINDING_REQUIRED")], "channel binding needs mTLS")
+	one_deny(est + {pv("WIFI", "CHANNEL_BINDING_REQUIRED"): "true", pv("WIFI", "MTLS_ENABLED"): "True"}, [pv("WIFI", "CHANNEL_BINDING_REQUIRED")], sprintf("%s is not", [pv("WIFI", "MTLS_ENABLED")]))
 }
 
 test_channel_binding_off_passes if {
-	clean(plus(est, {pv("WIFI", "CHANNEL_BINDING_REQUIRED"): "false"}))
+	clean(est + {pv("WIFI", "CHANNEL_BINDING_REQUIRED"): "false"})
 }
 
 test_unknown_auth_mode_denies if {
-	one_deny(plus(est, {pv("WIFI", "ALLOWED_AUTH_MODES"): "basic, Token"}), [pv("WIFI", "ALLOWED_AUTH_MODES")], `lists "token", which is not an EST auth mode`)
+	one_deny(est + {pv("WIFI", "ALLOWED_AUTH_MODES"): "basic, Token"}, [pv("WIFI", "ALLOWED_AUTH_MODES")], `lists "token", which is not an EST auth mode`)
 }
 
 test_auth_modes_are_lower_cased if {
-	clean(plus(est, {pv("WIFI", "ALLOWED_AUTH_MODES"): "BASIC"}))
+	clean(est + {pv("WIFI", "ALLOWED_AUTH_MODES"): "BASIC"})
 }
 
 test_mtls_mode_without_mtls_denies if {
-	one_deny(plus(est, {pv("WIFI", "ALLOWED_AUTH_MODES"): "basic,mtls"}), [pv("WIFI", "ALLOWED_AUTH_MODES")], sprintf("allows mtls but %s is not true", [pv("WIFI", "MTLS_ENABLED")]))
+	one_deny(est + {pv("WIFI", "ALLOWED_AUTH_MODES"): "basic,mtls"}, [pv("WIFI", "ALLOWED_AUTH_MODES")], sprintf("allows mtls but %s is not true", [pv("WIFI", "MTLS_ENABLED")]))
 }
 
 test_basic_mode_without_password_denies if {
@@ -121,11 +121,11 @@ test_basic_mode_without_password_denies if {
 }
 
 test_password_without_basic_is_not_needed if {
-	clean(without(plus(est, {pv("WIFI", "ALLOWED_AUTH_MODES"): ""}), pv("WIFI", "ENROLLMENT_PASSWORD")))
+	clean(without(est + {pv("WIFI", "ALLOWED_AUTH_MODES"): ""}, pv("WIFI", "ENROLLMENT_PASSWORD")))
 }
 
 test_messages_have_no_secret if {
-	f := denies(plus(est, {pv("WIFI", "ALLOWED_AUTH_MODES"): "basic,mtls,x", pv("WIFI", "ISSUER_ID"): ""}))
+	f := denies(est + {pv("WIFI", "ALLOWED_AUTH_MODES"): "basic,mtls,x", pv("WIFI", "ISSUER_ID"): ""})
 	count(f) == 3
 	every x in f {
 		not contains(x.msg, "WifiSecretValue")
@@ -133,15 +133,15 @@ test_messages_have_no_secret if {
 }
 
 test_negative_rate_limit_denies if {
-	one_deny(plus(est, {pv("WIFI", "RATE_LIMIT_PER_PRINCIPAL_24H"): "-01"}), [pv("WIFI", "RATE_LIMIT_PER_PRINCIPAL_24H")], "=-01 is negative")
+	one_deny(est + {pv("WIFI", "RATE_LIMIT_PER_PRINCIPAL_24H"): "-01"}, [pv("WIFI", "RATE_LIMIT_PER_PRINCIPAL_24H")], "=-01 is negative")
 }
 
 test_zero_rate_limit_passes if {
-	clean(plus(est, {pv("WIFI", "RATE_LIMIT_PER_PRINCIPAL_24H"): "0"}))
+	clean(est + {pv("WIFI", "RATE_LIMIT_PER_PRINCIPAL_24H"): "0"})
 }
 
 test_unparsable_rate_limit_warns if {
-	vars := plus(est, {pv("WIFI", "RATE_LIMIT_PER_PRINCIPAL_24H"): "10/day"})
+	vars := est + {pv("WIFI", "RATE_LIMIT_PER_PRINCIPAL_24H"): "10/day"}
 	count(denies(vars)) == 0
 	w := warns(vars)
 	count(w) == 1
@@ -154,7 +154,7 @@ test_serverkeygen_without_profile_id_denies if {
 }
 
 test_serverkeygen_off_needs_no_profile_id if {
-	clean(without(plus(est, {pv("WIFI", "SERVERKEYGEN_ENABLED"): "on"}), pv("WIFI", "PROFILE_ID")))
+	clean(without(est + {pv("WIFI", "SERVERKEYGEN_ENABLED"): "on"}, pv("WIFI", "PROFILE_ID")))
 }
 
 test_unknown_enabled_warns if {
@@ -167,7 +167,7 @@ test_unknown_enabled_warns if {
 }
 
 test_unknown_mtls_switch_with_mtls_mode_warns if {
-	doc := with_unknown(server(plus(est, {pv("WIFI", "ALLOWED_AUTH_MODES"): "mtls", pv("WIFI", "MTLS_CLIENT_CA_TRUST_BUNDLE_PATH"): "/ca.pem"})), pv("WIFI", "MTLS_ENABLED"), false)
+	doc := with_unknown(server(est + {pv("WIFI", "ALLOWED_AUTH_MODES"): "mtls", pv("WIFI", "MTLS_CLIENT_CA_TRUST_BUNDLE_PATH"): "/ca.pem"}), pv("WIFI", "MTLS_ENABLED"), false)
 	count(cfg_est.deny) == 0 with input as doc
 	w := cfg_est.warn with input as doc
 	count(w) == 1

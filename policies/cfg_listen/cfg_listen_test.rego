@@ -86,6 +86,7 @@ test_container_default_host_denies if {
 	contains(msgs(d), "CERTCTL_SERVER_HOST is unset (certctl's default 127.0.0.1)")
 	contains(msgs(d), "health-checks https://localhost:8443/health")
 	contains(msgs(d), "CERTCTL_SERVER_HOST=0.0.0.0 and CERTCTL_SERVER_PORT=8443")
+
 	# The error already asks for the port: no second finding about it.
 	count(cfg_listen.warn) == 0 with input as doc("compose-service", without({}, ["CERTCTL_SERVER_HOST", "CERTCTL_SERVER_PORT"]))
 }

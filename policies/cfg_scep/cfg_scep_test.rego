@@ -77,7 +77,7 @@ test_booting_environments_are_clean if {
 test_disabled_is_not_judged if {
 	clean({"CERTCTL_SCEP_ENABLED": "false"})
 	clean({"CERTCTL_SCEP_ENABLED": "True"})
-	clean(plus(corp, {"CERTCTL_SCEP_ENABLED": "0", "CERTCTL_SCEP_PROFILES": "Corp_1,corp,CORP"}))
+	clean(corp + {"CERTCTL_SCEP_ENABLED": "0", "CERTCTL_SCEP_PROFILES": "Corp_1,corp,CORP"})
 }
 
 # Legacy form.
@@ -90,7 +90,7 @@ test_enabled_without_anything_denies_three_times if {
 
 test_legacy_without_password_denies if {
 	one_deny(without(legacy, "CERTCTL_SCEP_CHALLENGE_PASSWORD"), ["CERTCTL_SCEP_ENABLED"], "CERTCTL_SCEP_CHALLENGE_PASSWORD is empty")
-	one_deny(plus(legacy, {"CERTCTL_SCEP_CHALLENGE_PASSWORD": ""}), ["CERTCTL_SCEP_CHALLENGE_PASSWORD"], "legacy profile")
+	one_deny(legacy + {"CERTCTL_SCEP_CHALLENGE_PASSWORD": ""}, ["CERTCTL_SCEP_CHALLENGE_PASSWORD"], "legacy profile")
 }
 
 test_legacy_without_ra_key_denies if {
@@ -102,22 +102,22 @@ test_legacy_without_ra_cert_denies if {
 }
 
 test_legacy_issuer_defaults if {
-	clean(plus(legacy, {"CERTCTL_SCEP_ISSUER_ID": ""}))
+	clean(legacy + {"CERTCTL_SCEP_ISSUER_ID": ""})
 }
 
 test_empty_profile_list_is_legacy if {
-	count(denies(plus(without(legacy, "CERTCTL_SCEP_CHALLENGE_PASSWORD"), {"CERTCTL_SCEP_PROFILES": " , "}))) == 1
-	clean(plus(legacy, {"CERTCTL_SCEP_PROFILES": ","}))
+	count(denies(without(legacy, "CERTCTL_SCEP_CHALLENGE_PASSWORD") + {"CERTCTL_SCEP_PROFILES": " , "})) == 1
+	clean(legacy + {"CERTCTL_SCEP_PROFILES": ","})
 }
 
 test_profiles_replace_legacy if {
 	# the legacy variables are not read once profiles are listed
-	clean(plus(corp, {"CERTCTL_SCEP_CHALLENGE_PASSWORD": ""}))
+	clean(corp + {"CERTCTL_SCEP_CHALLENGE_PASSWORD": ""})
 }
 
 # Path IDs.
 test_invalid_path_id_denies if {
-	one_deny(plus(corp, {"CERTCTL_SCEP_PROFILES": "corp,IoT-1,-edge", pv("-EDGE", "CHALLENGE_PASSWORD"): "EdgeSecretValue", pv("-EDGE", "RA_CERT_PATH"): "/a", pv("-EDGE", "RA_KEY_PATH"): "/b", pv("-EDGE", "ISSUER_ID"): "iss"}), ["CERTCTL_SCEP_PROFILES"], `whose path ID "-edge" is not`)
+	one_deny(corp + {"CERTCTL_SCEP_PROFILES": "corp,IoT-1,-edge", pv("-EDGE", "CHALLENGE_PASSWORD"): "EdgeSecretValue", pv("-EDGE", "RA_CERT_PATH"): "/a", pv("-EDGE", "RA_KEY_PATH"): "/b", pv("-EDGE", "ISSUER_ID"): "iss"}, ["CERTCTL_SCEP_PROFILES"], `whose path ID "-edge" is not`)
 }
 
 test_path_id_forms if {
@@ -135,11 +135,11 @@ test_path_id_forms if {
 }
 
 test_duplicate_path_id_denies if {
-	one_deny(plus(corp, {"CERTCTL_SCEP_PROFILES": "corp,IoT-1,Corp"}), ["CERTCTL_SCEP_PROFILES"], `lists the profile "corp" more than once`)
+	one_deny(corp + {"CERTCTL_SCEP_PROFILES": "corp,IoT-1,Corp"}, ["CERTCTL_SCEP_PROFILES"], `lists the profile "corp" more than once`)
 }
 
 test_distinct_path_ids_pass if {
-	clean(plus(corp, {"CERTCTL_SCEP_PROFILES": "corp,iot-1"}))
+	clean(corp + {"CERTCTL_SCEP_PROFILES": "corp,iot-1"})
 }
 
 # Required per-profile variables.
@@ -147,13 +147,13 @@ test_profile_without_required_variable_denies if {
 	every suffix in ["CHALLENGE_PASSWORD", "RA_CERT_PATH", "RA_KEY_PATH", "ISSUER_ID"] {
 		name := pv("IOT-1", suffix)
 		one_deny(without(corp, name), ["CERTCTL_SCEP_PROFILES"], sprintf(`SCEP profile "iot-1": %s is empty or absent`, [name]))
-		one_deny(plus(corp, {name: ""}), [name], name)
+		one_deny(corp + {name: ""}, [name], name)
 	}
 }
 
 test_profile_variables_are_upper_cased if {
 	# lower-case variable names are not what certctl reads
-	f := denies(plus(without(corp, pv("CORP", "ISSUER_ID")), {pv("corp", "ISSUER_ID"): "iss"}))
+	f := denies(without(corp, pv("CORP", "ISSUER_ID")) + {pv("corp", "ISSUER_ID"): "iss"})
 	count(f) == 1
 }
 
@@ -165,59 +165,59 @@ test_missing_password_message_has_no_secret if {
 
 # mTLS and Intune.
 test_mtls_without_bundle_denies if {
-	one_deny(plus(corp, {pv("CORP", "MTLS_ENABLED"): "1"}), [pv("CORP", "MTLS_ENABLED")], sprintf("%s is empty", [pv("CORP", "MTLS_CLIENT_CA_TRUST_BUNDLE_PATH")]))
+	one_deny(corp + {pv("CORP", "MTLS_ENABLED"): "1"}, [pv("CORP", "MTLS_ENABLED")], sprintf("%s is empty", [pv("CORP", "MTLS_CLIENT_CA_TRUST_BUNDLE_PATH")]))
 }
 
 test_mtls_with_bundle_or_off_passes if {
-	clean(plus(corp, {pv("CORP", "MTLS_ENABLED"): "true", pv("CORP", "MTLS_CLIENT_CA_TRUST_BUNDLE_PATH"): "/ca.pem"}))
-	clean(plus(corp, {pv("CORP", "MTLS_ENABLED"): "TRUE"}))
+	clean(corp + {pv("CORP", "MTLS_ENABLED"): "true", pv("CORP", "MTLS_CLIENT_CA_TRUST_BUNDLE_PATH"): "/ca.pem"})
+	clean(corp + {pv("CORP", "MTLS_ENABLED"): "TRUE"})
 }
 
 test_intune_without_connector_denies if {
-	one_deny(plus(corp, {pv("IOT-1", "INTUNE_ENABLED"): "true"}), [pv("IOT-1", "INTUNE_ENABLED")], sprintf("%s is empty", [pv("IOT-1", "INTUNE_CONNECTOR_CERT_PATH")]))
+	one_deny(corp + {pv("IOT-1", "INTUNE_ENABLED"): "true"}, [pv("IOT-1", "INTUNE_ENABLED")], sprintf("%s is empty", [pv("IOT-1", "INTUNE_CONNECTOR_CERT_PATH")]))
 }
 
 test_intune_with_connector_passes if {
-	clean(plus(corp, {pv("IOT-1", "INTUNE_ENABLED"): "true", pv("IOT-1", "INTUNE_CONNECTOR_CERT_PATH"): "/intune.pem"}))
+	clean(corp + {pv("IOT-1", "INTUNE_ENABLED"): "true", pv("IOT-1", "INTUNE_CONNECTOR_CERT_PATH"): "/intune.pem"})
 }
 
 # Intune numbers.
 test_negative_device_limit_denies if {
-	one_deny(plus(corp, {pv("CORP", "INTUNE_PER_DEVICE_RATE_LIMIT_24H"): "-1"}), [pv("CORP", "INTUNE_PER_DEVICE_RATE_LIMIT_24H")], "=-1 is negative")
+	one_deny(corp + {pv("CORP", "INTUNE_PER_DEVICE_RATE_LIMIT_24H"): "-1"}, [pv("CORP", "INTUNE_PER_DEVICE_RATE_LIMIT_24H")], "=-1 is negative")
 }
 
 test_zero_device_limit_passes if {
-	clean(plus(corp, {pv("CORP", "INTUNE_PER_DEVICE_RATE_LIMIT_24H"): "0"}))
-	clean(plus(corp, {pv("CORP", "INTUNE_PER_DEVICE_RATE_LIMIT_24H"): "+007"}))
+	clean(corp + {pv("CORP", "INTUNE_PER_DEVICE_RATE_LIMIT_24H"): "0"})
+	clean(corp + {pv("CORP", "INTUNE_PER_DEVICE_RATE_LIMIT_24H"): "+007"})
 }
 
 test_negative_skew_denies_with_intune_off if {
-	one_deny(plus(corp, {pv("CORP", "INTUNE_CLOCK_SKEW_TOLERANCE"): "-1s"}), [pv("CORP", "INTUNE_CLOCK_SKEW_TOLERANCE")], "=-1s is negative")
+	one_deny(corp + {pv("CORP", "INTUNE_CLOCK_SKEW_TOLERANCE"): "-1s"}, [pv("CORP", "INTUNE_CLOCK_SKEW_TOLERANCE")], "=-1s is negative")
 }
 
 test_skew_at_validity_denies if {
-	one_deny(plus(corp, {pv("CORP", "INTUNE_CLOCK_SKEW_TOLERANCE"): "1h"}), [pv("CORP", "INTUNE_CLOCK_SKEW_TOLERANCE")], sprintf("%s (unset: default 60m)", [pv("CORP", "INTUNE_CHALLENGE_VALIDITY")]))
-	one_deny(plus(corp, {pv("CORP", "INTUNE_CHALLENGE_VALIDITY"): "30s"}), [pv("CORP", "INTUNE_CHALLENGE_VALIDITY")], sprintf("%s (unset: default 60s) is not below %s=30s", [pv("CORP", "INTUNE_CLOCK_SKEW_TOLERANCE"), pv("CORP", "INTUNE_CHALLENGE_VALIDITY")]))
-	one_deny(plus(corp, {pv("CORP", "INTUNE_CLOCK_SKEW_TOLERANCE"): "5m", pv("CORP", "INTUNE_CHALLENGE_VALIDITY"): "300s"}), [pv("CORP", "INTUNE_CLOCK_SKEW_TOLERANCE")], "is not below")
+	one_deny(corp + {pv("CORP", "INTUNE_CLOCK_SKEW_TOLERANCE"): "1h"}, [pv("CORP", "INTUNE_CLOCK_SKEW_TOLERANCE")], sprintf("%s (unset: default 60m)", [pv("CORP", "INTUNE_CHALLENGE_VALIDITY")]))
+	one_deny(corp + {pv("CORP", "INTUNE_CHALLENGE_VALIDITY"): "30s"}, [pv("CORP", "INTUNE_CHALLENGE_VALIDITY")], sprintf("%s (unset: default 60s) is not below %s=30s", [pv("CORP", "INTUNE_CLOCK_SKEW_TOLERANCE"), pv("CORP", "INTUNE_CHALLENGE_VALIDITY")]))
+	one_deny(corp + {pv("CORP", "INTUNE_CLOCK_SKEW_TOLERANCE"): "5m", pv("CORP", "INTUNE_CHALLENGE_VALIDITY"): "300s"}, [pv("CORP", "INTUNE_CLOCK_SKEW_TOLERANCE")], "is not below")
 }
 
 test_skew_below_validity_passes if {
-	clean(plus(corp, {pv("CORP", "INTUNE_CLOCK_SKEW_TOLERANCE"): "59m59.999s"}))
-	clean(plus(corp, {pv("CORP", "INTUNE_CLOCK_SKEW_TOLERANCE"): "0", pv("CORP", "INTUNE_CHALLENGE_VALIDITY"): "1ns"}))
+	clean(corp + {pv("CORP", "INTUNE_CLOCK_SKEW_TOLERANCE"): "59m59.999s"})
+	clean(corp + {pv("CORP", "INTUNE_CLOCK_SKEW_TOLERANCE"): "0", pv("CORP", "INTUNE_CHALLENGE_VALIDITY"): "1ns"})
 }
 
 test_non_positive_validity_is_not_compared if {
-	clean(plus(corp, {pv("CORP", "INTUNE_CHALLENGE_VALIDITY"): "0"}))
-	clean(plus(corp, {pv("CORP", "INTUNE_CHALLENGE_VALIDITY"): "-5m"}))
+	clean(corp + {pv("CORP", "INTUNE_CHALLENGE_VALIDITY"): "0"})
+	clean(corp + {pv("CORP", "INTUNE_CHALLENGE_VALIDITY"): "-5m"})
 }
 
 # Values that do not parse fall back to the default, silently.
 test_unparsable_numbers_warn if {
-	vars := plus(corp, {
+	vars := corp + {
 		pv("CORP", "INTUNE_PER_DEVICE_RATE_LIMIT_24H"): "3/day",
 		pv("CORP", "INTUNE_CLOCK_SKEW_TOLERANCE"): "60",
 		pv("CORP", "INTUNE_CHALLENGE_VALIDITY"): "1d",
-	})
+	}
 	count(denies(vars)) == 0
 	w := warns(vars)
 	count(w) == 3
@@ -228,13 +228,13 @@ test_unparsable_numbers_warn if {
 
 test_unparsable_validity_uses_default_in_comparison if {
 	# "30" has no unit: certctl uses 60m, and 2h is not below it
-	vars := plus(corp, {pv("CORP", "INTUNE_CHALLENGE_VALIDITY"): "30", pv("CORP", "INTUNE_CLOCK_SKEW_TOLERANCE"): "2h"})
+	vars := corp + {pv("CORP", "INTUNE_CHALLENGE_VALIDITY"): "30", pv("CORP", "INTUNE_CLOCK_SKEW_TOLERANCE"): "2h"}
 	one_deny(vars, [pv("CORP", "INTUNE_CLOCK_SKEW_TOLERANCE")], sprintf(`%s ("30" does not parse: default 60m)`, [pv("CORP", "INTUNE_CHALLENGE_VALIDITY")]))
 	count(warns(vars)) == 1
 }
 
 test_numbers_of_unlisted_profiles_are_ignored if {
-	clean(plus(corp, {pv("WIFI", "INTUNE_CLOCK_SKEW_TOLERANCE"): "-1s", pv("WIFI", "INTUNE_PER_DEVICE_RATE_LIMIT_24H"): "x"}))
+	clean(corp + {pv("WIFI", "INTUNE_CLOCK_SKEW_TOLERANCE"): "-1s", pv("WIFI", "INTUNE_PER_DEVICE_RATE_LIMIT_24H"): "x"})
 }
 
 # Values known only at run time.

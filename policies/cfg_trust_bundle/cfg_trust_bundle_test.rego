@@ -71,9 +71,12 @@ test_scep_bundles_are_judged if {
 		"CERTCTL_SCEP_PROFILE_IOT_MTLS_CLIENT_CA_TRUST_BUNDLE_PATH": v("/clients.pem"),
 	}}
 	empty := bundle({"blocks": 0, "certs": []})
-	fs := cfg_trust_bundle.deny with input as {"meta": {"now_unix": now}, "envs": [e], "host": {"files": {
-		"CERTCTL_SCEP_PROFILE_IOT_INTUNE_CONNECTOR_CERT_PATH": empty,
-		"CERTCTL_SCEP_PROFILE_IOT_MTLS_CLIENT_CA_TRUST_BUNDLE_PATH": empty,
-	}, "pairs": {}}}
+	fs := cfg_trust_bundle.deny with input as {"meta": {"now_unix": now}, "envs": [e], "host": {
+		"files": {
+			"CERTCTL_SCEP_PROFILE_IOT_INTUNE_CONNECTOR_CERT_PATH": empty,
+			"CERTCTL_SCEP_PROFILE_IOT_MTLS_CLIENT_CA_TRUST_BUNDLE_PATH": empty,
+		},
+		"pairs": {},
+	}}
 	only(fs, "Intune connector certificate bundle of SCEP profile \"iot\"")
 }

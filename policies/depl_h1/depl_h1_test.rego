@@ -62,7 +62,6 @@ test_scaled if {
 	depl_h1.scaled("2", 3) == 2
 }
 
-
 # HPA: minReplicas is the floor.
 
 test_hpa_min_replicas_is_the_floor if {

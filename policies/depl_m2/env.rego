@@ -168,7 +168,7 @@ warn contains f if some f in env_warn
 # knows the variable holds a secret and says what certctl does with it.
 # A container variable's ref is its env entry; the file rules point at the
 # entry's value.
-env_reported_refs := {[f.ref.file, f.ref.doc, f.ref.path] | some f in env_deny | env_warn; f.ref != null} | {[f.ref.file, f.ref.doc, array.concat(f.ref.path, ["value"])] |
-	some f in env_deny | env_warn
+env_reported_refs := {[f.ref.file, f.ref.doc, f.ref.path] | some f in (env_deny | env_warn); f.ref != null} | {[f.ref.file, f.ref.doc, array.concat(f.ref.path, ["value"])] |
+	some f in (env_deny | env_warn)
 	f.ref != null
 }

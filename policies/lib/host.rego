@@ -18,7 +18,7 @@ est_list := "CERTCTL_EST_PROFILES"
 # switches (lib.cond_on and friends) under which certctl reads it, none for
 # the TLS pair. Judge them with conds_hold (certainly read) and
 # conds_uncertain (read if the run-time values say so).
-host_files(env) := tls_host_files | scep_legacy_files(env) | scep_profile_files(env) | est_profile_files(env)
+host_files(env) := ((tls_host_files | scep_legacy_files(env)) | scep_profile_files(env)) | est_profile_files(env)
 
 tls_host_files := {
 	{"name": "CERTCTL_SERVER_TLS_CERT_PATH", "kind": "tls_cert", "what": "the server's TLS certificate", "conds": []},

@@ -77,7 +77,9 @@ parses_duration(v) if {
 
 # parses_int: strconv.ParseInt(v, 10, 64) accepts v. Eighteen digits cannot
 # overflow, so their syntax decides.
-parses_int(v) if regex.match(`^[+-]?[0-9]{1,18}$`, v) else if parse_int(v)
+parses_int(v) if regex.match(`^[+-]?[0-9]{1,18}$`, v)
+
+else if parse_int(v)
 
 # component is one number-unit pair in nanoseconds (exact integer arithmetic).
 component(whole, frac, unit) := (to_number(concat("", ["0", whole])) * unit) + fraction_ns(frac, unit)
