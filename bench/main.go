@@ -49,6 +49,7 @@ import (
 	"time"
 
 	"github.com/certgate/certgate/bench/internal/workload"
+	"github.com/certgate/certgate/internal/gotool"
 )
 
 func main() {
@@ -425,20 +426,13 @@ func repoRoot() (string, error) {
 	}
 }
 
-// findTool looks name up on PATH, then in $(go env GOPATH)/bin.
+// findTool finds name with gotool.Find, naming install when it is missing.
 func findTool(name, install string) (string, error) {
-	if p, err := exec.LookPath(name); err == nil {
-		return p, nil
+	p, err := gotool.Find(name)
+	if err != nil {
+		return "", fmt.Errorf("%v: %s", err, install)
 	}
-	if out, err := exec.Command("go", "env", "GOPATH").Output(); err == nil {
-		for _, dir := range filepath.SplitList(strings.TrimSpace(string(out))) {
-			p := filepath.Join(dir, "bin", name)
-			if st, err := os.Stat(p); err == nil && !st.IsDir() {
-				return p, nil
-			}
-		}
-	}
-	return "", fmt.Errorf("%s not found on PATH or in $(go env GOPATH)/bin: %s", name, install)
+	return p, nil
 }
 
 // peerPolicies copies the catalog's non-test Rego files and the adapter into

@@ -22,20 +22,9 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// helmBinary finds the helm CLI on PATH or in $(go env GOPATH)/bin.
+// helmBinary finds the helm CLI (make tools installs it).
 func helmBinary(t *testing.T) string {
-	t.Helper()
-	if p, err := exec.LookPath("helm"); err == nil {
-		return p
-	}
-	if out, err := exec.Command("go", "env", "GOPATH").Output(); err == nil {
-		p := filepath.Join(strings.TrimSpace(string(out)), "bin", "helm")
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	t.Fatal("helm CLI not found on PATH or in $(go env GOPATH)/bin: go install helm.sh/helm/v3/cmd/helm@v3.22.0 (make tools)")
-	return ""
+	return testutil.Tool(t, "helm", "helm.sh/helm/v3/cmd/helm@v3.22.0")
 }
 
 // helmEnv is a helm whose plugins, configuration, cache and data live in

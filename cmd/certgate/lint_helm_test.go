@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/certgate/certgate/internal/gotool"
 )
 
 // chartRepoRoot is resolved once, from the package directory the tests start in.
@@ -300,14 +302,8 @@ func TestLintStreamEnvFromOutsideTheStream(t *testing.T) {
 // helmBinary finds the helm CLI: on PATH or in $(go env GOPATH)/bin.
 func helmBinary(t *testing.T) string {
 	t.Helper()
-	if p, err := exec.LookPath("helm"); err == nil {
+	if p, err := gotool.Find("helm"); err == nil {
 		return p
-	}
-	if out, err := exec.Command("go", "env", "GOPATH").Output(); err == nil {
-		p := filepath.Join(strings.TrimSpace(string(out)), "bin", "helm")
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
 	}
 	msg := "helm CLI not found on PATH or in $(go env GOPATH)/bin; install it with go install helm.sh/helm/v3/cmd/helm@v3.22.0"
 	if os.Getenv("CI") == "true" {

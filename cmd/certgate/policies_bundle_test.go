@@ -14,25 +14,8 @@ import (
 	"github.com/certgate/certgate/lint/redact"
 )
 
-// goTool finds a CLI the tests need on PATH or in $(go env GOPATH)/bin, and
-// fails naming the go install command that provides it.
-func goTool(t *testing.T, name, install string) string {
-	t.Helper()
-	if p, err := exec.LookPath(name); err == nil {
-		return p
-	}
-	if out, err := exec.Command("go", "env", "GOPATH").Output(); err == nil {
-		p := filepath.Join(strings.TrimSpace(string(out)), "bin", name)
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	t.Fatalf("%s not found on PATH or in $(go env GOPATH)/bin; install it with go install %s (make tools)", name, install)
-	return ""
-}
-
 func opaBinary(t *testing.T) string {
-	return goTool(t, "opa", "github.com/open-policy-agent/opa@v1.22.3")
+	return testutil.Tool(t, "opa", "github.com/open-policy-agent/opa@v1.22.3")
 }
 
 // bundleFixtures are the repository's inputs the bundle is checked on: the

@@ -16,7 +16,7 @@ import (
 )
 
 func gatorBinary(t *testing.T) string {
-	return goTool(t, "gator", "github.com/open-policy-agent/gatekeeper/v3/cmd/gator@v3.23.1")
+	return testutil.Tool(t, "gator", "github.com/open-policy-agent/gatekeeper/v3/cmd/gator@v3.23.1")
 }
 
 // generateGatekeeper runs certgate policies gatekeeper into a new directory.

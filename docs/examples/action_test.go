@@ -38,21 +38,9 @@ func readRepoFile(t *testing.T, rel string) string {
 	return string(b)
 }
 
-// actionlint finds the actionlint binary on PATH or in $(go env GOPATH)/bin.
+// actionlint finds the actionlint binary (make tools installs it).
 func actionlint(t *testing.T) string {
-	t.Helper()
-	if p, err := exec.LookPath("actionlint"); err == nil {
-		return p
-	}
-	out, err := exec.Command("go", "env", "GOPATH").Output()
-	if err == nil {
-		p := filepath.Join(strings.TrimSpace(string(out)), "bin", "actionlint")
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	t.Fatal("actionlint is not installed: go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12 (or make tools)")
-	return ""
+	return testutil.Tool(t, "actionlint", "github.com/rhysd/actionlint/cmd/actionlint@v1.7.12")
 }
 
 // runActionlint lints the workflow files of the project at dir; it returns

@@ -319,17 +319,7 @@ func TestGateImageIsDocumented(t *testing.T) {
 // TestGateREADMEExample runs the README's "The gate in the chart" block as
 // written, with the helm CLI, in the repository root.
 func TestGateREADMEExample(t *testing.T) {
-	helmBin := ""
-	if p, err := exec.LookPath("helm"); err == nil {
-		helmBin = p
-	} else if out, err := exec.Command("go", "env", "GOPATH").Output(); err == nil {
-		if p := filepath.Join(strings.TrimSpace(string(out)), "bin", "helm"); fileExists(p) {
-			helmBin = p
-		}
-	}
-	if helmBin == "" {
-		t.Fatal("helm CLI not found on PATH or in $(go env GOPATH)/bin: go install helm.sh/helm/v3/cmd/helm@v3.22.0 (make tools)")
-	}
+	helmBin := testutil.Tool(t, "helm", "helm.sh/helm/v3/cmd/helm@v3.22.0")
 	b, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
 	if err != nil {
 		t.Fatal(err)
@@ -356,11 +346,6 @@ func TestGateREADMEExample(t *testing.T) {
 			t.Errorf("the README's gate example does not show %q:\n%s", want, out)
 		}
 	}
-}
-
-func fileExists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
 }
 
 // dependentVar is Kubernetes' $(VAR) reference to an earlier variable.

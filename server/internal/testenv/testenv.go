@@ -29,6 +29,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/certgate/certgate/internal/gotool"
 )
 
 // ErrMissing: a binary the tests need is not installed.
@@ -323,14 +325,8 @@ type Pebble struct {
 
 // PebbleBinary finds pebble on PATH or in $(go env GOPATH)/bin.
 func PebbleBinary() (string, error) {
-	if p, err := exec.LookPath("pebble"); err == nil {
+	if p, err := gotool.Find("pebble"); err == nil {
 		return p, nil
-	}
-	if out, err := exec.Command("go", "env", "GOPATH").Output(); err == nil {
-		p := filepath.Join(strings.TrimSpace(string(out)), "bin", "pebble")
-		if _, err := os.Stat(p); err == nil {
-			return p, nil
-		}
 	}
 	return "", fmt.Errorf("pebble (go install github.com/letsencrypt/pebble/v2/cmd/pebble@%s): %w", PebbleVersion, ErrMissing)
 }
