@@ -68,42 +68,10 @@ const evalPackage = "certgate_engine"
 // New parses, validates and strictly compiles the catalog and prepares the query.
 // Any problem is returned as an error; a nil Engine never evaluates.
 func New(ctx context.Context, opts ...Option) (*Engine, error) {
-	cfg := engineConfig{builtins: true}
-	for _, o := range opts {
-		o(&cfg)
-	}
-	var srcs []source
-	if cfg.builtins {
-		s, err := readSources(policies.FS, "policies/", true)
-		if err != nil {
-			return nil, fmt.Errorf("read built-in policies: %w", err)
-		}
-		srcs = append(srcs, s...)
-	}
-	for _, dir := range cfg.dirs {
-		if st, err := os.Stat(dir); err != nil {
-			return nil, fmt.Errorf("policy directory: %w", err)
-		} else if !st.IsDir() {
-			return nil, fmt.Errorf("policy directory %s: not a directory", dir)
-		}
-		s, err := readSources(os.DirFS(dir), strings.TrimSuffix(dir, "/")+"/", false)
-		if err != nil {
-			return nil, fmt.Errorf("read policy directory %s: %w", dir, err)
-		}
-		if len(s) == 0 {
-			return nil, fmt.Errorf("policy directory %s: %w", dir, ErrNoPolicies)
-		}
-		srcs = append(srcs, s...)
-	}
-	for _, fsys := range cfg.extra {
-		s, err := readSources(fsys, "", false)
-		if err != nil {
-			return nil, fmt.Errorf("read policies: %w", err)
-		}
-		srcs = append(srcs, s...)
-	}
-	if len(srcs) == 0 {
-		return nil, ErrNoPolicies
+	cfg := configOf(opts)
+	srcs, err := cfg.sources()
+	if err != nil {
+		return nil, err
 	}
 	modules, pols, err := catalog(srcs)
 	if err != nil {
@@ -137,6 +105,66 @@ func New(ctx context.Context, opts ...Option) (*Engine, error) {
 		e.byPkg[e.policies[i].Package] = &e.policies[i]
 	}
 	return e, nil
+}
+
+// configOf applies opts to the defaults (the built-in catalog included).
+func configOf(opts []Option) engineConfig {
+	cfg := engineConfig{builtins: true}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	return cfg
+}
+
+// sources reads the policy files of cfg (never a _test.rego file): the
+// built-in catalog, then each --policy directory and file system, numbered
+// from 1 in that order. New compiles them; Sources and CatalogDigest read
+// exactly the same files.
+func (cfg engineConfig) sources() ([]source, error) {
+	var srcs []source
+	add := func(s []source, prefix string, origin int) {
+		for _, f := range s {
+			f.origin, f.rel = origin, strings.TrimPrefix(f.name, prefix)
+			srcs = append(srcs, f)
+		}
+	}
+	if cfg.builtins {
+		s, err := readSources(policies.FS, "policies/", true)
+		if err != nil {
+			return nil, fmt.Errorf("read built-in policies: %w", err)
+		}
+		add(s, "policies/", 0)
+	}
+	origin := 0
+	for _, dir := range cfg.dirs {
+		if st, err := os.Stat(dir); err != nil {
+			return nil, fmt.Errorf("policy directory: %w", err)
+		} else if !st.IsDir() {
+			return nil, fmt.Errorf("policy directory %s: not a directory", dir)
+		}
+		prefix := strings.TrimSuffix(dir, "/") + "/"
+		s, err := readSources(os.DirFS(dir), prefix, false)
+		if err != nil {
+			return nil, fmt.Errorf("read policy directory %s: %w", dir, err)
+		}
+		if len(s) == 0 {
+			return nil, fmt.Errorf("policy directory %s: %w", dir, ErrNoPolicies)
+		}
+		origin++
+		add(s, prefix, origin)
+	}
+	for _, fsys := range cfg.extra {
+		s, err := readSources(fsys, "", false)
+		if err != nil {
+			return nil, fmt.Errorf("read policies: %w", err)
+		}
+		origin++
+		add(s, "", origin)
+	}
+	if len(srcs) == 0 {
+		return nil, ErrNoPolicies
+	}
+	return srcs, nil
 }
 
 // onlyJudging keeps the policies that judge one of kinds and drops the modules

@@ -74,6 +74,9 @@ type source struct {
 	name    string
 	text    string
 	builtin bool
+	// origin and rel: see SourceFile.
+	origin int
+	rel    string
 }
 
 // readSources collects the non-test .rego files of fsys.
