@@ -253,9 +253,11 @@ func content(n *yaml.Node) *yaml.Node {
 }
 
 // Locate walks the path through mappings (by key) and sequences (by index). It
-// returns the position of the value the path names, or of the deepest node it
-// reached when the rest of the path does not exist (a missing key is reported
-// where its parent is).
+// returns the position of the value the path names. When the rest of the path
+// does not exist (a missing key), it returns where the key of the deepest node
+// it reached is written: "the token is absent" points at the service's
+// environment: key, not at the first variable under it. The deepest node is
+// returned itself when no key names it (the document's root, a sequence item).
 func (l YAMLLocator) Locate(doc int, path []any) (int, int) {
 	n := l.doc(doc)
 	if n == nil {
@@ -264,53 +266,60 @@ func (l YAMLLocator) Locate(doc int, path []any) (int, int) {
 	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
 		n = n.Content[0]
 	}
+	var key *yaml.Node // the key that names n in its mapping, if any
 	for _, p := range path {
-		for n.Kind == yaml.AliasNode && n.Alias != nil {
-			n = n.Alias
-		}
-		next := child(n, p)
+		k, next := childKey(n, p)
 		if next == nil {
+			if key != nil {
+				return key.Line, key.Column
+			}
 			break
 		}
-		n = next
+		key, n = k, next
 	}
 	return n.Line, n.Column
 }
 
 func child(n *yaml.Node, p any) *yaml.Node {
+	_, v := childKey(n, p)
+	return v
+}
+
+// childKey returns the node p names under n and, when n is a mapping, the key
+// node that names it (nil for a sequence item).
+func childKey(n *yaml.Node, p any) (key, value *yaml.Node) {
 	for n.Kind == yaml.AliasNode && n.Alias != nil {
 		n = n.Alias
 	}
 	switch n.Kind {
 	case yaml.MappingNode:
-		key := ""
+		name := ""
 		switch p := p.(type) {
 		case string:
-			key = p
+			name = p
 		case int:
-			key = strconv.Itoa(p)
+			name = strconv.Itoa(p)
 		}
 		// Later keys win, as in every YAML loader we model.
-		var found *yaml.Node
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := n.Content[i]
-			if k.Value == key {
-				found = n.Content[i+1]
+			if k.Value == name {
+				key, value = k, n.Content[i+1]
 			} else if k.Tag == "!!merge" {
-				if v := child(n.Content[i+1], p); v != nil && found == nil {
-					found = v
+				if mk, v := childKey(n.Content[i+1], p); v != nil && value == nil {
+					key, value = mk, v
 				}
 			}
 		}
-		return found
+		return key, value
 	case yaml.SequenceNode:
 		i, ok := p.(int)
 		if !ok || i < 0 || i >= len(n.Content) {
-			return nil
+			return nil, nil
 		}
-		return n.Content[i]
+		return nil, n.Content[i]
 	}
-	return nil
+	return nil, nil
 }
 
 // KeyPosition returns where the key of the last path element is written (for

@@ -70,3 +70,53 @@ func TestStreamLocatorParsesDocumentsAlone(t *testing.T) {
 		}
 	}
 }
+
+// TestLocateMissingKeyAtItsParentKey: a path that ends at a missing key is
+// placed on the key line of the deepest node it reaches (the environment: key
+// of a compose service, not the first variable under it), by the eager and
+// the stream locator alike; a path that exists is placed on its value.
+func TestLocateMissingKeyAtItsParentKey(t *testing.T) {
+	src := `services:
+  server:
+    image: x:1
+    environment:
+      CERTCTL_AUTH_TYPE: api-key
+      CERTCTL_SERVER_PORT: "8443"
+    ports:
+      - "8443:8443"
+      - target: 8443
+base: &b
+  inner:
+    a: 1
+merged:
+  <<: *b
+  own: 2
+`
+	var n yaml.Node
+	if err := yaml.Unmarshal([]byte(src), &n); err != nil {
+		t.Fatal(err)
+	}
+	eager := YAMLLocator{Docs: []*yaml.Node{&n}}
+	lazy := NewStreamLocator([]byte(src), []int{1})
+	for _, c := range []struct {
+		path       []any
+		line, col  int
+		whatItIsAt string
+	}{
+		{[]any{"services", "server", "environment", "CERTCTL_AUTH_TYPE"}, 5, 26, "an existing value"},
+		{[]any{"services", "server", "environment"}, 5, 7, "an existing mapping (its first key)"},
+		{[]any{"services", "server", "environment", "CERTCTL_AGENT_BOOTSTRAP_TOKEN"}, 4, 5, "the environment: key"},
+		{[]any{"services", "server", "environment", "A", "B"}, 4, 5, "the environment: key, however deep the rest"},
+		{[]any{"services", "server", "healthcheck"}, 2, 3, "the server: key"},
+		{[]any{"services", "server", "ports", 1, "published"}, 9, 9, "a sequence item (no key names it)"},
+		{[]any{"services", "server", "ports", 5}, 7, 5, "the ports: key (no such item)"},
+		{[]any{"merged", "inner", "b"}, 11, 3, "the merged key inner:"},
+		{[]any{"nothing"}, 1, 1, "the document's root"},
+	} {
+		for name, l := range map[string]YAMLLocator{"eager": eager, "stream": lazy} {
+			if line, col := l.Locate(0, c.path); line != c.line || col != c.col {
+				t.Errorf("%s %v: %d:%d, want %d:%d (%s)", name, c.path, line, col, c.line, c.col, c.whatItIsAt)
+			}
+		}
+	}
+}
