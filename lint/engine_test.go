@@ -245,7 +245,7 @@ func TestReportDedupesAndSorts(t *testing.T) {
 		t.Fatalf("%+v", r)
 	}
 	w := f
-	w.Waiver = &lint.Waiver{Source: "certgate.yaml", Reason: "r"}
+	w.Carveout = &lint.AppliedCarveout{Source: "certgate.yaml", Reason: "r"}
 	r = lint.NewReport([]lint.Finding{w})
 	if r.ExitCode(lint.SeverityInfo) != 0 || r.Summary.Waived != 1 || r.Summary.Errors != 0 {
 		t.Fatalf("a waived finding must not fail the run: %+v", r.Summary)

@@ -62,11 +62,11 @@ type Finding struct {
 	Remediation string  `json:"remediation,omitempty"`
 	Docs        string  `json:"docs,omitempty"`
 	Fingerprint string  `json:"fingerprint"`
-	Waiver      *Waiver `json:"waiver,omitempty"`
+	Carveout      *AppliedCarveout `json:"waiver,omitempty"`
 }
 
-// Waiver records the carve-out that waived a finding.
-type Waiver struct {
+// AppliedCarveout records the carve-out that waived a finding.
+type AppliedCarveout struct {
 	Source  string `json:"source"`
 	Owner   string `json:"owner,omitempty"`
 	Reason  string `json:"reason"`
@@ -230,7 +230,7 @@ func compareFindings(a, b Finding) int {
 func (r *Report) recount() {
 	r.Summary = Summary{}
 	for _, f := range r.Findings {
-		if f.Waiver != nil {
+		if f.Carveout != nil {
 			r.Summary.Waived++
 			continue
 		}
@@ -255,7 +255,7 @@ const (
 // ExitCode is 1 when an unwaived finding is at or above failOn, else 0.
 func (r *Report) ExitCode(failOn Severity) int {
 	for _, f := range r.Findings {
-		if f.Waiver == nil && f.Severity.AtLeast(failOn) {
+		if f.Carveout == nil && f.Severity.AtLeast(failOn) {
 			return ExitFindings
 		}
 	}
@@ -266,7 +266,7 @@ func (r *Report) ExitCode(failOn Severity) int {
 func (r *Report) Blocking(failOn Severity) []Finding {
 	var out []Finding
 	for _, f := range r.Findings {
-		if f.Waiver == nil && f.Severity.AtLeast(failOn) {
+		if f.Carveout == nil && f.Severity.AtLeast(failOn) {
 			out = append(out, f)
 		}
 	}

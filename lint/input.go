@@ -70,7 +70,7 @@ type File struct {
 	SHA256 string `json:"sha256,omitempty"`
 	// Locator turns a ref path into a position; nil when positions are unknown.
 	Locator Locator `json:"-"`
-	// Source is the file's text, kept for inline waiver comments.
+	// Source is the file's text, kept for inline carve-out comments (certgate:ignore).
 	Source []byte `json:"-"`
 	// LoadDocs, when set, decodes Docs again from Source: a large manifest
 	// stream keeps no decoded documents (Docs is nil), its objects are judged

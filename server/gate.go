@@ -228,7 +228,7 @@ func (cfg *config) check(ctx context.Context, in *lint.Input) (report *lint.Repo
 	}
 	var errs []error
 	for _, f := range report.Findings {
-		if f.Waiver == nil && f.Severity.AtLeast(cfg.failOn) {
+		if f.Carveout == nil && f.Severity.AtLeast(cfg.failOn) {
 			errs = append(errs, &ViolationError{Finding: f})
 			cfg.log(ctx, slog.LevelError, "certgate: refusing to start", "rule", f.Rule, "message", f.Message)
 			continue

@@ -9,7 +9,7 @@ import (
 
 	"github.com/certgate/certgate/lint/audit"
 	"github.com/certgate/certgate/lint/helm"
-	"github.com/certgate/certgate/lint/waiver"
+	"github.com/certgate/certgate/lint/carveout"
 )
 
 func (a *app) auditCmd() *cobra.Command {
@@ -55,7 +55,7 @@ bytes). The exit code is the one certgate lint would return.`,
 			if run.set != nil {
 				p.Carveouts = run.set.Carveouts()
 			} else {
-				p.Carveouts = waiver.Describe(waiver.FromConfig(run.cfg, configDisplay(run.cfg, run.root)))
+				p.Carveouts = carveout.Describe(carveout.FromConfig(run.cfg, configDisplay(run.cfg, run.root)))
 			}
 			err = emit(a.out, output, func(w io.Writer) error {
 				if err := audit.Render(w, formatName, audit.Build(p)); err != nil {

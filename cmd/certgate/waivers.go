@@ -9,7 +9,7 @@ import (
 	"github.com/certgate/certgate/lint"
 	"github.com/certgate/certgate/lint/config"
 	"github.com/certgate/certgate/lint/format"
-	"github.com/certgate/certgate/lint/waiver"
+	"github.com/certgate/certgate/lint/carveout"
 )
 
 func (lf *lintFlags) registerWaivers(cmd *cobra.Command) {
@@ -25,7 +25,7 @@ type pathRun struct {
 	cfg    *config.Config
 	root   string
 	report *lint.Report
-	set    *waiver.Set
+	set    *carveout.Set
 }
 
 // runPaths resolves the flags, loads args and evaluates them.
@@ -60,7 +60,7 @@ func (a *app) dumpInput(ctx context.Context, args []string, flags *evalFlags, lf
 		return err
 	}
 	if !lf.noWaivers {
-		if _, err := waiver.Prepare(in, waiver.FromConfig(cfg, configDisplay(cfg, root)), r.engine.Policies(), r.now); err != nil {
+		if _, err := carveout.Prepare(in, carveout.FromConfig(cfg, configDisplay(cfg, root)), r.engine.Policies(), r.now); err != nil {
 			return inputError(err)
 		}
 	}
@@ -73,13 +73,13 @@ func (a *app) dumpInput(ctx context.Context, args []string, flags *evalFlags, lf
 }
 
 // evaluate runs the policies over in with the carve-out step around them:
-// waiver.Prepare before Eval (an invalid register is exit 2), Set.Apply after.
+// carveout.Prepare before Eval (an invalid register is exit 2), Set.Apply after.
 // With noWaivers the set is nil and nothing is waived.
-func evaluate(ctx context.Context, r *resolved, in *lint.Input, cfg *config.Config, root string, noWaivers bool) (*lint.Report, *waiver.Set, error) {
+func evaluate(ctx context.Context, r *resolved, in *lint.Input, cfg *config.Config, root string, noWaivers bool) (*lint.Report, *carveout.Set, error) {
 	defer boundHeap(r.engine, in)()
-	var set *waiver.Set
+	var set *carveout.Set
 	if !noWaivers {
-		s, err := waiver.Prepare(in, waiver.FromConfig(cfg, configDisplay(cfg, root)), r.engine.Policies(), r.now)
+		s, err := carveout.Prepare(in, carveout.FromConfig(cfg, configDisplay(cfg, root)), r.engine.Policies(), r.now)
 		if err != nil {
 			return nil, nil, inputError(err)
 		}
@@ -111,7 +111,7 @@ func configDisplay(cfg *config.Config, root string) string {
 func runFor(r *resolved, in *lint.Input, root string) format.Run {
 	run := format.Run{Policies: r.engine.Policies(), Version: version, Root: root}
 	for _, f := range in.Files {
-		if f.Kind != waiver.KindConfig {
+		if f.Kind != carveout.KindConfig {
 			run.Inputs = append(run.Inputs, f.Path)
 		}
 	}

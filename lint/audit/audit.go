@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/certgate/certgate/lint"
-	"github.com/certgate/certgate/lint/waiver"
+	"github.com/certgate/certgate/lint/carveout"
 )
 
 // DiligenceIDs are the finding IDs of the certctl diligence audit, in report
@@ -105,7 +105,7 @@ type Item struct {
 	Docs      string     `json:"docs,omitempty"`
 	Evidence  []Evidence `json:"evidence"`
 	// Waivers are the carve-outs that waived evidence of this ID.
-	Waivers []lint.Waiver `json:"waivers"`
+	Waivers []lint.AppliedCarveout `json:"waivers"`
 	// Documented are the sources of register entries that document this ID.
 	Documented []string `json:"documented"`
 }
@@ -159,9 +159,9 @@ type Params struct {
 	Version  string
 	Now      time.Time
 	FailOn   lint.Severity
-	// Carveouts are the validated carve-outs of the run (waiver.Set.Carveouts);
+	// Carveouts are the validated carve-outs of the run (carveout.Set.Carveouts);
 	// Applied is false when the run used --no-waivers.
-	Carveouts []*waiver.Carveout
+	Carveouts []*carveout.Carveout
 	Applied   bool
 	// ChartFiles are the files of the rendered charts (helm.ChartFiles), listed
 	// as inputs of kind helm-chart in place of the rendered templates.
@@ -224,9 +224,9 @@ func Build(p Params) *Report {
 		Findings: p.Report.Summary, Items: []Item{}, Carveouts: []Carveout{}, Inputs: []Input{},
 	}
 	r.Inputs = inputs(p)
-	documented := map[string][]*waiver.Carveout{}
+	documented := map[string][]*carveout.Carveout{}
 	for _, c := range p.Carveouts {
-		r.Carveouts = append(r.Carveouts, carveout(c, now, p.Applied))
+		r.Carveouts = append(r.Carveouts, carveoutRow(c, now, p.Applied))
 		if c.Documented() {
 			documented[c.ID] = append(documented[c.ID], c)
 		}
@@ -266,8 +266,8 @@ func Build(p Params) *Report {
 	return r
 }
 
-func item(id string, catalog map[string]lint.Policy, docs []*waiver.Carveout, p Params) Item {
-	it := Item{ID: id, Diligence: slices.Contains(DiligenceIDs, id), Evidence: []Evidence{}, Waivers: []lint.Waiver{}, Documented: []string{}}
+func item(id string, catalog map[string]lint.Policy, docs []*carveout.Carveout, p Params) Item {
+	it := Item{ID: id, Diligence: slices.Contains(DiligenceIDs, id), Evidence: []Evidence{}, Waivers: []lint.AppliedCarveout{}, Documented: []string{}}
 	pol, hasPolicy := catalog[id]
 	if hasPolicy {
 		it.Title, it.Severity, it.Rationale, it.Action, it.Docs = pol.Title, string(pol.Severity), pol.Description, pol.Remediation, pol.Docs
@@ -291,11 +291,11 @@ func item(id string, catalog map[string]lint.Policy, docs []*waiver.Carveout, p 
 		if loc == "" {
 			loc = "(input)"
 		}
-		it.Evidence = append(it.Evidence, Evidence{Location: loc, Severity: string(f.Severity), Message: f.Message, Waived: f.Waiver != nil})
-		if f.Waiver != nil {
+		it.Evidence = append(it.Evidence, Evidence{Location: loc, Severity: string(f.Severity), Message: f.Message, Waived: f.Carveout != nil})
+		if f.Carveout != nil {
 			waived = true
-			if !slices.Contains(it.Waivers, *f.Waiver) {
-				it.Waivers = append(it.Waivers, *f.Waiver)
+			if !slices.Contains(it.Waivers, *f.Carveout) {
+				it.Waivers = append(it.Waivers, *f.Carveout)
 			}
 		} else if f.Severity == lint.SeverityError || (f.Severity != lint.SeverityInfo && f.Severity.AtLeast(p.FailOn)) {
 			failing = true
@@ -382,9 +382,9 @@ func joinText(a, b string) string {
 	return a + " " + b
 }
 
-func carveout(c *waiver.Carveout, now time.Time, applied bool) Carveout {
+func carveoutRow(c *carveout.Carveout, now time.Time, applied bool) Carveout {
 	out := Carveout{
-		ID: c.ID, Kind: cmp.Or(c.Kind, waiver.KindWaiver), Source: c.Source,
+		ID: c.ID, Kind: cmp.Or(c.Kind, carveout.KindWaiver), Source: c.Source,
 		Where: orEmpty(c.Where), Paths: orEmpty(c.Paths), Reason: c.Reason, Action: c.Action,
 		Owner: c.Owner, Expires: c.Expires, Matched: c.Matched, State: "active",
 	}
@@ -393,7 +393,7 @@ func carveout(c *waiver.Carveout, now time.Time, applied bool) Carveout {
 		out.State = "not applied"
 	case !c.End.IsZero() && c.Expired(now):
 		out.State = "expired"
-	case !c.End.IsZero() && c.End.Sub(now) <= waiver.SoonDays*24*time.Hour:
+	case !c.End.IsZero() && c.End.Sub(now) <= carveout.SoonDays*24*time.Hour:
 		out.State = "expiring"
 	}
 	return out

@@ -17,7 +17,7 @@ import (
 	"github.com/certgate/certgate/lint/audit"
 	"github.com/certgate/certgate/lint/config"
 	"github.com/certgate/certgate/lint/env"
-	"github.com/certgate/certgate/lint/waiver"
+	"github.com/certgate/certgate/lint/carveout"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")
@@ -114,14 +114,14 @@ func buildWith(t *testing.T, reg string, applied bool, dotenv string, failOn lin
 		t.Fatal(err)
 	}
 	p := audit.Params{Input: in, Policies: eng.Policies(), Digest: eng.Digest(), Version: "1.0.0", Now: now, FailOn: failOn, Applied: applied}
-	var set *waiver.Set
+	var set *carveout.Set
 	if applied {
-		if set, err = waiver.Prepare(in, waiver.FromConfig(cfg, "certgate.yaml"), eng.Policies(), now); err != nil {
+		if set, err = carveout.Prepare(in, carveout.FromConfig(cfg, "certgate.yaml"), eng.Policies(), now); err != nil {
 			t.Fatal(err)
 		}
 		p.Carveouts = set.Carveouts()
 	} else {
-		p.Carveouts = waiver.Describe(waiver.FromConfig(cfg, "certgate.yaml"))
+		p.Carveouts = carveout.Describe(carveout.FromConfig(cfg, "certgate.yaml"))
 	}
 	r, err := eng.Eval(ctx, in)
 	if err != nil {

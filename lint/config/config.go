@@ -33,7 +33,7 @@ type Config struct {
 	// a Kubernetes workload as "Kind/name/container", "Kind/name", its name, or
 	// a container name (the most specific key applies).
 	Roles map[string]string `yaml:"roles"`
-	// Carveouts is the register of governed exceptions; lint/waiver judges it.
+	// Carveouts is the register of governed exceptions; lint/carveout judges it.
 	Carveouts []Carveout `yaml:"carveouts"`
 	// Charts are the Helm charts certgate lint renders, each with named value
 	// profiles (see Chart).
@@ -50,7 +50,7 @@ type Config struct {
 // Carveout is one entry of the carve-out register. A waiver (kind "" or
 // "waiver") waives the findings of rule ID whose file matches Paths (and whose
 // path matches Match); a documented entry (kind "documented") waives nothing and
-// records a design decision for the audit report. lint/waiver validates dates.
+// records a design decision for the audit report. lint/carveout validates dates.
 type Carveout struct {
 	ID      string   `yaml:"id"`
 	Kind    string   `yaml:"kind"`

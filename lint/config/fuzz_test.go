@@ -9,7 +9,7 @@ import (
 
 	"github.com/certgate/certgate/lint"
 	"github.com/certgate/certgate/lint/config"
-	"github.com/certgate/certgate/lint/waiver"
+	"github.com/certgate/certgate/lint/carveout"
 )
 
 // catalog is enough of the policy catalog for carve-outs to validate.
@@ -62,14 +62,14 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 		lines := bytes.Count(src, []byte("\n")) + 1
-		reg := waiver.FromConfig(c, "certgate.yaml")
-		for i, co := range waiver.Describe(reg) {
+		reg := carveout.FromConfig(c, "certgate.yaml")
+		for i, co := range carveout.Describe(reg) {
 			if co.Line < 1 || co.Line > lines {
 				t.Fatalf("carveouts[%d] is described at line %d, outside the file's %d lines", i, co.Line, lines)
 			}
 		}
 		in := &lint.Input{}
-		set, err := waiver.Prepare(in, reg, catalog, at)
+		set, err := carveout.Prepare(in, reg, catalog, at)
 		if err != nil {
 			if set != nil {
 				t.Fatalf("an error and a carve-out set: %v", err)

@@ -21,7 +21,7 @@ var (
 func (GitHub) Write(w io.Writer, r *lint.Report) error {
 	ew := &errWriter{w: w}
 	for _, f := range r.Findings {
-		if f.Waiver != nil {
+		if f.Carveout != nil {
 			continue // acknowledged: not something to annotate
 		}
 		cmd := "notice"

@@ -127,8 +127,8 @@ func junitCaseFor(rule, file string, fs []lint.Finding) junitCase {
 	for _, f := range fs {
 		line := fmt.Sprintf("%s: %s %s: %s", cmp.Or(f.Location(), noFile), f.Severity, f.Rule, f.Message)
 		switch {
-		case f.Waiver != nil:
-			waived = append(waived, fmt.Sprintf("%s (waived by %s: %s)", line, f.Waiver.Source, f.Waiver.Reason))
+		case f.Carveout != nil:
+			waived = append(waived, fmt.Sprintf("%s (waived by %s: %s)", line, f.Carveout.Source, f.Carveout.Reason))
 		case f.Severity == lint.SeverityInfo:
 			notes = append(notes, line)
 		default:

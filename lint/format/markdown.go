@@ -34,9 +34,9 @@ func (Markdown) Write(w io.Writer, r *lint.Report) error {
 	for _, f := range r.Findings {
 		sev := string(f.Severity)
 		msg := f.Message
-		if f.Waiver != nil {
+		if f.Carveout != nil {
 			sev += " (waived)"
-			msg += fmt.Sprintf(" (waived by %s: %s)", f.Waiver.Source, f.Waiver.Reason)
+			msg += fmt.Sprintf(" (waived by %s: %s)", f.Carveout.Source, f.Carveout.Reason)
 		}
 		loc := f.Location()
 		if loc != "" {

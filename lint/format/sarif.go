@@ -158,13 +158,13 @@ func (s SARIF) Write(w io.Writer, r *lint.Report) error {
 				Name: f.Path, FullyQualifiedName: strings.Trim(f.Subject+"/"+f.Path, "/"), Kind: "variable",
 			}}}}
 		}
-		if f.Waiver != nil {
-			just := f.Waiver.Reason + " (" + f.Waiver.Source
-			if f.Waiver.Owner != "" {
-				just += ", owner " + f.Waiver.Owner
+		if f.Carveout != nil {
+			just := f.Carveout.Reason + " (" + f.Carveout.Source
+			if f.Carveout.Owner != "" {
+				just += ", owner " + f.Carveout.Owner
 			}
-			if f.Waiver.Expires != "" {
-				just += ", until " + f.Waiver.Expires
+			if f.Carveout.Expires != "" {
+				just += ", until " + f.Carveout.Expires
 			}
 			res.Suppressions = []sarifSuppression{{Kind: "external", Status: "accepted", Justification: just + ")"}}
 		}

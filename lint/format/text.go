@@ -23,10 +23,10 @@ func (Text) Write(w io.Writer, r *lint.Report) error {
 			ew.printf(" [%s]", f.Subject)
 		}
 		ew.printf("\n")
-		if f.Waiver != nil {
-			ew.printf("    waived by %s: %s", f.Waiver.Source, f.Waiver.Reason)
-			if f.Waiver.Expires != "" {
-				ew.printf(" (until %s)", f.Waiver.Expires)
+		if f.Carveout != nil {
+			ew.printf("    waived by %s: %s", f.Carveout.Source, f.Carveout.Reason)
+			if f.Carveout.Expires != "" {
+				ew.printf(" (until %s)", f.Carveout.Expires)
 			}
 			ew.printf("\n")
 		} else if f.Remediation != "" {

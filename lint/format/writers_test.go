@@ -39,7 +39,7 @@ func rich() *lint.Report {
 		{Rule: "SEC-L3", Severity: lint.SeverityError, Title: "Request body cap must be a byte count", Message: "CERTCTL_MAX_BODY_SIZE=\"10MB\" is not a base-10 byte count: 100% wrong,\nsee docs", File: "compose/.env", Line: 3, Column: 1, Path: "CERTCTL_MAX_BODY_SIZE", Remediation: "Use bytes.", Fingerprint: "0011"},
 		{Rule: "SEC-H1", Severity: lint.SeverityWarning, Message: "token | empty", Subject: "process environment", Path: "CERTCTL_AGENT_BOOTSTRAP_TOKEN", Remediation: "Set a token.", Fingerprint: "0022"},
 		{Rule: "DEPL-M2", Severity: lint.SeverityError, Message: "change-me- literal in POSTGRES_PASSWORD", File: "compose/docker-compose.yml", Line: 12, Column: 9, Path: "services.postgres.environment.POSTGRES_PASSWORD", Fingerprint: "0033",
-			Waiver: &lint.Waiver{Source: "certgate.yaml:4", Owner: "platform", Reason: "fixture", Expires: "2027-01-01"}},
+			Carveout: &lint.AppliedCarveout{Source: "certgate.yaml:4", Owner: "platform", Reason: "fixture", Expires: "2027-01-01"}},
 		{Rule: "DEPL-M3", Severity: lint.SeverityInfo, Message: "NetworkPolicy is off", File: "dir,with:odd/chars.yaml", Fingerprint: "0044"},
 	})
 }

@@ -1,4 +1,4 @@
-package waiver_test
+package carveout_test
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 	"github.com/certgate/certgate/lint"
 	"github.com/certgate/certgate/lint/config"
 	"github.com/certgate/certgate/lint/env"
-	"github.com/certgate/certgate/lint/waiver"
+	"github.com/certgate/certgate/lint/carveout"
 	"github.com/certgate/certgate/policies"
 )
 
@@ -62,21 +62,21 @@ func dotenvInput(t *testing.T, src string) *lint.Input {
 
 const badBody = "CERTCTL_AGENT_BOOTSTRAP_TOKEN=abcdefabcdefabcdefabcdefabcdef12\nCERTCTL_MAX_BODY_SIZE=10MB\n"
 
-func register(t *testing.T, text string) waiver.Register {
+func register(t *testing.T, text string) carveout.Register {
 	t.Helper()
 	cfg, err := config.Parse([]byte(text), "certgate.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return waiver.FromConfig(cfg, "certgate.yaml")
+	return carveout.FromConfig(cfg, "certgate.yaml")
 }
 
 // run prepares, evaluates and applies; it returns the report or the Prepare error.
-func run(t *testing.T, in *lint.Input, reg waiver.Register, at time.Time) (*lint.Report, *waiver.Set, error) {
+func run(t *testing.T, in *lint.Input, reg carveout.Register, at time.Time) (*lint.Report, *carveout.Set, error) {
 	t.Helper()
 	e := engine(t)
 	in.Meta.NowUnix = at.Unix()
-	set, err := waiver.Prepare(in, reg, e.Policies(), at)
+	set, err := carveout.Prepare(in, reg, e.Policies(), at)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -106,7 +106,7 @@ const activeReg = `carveouts:
     expires: %s
 `
 
-func reg(t *testing.T, expires string) waiver.Register {
+func reg(t *testing.T, expires string) carveout.Register {
 	return register(t, strings.Replace(activeReg, "%s", expires, 1))
 }
 
@@ -116,18 +116,18 @@ func TestActiveCarveoutWaives(t *testing.T) {
 		t.Fatal(err)
 	}
 	l3 := byRule(r, "SEC-L3")
-	if len(l3) != 1 || l3[0].Waiver == nil {
+	if len(l3) != 1 || l3[0].Carveout == nil {
 		t.Fatalf("SEC-L3 findings = %+v, want one waived", l3)
 	}
-	w := l3[0].Waiver
+	w := l3[0].Carveout
 	if w.Owner != "platform-team" || w.Expires != "2027-06-30" || w.Source != "certgate.yaml:2" {
 		t.Fatalf("waiver = %+v", w)
 	}
 	if r.ExitCode(lint.SeverityError) != 0 || r.Summary.Waived != 1 {
 		t.Fatalf("exit %d, summary %+v; want a pass with one waived", r.ExitCode(lint.SeverityError), r.Summary)
 	}
-	if len(byRule(r, waiver.RuleID)) != 0 {
-		t.Fatalf("unexpected CFG-WAIVER findings: %+v", byRule(r, waiver.RuleID))
+	if len(byRule(r, carveout.RuleID)) != 0 {
+		t.Fatalf("unexpected CFG-WAIVER findings: %+v", byRule(r, carveout.RuleID))
 	}
 	if set.Carveouts()[0].Matched != 1 {
 		t.Fatalf("matched = %d", set.Carveouts()[0].Matched)
@@ -142,7 +142,7 @@ func TestNoMatchOutsidePaths(t *testing.T) {
 	if r.ExitCode(lint.SeverityError) != 1 {
 		t.Fatal("a carve-out for other paths waived the finding")
 	}
-	stale := byRule(r, waiver.RuleID)
+	stale := byRule(r, carveout.RuleID)
 	if len(stale) != 1 || stale[0].Severity != lint.SeverityWarning || !strings.Contains(stale[0].Message, "stale") || stale[0].File != "certgate.yaml" || stale[0].Line != 2 {
 		t.Fatalf("want one stale warning at certgate.yaml:2, got %+v", stale)
 	}
@@ -157,10 +157,10 @@ func TestExpiredCarveoutFails(t *testing.T) {
 		t.Fatal("expired carve-out still passes")
 	}
 	l3 := byRule(r, "SEC-L3")
-	if len(l3) != 1 || l3[0].Waiver != nil || !strings.Contains(l3[0].Message, "expired after 2026-11-26") {
+	if len(l3) != 1 || l3[0].Carveout != nil || !strings.Contains(l3[0].Message, "expired after 2026-11-26") {
 		t.Fatalf("SEC-L3 = %+v, want unwaived with the end date", l3)
 	}
-	cw := byRule(r, waiver.RuleID)
+	cw := byRule(r, carveout.RuleID)
 	if len(cw) != 1 || cw[0].Severity != lint.SeverityError || !strings.Contains(cw[0].Message, "2026-11-26") || cw[0].Line != 2 {
 		t.Fatalf("CFG-WAIVER = %+v", cw)
 	}
@@ -174,7 +174,7 @@ func TestLastDayStillApplies(t *testing.T) {
 	if r.ExitCode(lint.SeverityError) != 0 {
 		t.Fatalf("carve-out ending today should still apply: %+v", r.Findings)
 	}
-	if cw := byRule(r, waiver.RuleID); len(cw) != 1 || cw[0].Severity != lint.SeverityWarning || !strings.Contains(cw[0].Message, "in 1 day(s)") {
+	if cw := byRule(r, carveout.RuleID); len(cw) != 1 || cw[0].Severity != lint.SeverityWarning || !strings.Contains(cw[0].Message, "in 1 day(s)") {
 		t.Fatalf("want an expiring-soon warning, got %+v", cw)
 	}
 }
@@ -184,7 +184,7 @@ func TestExpiringSoonWarns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cw := byRule(r, waiver.RuleID)
+	cw := byRule(r, carveout.RuleID)
 	if len(cw) != 1 || cw[0].Severity != lint.SeverityWarning || !strings.Contains(cw[0].Message, "2026-12-05") {
 		t.Fatalf("want one warning naming the date, got %+v", cw)
 	}
@@ -192,7 +192,7 @@ func TestExpiringSoonWarns(t *testing.T) {
 		t.Fatal("an expiring carve-out must still waive")
 	}
 	r, _, _ = run(t, dotenvInput(t, badBody), reg(t, "2026-12-20"), now)
-	if cw := byRule(r, waiver.RuleID); len(cw) != 0 {
+	if cw := byRule(r, carveout.RuleID); len(cw) != 0 {
 		t.Fatalf("23 days ahead should not warn: %+v", cw)
 	}
 }
@@ -230,10 +230,10 @@ func TestDocumentedEntryIsNotAWaiver(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(byRule(r, waiver.RuleID)) != 0 {
-		t.Fatalf("documented entries must not be stale: %+v", byRule(r, waiver.RuleID))
+	if len(byRule(r, carveout.RuleID)) != 0 {
+		t.Fatalf("documented entries must not be stale: %+v", byRule(r, carveout.RuleID))
 	}
-	if l3 := byRule(r, "SEC-L3"); len(l3) != 1 || l3[0].Waiver != nil {
+	if l3 := byRule(r, "SEC-L3"); len(l3) != 1 || l3[0].Carveout != nil {
 		t.Fatalf("a documented entry waived a finding: %+v", l3)
 	}
 	if len(set.Carveouts()) != 2 || !set.Carveouts()[0].Documented() {
@@ -243,12 +243,12 @@ func TestDocumentedEntryIsNotAWaiver(t *testing.T) {
 
 func TestInlineDotenv(t *testing.T) {
 	above := "CERTCTL_AGENT_BOOTSTRAP_TOKEN=abcdefabcdefabcdefabcdefabcdef12\n# certgate:ignore SEC-L3 until=2027-01-31 reason=\"load test, needs 10MB\" owner=qa\nCERTCTL_MAX_BODY_SIZE=10MB\n"
-	r, _, err := run(t, dotenvInput(t, above), waiver.Register{}, now)
+	r, _, err := run(t, dotenvInput(t, above), carveout.Register{}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	l3 := byRule(r, "SEC-L3")
-	if len(l3) != 1 || l3[0].Waiver == nil || l3[0].Waiver.Source != "deploy/.env:2" || l3[0].Waiver.Reason != "load test, needs 10MB" || l3[0].Waiver.Owner != "qa" {
+	if len(l3) != 1 || l3[0].Carveout == nil || l3[0].Carveout.Source != "deploy/.env:2" || l3[0].Carveout.Reason != "load test, needs 10MB" || l3[0].Carveout.Owner != "qa" {
 		t.Fatalf("SEC-L3 = %+v", l3)
 	}
 	if r.ExitCode(lint.SeverityError) != 0 {
@@ -257,17 +257,17 @@ func TestInlineDotenv(t *testing.T) {
 
 	// Two lines above is too far: the finding stands and the comment is stale.
 	far := "# certgate:ignore SEC-L3 until=2027-01-31 reason=\"x\"\nCERTCTL_AGENT_BOOTSTRAP_TOKEN=abcdefabcdefabcdefabcdefabcdef12\nCERTCTL_MAX_BODY_SIZE=10MB\n"
-	r, _, err = run(t, dotenvInput(t, far), waiver.Register{}, now)
+	r, _, err = run(t, dotenvInput(t, far), carveout.Register{}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cw := byRule(r, waiver.RuleID)
+	cw := byRule(r, carveout.RuleID)
 	if r.ExitCode(lint.SeverityError) != 1 || len(cw) != 1 || cw[0].File != "deploy/.env" || cw[0].Line != 1 {
 		t.Fatalf("want the finding to stand and a stale warning at deploy/.env:1, got %+v", r.Findings)
 	}
 
 	// A missing reason is an error naming the line.
-	_, _, err = run(t, dotenvInput(t, "CERTCTL_MAX_BODY_SIZE=10MB # certgate:ignore SEC-L3 until=2027-01-31\n"), waiver.Register{}, now)
+	_, _, err = run(t, dotenvInput(t, "CERTCTL_MAX_BODY_SIZE=10MB # certgate:ignore SEC-L3 until=2027-01-31\n"), carveout.Register{}, now)
 	if err == nil || !strings.Contains(err.Error(), "deploy/.env:1") || !strings.Contains(err.Error(), "reason is missing") {
 		t.Fatalf("err = %v", err)
 	}
@@ -294,12 +294,12 @@ func TestInlineYAML(t *testing.T) {
 		"CERTCTL_MAX_BODY_SIZE":         {Value: "10MB", Known: true, Ref: path("CERTCTL_MAX_BODY_SIZE")},
 		"CERTCTL_AGENT_BOOTSTRAP_TOKEN": {Value: "abcdefabcdefabcdefabcdefabcdef12", Known: true, Ref: path("CERTCTL_AGENT_BOOTSTRAP_TOKEN")},
 	}}}
-	r, _, err := run(t, in, waiver.Register{}, now)
+	r, _, err := run(t, in, carveout.Register{}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	l3 := byRule(r, "SEC-L3")
-	if len(l3) != 1 || l3[0].Line != 5 || l3[0].Waiver == nil || l3[0].Waiver.Source != "compose/compose.yml:4" {
+	if len(l3) != 1 || l3[0].Line != 5 || l3[0].Carveout == nil || l3[0].Carveout.Source != "compose/compose.yml:4" {
 		t.Fatalf("SEC-L3 = %+v", l3)
 	}
 	if r.ExitCode(lint.SeverityError) != 0 {
@@ -309,11 +309,11 @@ func TestInlineYAML(t *testing.T) {
 
 func TestInlineExpired(t *testing.T) {
 	src := "CERTCTL_AGENT_BOOTSTRAP_TOKEN=abcdefabcdefabcdefabcdefabcdef12\nCERTCTL_MAX_BODY_SIZE=10MB # certgate:ignore SEC-L3 until=2026-10-01 reason=\"x\"\n"
-	r, _, err := run(t, dotenvInput(t, src), waiver.Register{}, now)
+	r, _, err := run(t, dotenvInput(t, src), carveout.Register{}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cw := byRule(r, waiver.RuleID)
+	cw := byRule(r, carveout.RuleID)
 	if r.ExitCode(lint.SeverityError) != 1 || len(cw) != 1 || cw[0].File != "deploy/.env" || cw[0].Line != 2 || !strings.Contains(cw[0].Message, "2026-10-01") {
 		t.Fatalf("findings: %+v", r.Findings)
 	}

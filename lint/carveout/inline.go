@@ -1,4 +1,4 @@
-package waiver
+package carveout
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package waiver_test
+package carveout_test
 
 import (
 	"bytes"
@@ -10,7 +10,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/certgate/certgate/lint"
-	"github.com/certgate/certgate/lint/waiver"
+	"github.com/certgate/certgate/lint/carveout"
 )
 
 // FuzzInline: the inline carve-out comments of any .env or YAML text either
@@ -63,7 +63,7 @@ func FuzzInline(f *testing.F) {
 		}
 		in := &lint.Input{}
 		in.AddFile(file)
-		set, err := waiver.Prepare(in, waiver.Register{}, catalog, at)
+		set, err := carveout.Prepare(in, carveout.Register{}, catalog, at)
 		if err != nil {
 			if set != nil {
 				t.Fatalf("an error and a carve-out set: %v", err)

@@ -1,4 +1,4 @@
-// Package waiver applies governed carve-outs to a lint report, in one place
+// Package carveout applies governed carve-outs to a lint report, in one place
 // after evaluation. A carve-out comes from the carveouts register of
 // certgate.yaml or from an inline "# certgate:ignore RULE-ID until=YYYY-MM-DD
 // reason="..." [owner=...]" comment in a YAML or .env file, on the finding's
@@ -13,7 +13,7 @@
 // than a year ahead, a bad glob or regex) is an error: the run must not pass.
 //
 // A Set is not safe for concurrent use; Apply does not modify its argument.
-package waiver
+package carveout
 
 import (
 	"crypto/sha256"
@@ -246,7 +246,7 @@ func (s *Set) validate(c *Carveout) error {
 	return fmt.Errorf("%s (%s): %s", c.Source, c.ID, strings.Join(probs, "; "))
 }
 
-// matches reports whether waiver c covers finding f.
+// matches reports whether carve-out c covers finding f.
 func (c *Carveout) matches(f *lint.Finding) bool {
 	if c.Documented() || c.ID != f.Rule || f.File == "" {
 		return false
@@ -272,7 +272,7 @@ func (c *Carveout) matches(f *lint.Finding) bool {
 
 // Apply returns a copy of r with the carve-outs applied: matched findings of an
 // active carve-out carry a Waiver; those of an expired one say when it ended;
-// an active waiver that matched nothing adds a stale CFG-WAIVER warning.
+// an active carve-out that matched nothing adds a stale CFG-WAIVER warning.
 func (s *Set) Apply(r *lint.Report) *lint.Report {
 	findings := slices.Clone(r.Findings)
 	for _, c := range s.carveouts {
@@ -292,8 +292,8 @@ func (s *Set) Apply(r *lint.Report) *lint.Report {
 				f.Message += fmt.Sprintf(" (carve-out %s expired after %s)", c.Source, c.Expires)
 				continue
 			}
-			if f.Waiver == nil {
-				f.Waiver = &lint.Waiver{Source: c.Source, Owner: c.Owner, Reason: c.Reason, Expires: c.Expires}
+			if f.Carveout == nil {
+				f.Carveout = &lint.AppliedCarveout{Source: c.Source, Owner: c.Owner, Reason: c.Reason, Expires: c.Expires}
 			}
 		}
 	}

@@ -1,4 +1,4 @@
-package waiver_test
+package carveout_test
 
 import (
 	"testing"
@@ -6,7 +6,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/certgate/certgate/lint"
-	"github.com/certgate/certgate/lint/waiver"
+	"github.com/certgate/certgate/lint/carveout"
 )
 
 // composeInput is a compose file whose server environment sets
@@ -50,12 +50,12 @@ func TestInlineIgnoreInYAMLString(t *testing.T) {
 	}
 	for name, body := range inString {
 		t.Run(name, func(t *testing.T) {
-			r, set, err := run(t, composeInput(t, composeHead+body), waiver.Register{}, now)
+			r, set, err := run(t, composeInput(t, composeHead+body), carveout.Register{}, now)
 			if err != nil {
 				t.Fatal(err)
 			}
 			l3 := byRule(r, "SEC-L3")
-			if len(l3) != 1 || l3[0].Waiver != nil || len(set.Carveouts()) != 0 || r.ExitCode(lint.SeverityError) != 1 {
+			if len(l3) != 1 || l3[0].Carveout != nil || len(set.Carveouts()) != 0 || r.ExitCode(lint.SeverityError) != 1 {
 				t.Fatalf("a string waived: SEC-L3 = %+v, carve-outs %+v", l3, set.Carveouts())
 			}
 		})
@@ -69,7 +69,7 @@ func TestInlineIgnoreInYAMLString(t *testing.T) {
 	}
 	for name, body := range comments {
 		t.Run(name, func(t *testing.T) {
-			r, set, err := run(t, composeInput(t, composeHead+body), waiver.Register{}, now)
+			r, set, err := run(t, composeInput(t, composeHead+body), carveout.Register{}, now)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -79,7 +79,7 @@ func TestInlineIgnoreInYAMLString(t *testing.T) {
 			if name == "block-header" {
 				return // the comment is on the line of CERTCTL_NOTE, not of the finding
 			}
-			if l3 := byRule(r, "SEC-L3"); len(l3) != 1 || l3[0].Waiver == nil || r.ExitCode(lint.SeverityError) != 0 {
+			if l3 := byRule(r, "SEC-L3"); len(l3) != 1 || l3[0].Carveout == nil || r.ExitCode(lint.SeverityError) != 0 {
 				t.Fatalf("the comment did not waive: SEC-L3 = %+v", l3)
 			}
 		})
