@@ -22,256 +22,36 @@
 #   docs: docs/policies.md#depl-h1
 package certgate.depl_h1
 
-# This file holds the shared model: the server workloads of each release, their
-# replica floor, selectors and refs. The rules are in pdb.rego (disruption
-# budgets) and replicas.rego (what several replicas need).
+import data.certgate.lib.k8s
 
-workload_kinds := {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController"}
+# This file holds what the rules share beyond data.certgate.lib.k8s (server
+# workloads, indexes, selectors, replica floors, refs): where the replica floor
+# is set, and the remediation of each check. The rules are in pdb.rego
+# (disruption budgets), replicas.rego (what several replicas need) and
+# intent.rego (what the chart values asked for).
 
-# server_workloads: the Deployments and StatefulSets running the certctl server
-# (the loader labels them role=server).
-server_workloads contains w if {
-	some w in input.manifests
-	w.labels.role == "server"
-	w.value.kind in {"Deployment", "StatefulSet"}
+# replicas_ref: where the replica floor of w is set (the autoscaler's
+# minReplicas, else the workload's replicas), as a values key when the certctl
+# chart sets it.
+replicas_ref(w) := k8s.value_ref(h, "server.autoscaling.minReplicas", ["spec", "minReplicas"]) if some h in k8s.hpas(w)
+
+replicas_ref(w) := k8s.value_ref(w, "server.replicas", ["spec", "replicas"]) if count(k8s.hpas(w)) == 0
+
+# fixes: the remediation of each check, one sentence each; a finding carries
+# its own (k8s.finding_fix), and custom.remediation above stays the default.
+fixes := {
+	"pdb_not_rendered_single": "Set server.replicas to 2 or more (with podDisruptionBudget.minAvailable below it) so the chart renders the budget, or set podDisruptionBudget.enabled=false.",
+	"pdb_not_rendered": "Check the chart's podDisruptionBudget conditions so the render holds a PodDisruptionBudget selecting the server pods, or set podDisruptionBudget.enabled=false.",
+	"hpa_not_rendered": "Check the chart's server.autoscaling conditions so the render holds a HorizontalPodAutoscaler targeting the server workload, or set server.autoscaling.enabled=false.",
+	"min_available": "Set the PodDisruptionBudget's minAvailable (podDisruptionBudget.minAvailable) below the server replica count, for example 2 of 3 replicas.",
+	"max_unavailable": "Set the PodDisruptionBudget's maxUnavailable (podDisruptionBudget.maxUnavailable) to 1 or more, or to a percentage above 0%.",
+	"single_replica": "Set podDisruptionBudget.enabled=false while the server runs one replica, or run 2 or more replicas (server.replicas) before enabling the budget.",
+	"both_fields": "Set exactly one of minAvailable and maxUnavailable on the PodDisruptionBudget (podDisruptionBudget.minAvailable=null when you use maxUnavailable).",
+	"selects_nothing": "Make the PodDisruptionBudget's spec.selector match the pod template labels of a workload in its release, or delete the budget.",
+	"session_affinity": "Set server.service.sessionAffinity=ClientIP, or annotate the Service certgate.io/session-affinity: upstream when the load balancer in front keeps each client on one pod.",
+	"upstream_affinity": "Keep client affinity configured on the load balancer in front of the Service, or set server.service.sessionAffinity=ClientIP and drop the certgate.io/session-affinity annotation.",
+	"bundled_postgres": "Point the server at an external, replicated PostgreSQL and set postgresql.enabled=false.",
+	"rate_limit": "Set server.rateLimit.backend=postgres (CERTCTL_RATE_LIMIT_BACKEND=postgres) so every server replica counts against the same limits.",
+	"no_pdb": "Set podDisruptionBudget.enabled=true with podDisruptionBudget.minAvailable below the replica count, or ship a PodDisruptionBudget selecting the server pods.",
+	"spread": "Set server.topologySpreadConstraints (values-ha.yaml spreads by kubernetes.io/hostname) or pod anti-affinity so the server replicas run on different nodes.",
 }
-
-same_release(a, b) if a.labels.release == b.labels.release
-
-# The indexes below are built in one pass over input.manifests each, so every
-# join (a workload and its budgets, autoscalers, Services, NetworkPolicies and
-# environments) costs what it finds, not the size of the release. Each is a
-# list of [key, position] pairs grouped by an object comprehension whose inner
-# comprehension compares the key with ==: OPA evaluates such a comprehension
-# once and indexes it by key (a function does not get that index, and a partial
-# rule with thousands of keys makes OPA check every pair of keys for
-# collisions). They hold positions in input.manifests, in input order, rather
-# than whole objects. Binding an index to a variable (index := ids_by_kind)
-# makes OPA build and cache it once instead of re-running its body for every
-# ground key.
-
-# ids_by_kind: the objects of each release and kind.
-kind_keys := [[[o.labels.release, o.value.kind], i] | some i, o in input.manifests]
-
-ids_by_kind := {key: ids |
-	some key in {k | some [k, _] in kind_keys}
-	ids := [i | some [k, i] in kind_keys; k == key]
-}
-
-# of_kind: the objects of kind in the release of rel_obj.
-of_kind(rel_obj, kind) := [input.manifests[i] | some i in ids] if {
-	index := ids_by_kind
-	ids := index[[rel_obj.labels.release, kind]]
-} else := []
-
-# kind_count: how many objects of kind the release of rel_obj holds.
-kind_count(rel_obj, kind) := count(ids) if {
-	index := ids_by_kind
-	ids := index[[rel_obj.labels.release, kind]]
-} else := 0
-
-# pod_label_sets: the pod labels of every workload, by release.
-pod_label_sets[rel] contains labels if {
-	some o in input.manifests
-	labels := pod_labels(o)
-	count(labels) > 0
-	rel := o.labels.release
-}
-
-# pod_ids: the workloads of each release whose pods carry the label k=v, by
-# [release, k, v].
-pod_keys := [[[rel, k, v], i] |
-	some i, o in input.manifests
-	labels := pod_labels(o)
-	is_object(labels)
-	some k, v in labels
-	rel := o.labels.release
-]
-
-pod_ids := {key: ids |
-	some key in {k | some [k, _] in pod_keys}
-	ids := [i | some [k, i] in pod_keys; k == key]
-}
-
-# rarest_label: of the labels a selector requires of the pods of release rel,
-# the one fewest pods carry, as [count, key, value]; a pod it selects carries
-# that label, so looking it up in pod_ids finds every candidate.
-rarest_label(index, rel, match) := min({[n, k, v] |
-	some k, v in match
-	n := count(object.get(index, [[rel, k, v]], []))
-})
-
-# exact_labels: the labels a selector of kind requires, when it requires at
-# least one; undefined otherwise (an empty or absent selector, or one that is
-# not a mapping), and such a selector is matched against every pod instead.
-exact_labels("Service", o) := sel if {
-	sel := o.value.spec.selector
-	is_object(sel)
-	count(sel) > 0
-}
-
-exact_labels(kind, o) := match if {
-	kind in {"PodDisruptionBudget", "NetworkPolicy"}
-	sel := object.get(o.value, selector_path[kind], {})
-	is_object(sel)
-	match := sel.matchLabels
-	is_object(match)
-	count(match) > 0
-}
-
-selector_path := {"PodDisruptionBudget": ["spec", "selector"], "NetworkPolicy": ["spec", "podSelector"]}
-
-# in_expression: the first matchExpressions entry of a selector of kind that
-# requires a label to be one of a list of values (operator In); undefined when
-# there is none.
-in_expression(kind, o) := exprs[j] if {
-	kind in {"PodDisruptionBudget", "NetworkPolicy"}
-	sel := object.get(o.value, selector_path[kind], {})
-	is_object(sel)
-	exprs := sel.matchExpressions
-	is_array(exprs)
-	j := min({j |
-		some j, e in exprs
-		is_object(e)
-		e.operator == "In"
-		is_array(e.values)
-	})
-}
-
-# selector_ids: the Services, PodDisruptionBudgets and NetworkPolicies of each
-# release by [release, kind, k, v]: k=v is the rarest pod label their selector
-# requires, or, without one, each k=v an In expression allows; by [release,
-# kind] when they require neither (those are tried against every workload).
-selector_keys := [[key, i] |
-	some i, o in input.manifests
-	kind := o.value.kind
-	kind in {"Service", "PodDisruptionBudget", "NetworkPolicy"}
-	rel := o.labels.release
-	some key in selector_keys_of(rel, kind, o)
-]
-
-selector_keys_of(rel, kind, o) := [[rel, kind, k, v]] if {
-	match := exact_labels(kind, o)
-	index := pod_ids
-	[_, k, v] := rarest_label(index, rel, match)
-} else := [[rel, kind, e.key, v] | some v in e.values] if {
-	e := in_expression(kind, o)
-} else := [[rel, kind]]
-
-selector_ids := {key: ids |
-	some key in {k | some [k, _] in selector_keys}
-	ids := [i | some [k, i] in selector_keys; k == key]
-}
-
-# selector_candidates: the objects of kind in w's release whose selector may
-# select w's pods (each still has to match).
-selector_candidates(w, kind) := {i |
-	index := selector_ids
-	some k, v in pod_labels(w)
-	some i in object.get(index, [[w.labels.release, kind, k, v]], [])
-} | {i |
-	index := selector_ids
-	some i in object.get(index, [[w.labels.release, kind]], [])
-}
-
-# pod_labels: the labels of the pods a workload creates.
-pod_labels(o) := object.get(o.value, ["spec", "template", "metadata", "labels"], {}) if o.value.kind in workload_kinds
-
-pod_labels(o) := object.get(o.value, ["spec", "jobTemplate", "spec", "template", "metadata", "labels"], {}) if o.value.kind == "CronJob"
-
-pod_labels(o) := object.get(o.value, ["metadata", "labels"], {}) if o.value.kind == "Pod"
-
-# hpas: the autoscalers that scale workload w.
-hpas(w) := {input.manifests[i] | some i in ids} if {
-	index := hpa_ids
-	ids := index[[w.labels.release, w.value.kind, w.value.metadata.name]]
-} else := set()
-
-# hpa_ids: the HorizontalPodAutoscalers of each release by [release, target
-# kind, target name].
-hpa_keys := [[[rel, kind, name], i] |
-	some i, h in input.manifests
-	h.value.kind == "HorizontalPodAutoscaler"
-	rel := h.labels.release
-	kind := h.value.spec.scaleTargetRef.kind
-	name := h.value.spec.scaleTargetRef.name
-]
-
-hpa_ids := {key: ids |
-	some key in {k | some [k, _] in hpa_keys}
-	ids := [i | some [k, i] in hpa_keys; k == key]
-}
-
-# replicas: the replica floor of w (an HPA's minReplicas, default 1; else
-# spec.replicas, default 1).
-replicas(w) := min({object.get(h.value.spec, "minReplicas", 1) | some h in hpas(w)}) if count(hpas(w)) > 0
-
-replicas(w) := object.get(w.value.spec, "replicas", 1) if count(hpas(w)) == 0
-
-replicas_ref(w) := value_ref(h, "server.autoscaling.minReplicas", ["spec", "minReplicas"]) if some h in hpas(w)
-
-replicas_ref(w) := value_ref(w, "server.replicas", ["spec", "replicas"]) if count(hpas(w)) == 0
-
-# selects: a label selector (matchLabels and matchExpressions) matches labels.
-selects(sel, labels) if {
-	every k, v in object.get(sel, "matchLabels", {}) {
-		labels[k] == v
-	}
-	every e in object.get(sel, "matchExpressions", []) {
-		expression_matches(e, labels)
-	}
-}
-
-expression_matches(e, labels) if {
-	e.operator == "In"
-	labels[e.key] in e.values
-}
-
-expression_matches(e, labels) if {
-	e.operator == "NotIn"
-	not value_in(labels, e.key, e.values)
-}
-
-# value_in: the label is present and one of values (a missing label is NotIn).
-value_in(labels, key, values) if labels[key] in values
-
-expression_matches(e, labels) if {
-	e.operator == "Exists"
-	labels[e.key]
-}
-
-expression_matches(e, labels) if {
-	e.operator == "DoesNotExist"
-	not labels[e.key]
-}
-
-# server_pdbs: the PodDisruptionBudgets of w's release that select its pods.
-server_pdbs(w) := {p |
-	some i in selector_candidates(w, "PodDisruptionBudget")
-	p := input.manifests[i]
-	selects(object.get(p.value, ["spec", "selector"], {}), pod_labels(w))
-}
-
-# obj_ref points into a rendered object.
-obj_ref(o, path) := {"file": o.ref.file, "doc": o.ref.doc, "path": array.concat(o.ref.path, path)}
-
-# value_ref points at the values key that set a certctl chart value (file:line,
-# or --set), else into the rendered object.
-value_ref(o, key, path) := r if {
-	index := release_ids
-	some i in index[o.labels.release]
-	rel := input.releases[i]
-	rel.chart == "certctl"
-	r := rel.value_refs[key]
-} else := obj_ref(o, path)
-
-# release_ids: the positions of the chart renders in input.releases, by ID.
-release_ids := {id: ids |
-	some id in {rel.id | some rel in input.releases}
-	ids := [i | some i, rel in input.releases; rel.id == id]
-}
-
-# where names a ref's file for messages.
-where(r) := r.file
-
-finding(o, r, msg) := {"msg": msg, "ref": r, "subject": o.labels.subject}

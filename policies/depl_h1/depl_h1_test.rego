@@ -31,26 +31,6 @@ has(set, s) if {
 
 in_objs(objs) := {"manifests": objs, "envs": []}
 
-# Selectors.
-
-test_selects_match_labels if {
-	depl_h1.selects({"matchLabels": {"a": "1"}}, {"a": "1", "b": "2"})
-	not depl_h1.selects({"matchLabels": {"a": "2"}}, {"a": "1"})
-	depl_h1.selects({}, {"a": "1"})
-}
-
-test_selects_match_expressions if {
-	depl_h1.selects({"matchExpressions": [{"key": "a", "operator": "In", "values": ["1", "2"]}]}, {"a": "1"})
-	not depl_h1.selects({"matchExpressions": [{"key": "a", "operator": "In", "values": ["2"]}]}, {"a": "1"})
-	depl_h1.selects({"matchExpressions": [{"key": "a", "operator": "NotIn", "values": ["2"]}]}, {"a": "1"})
-	not depl_h1.selects({"matchExpressions": [{"key": "a", "operator": "NotIn", "values": ["1"]}]}, {"a": "1"})
-	depl_h1.selects({"matchExpressions": [{"key": "b", "operator": "NotIn", "values": ["1"]}]}, {"a": "1"})
-	depl_h1.selects({"matchExpressions": [{"key": "a", "operator": "Exists"}]}, {"a": "1"})
-	not depl_h1.selects({"matchExpressions": [{"key": "b", "operator": "Exists"}]}, {"a": "1"})
-	depl_h1.selects({"matchExpressions": [{"key": "b", "operator": "DoesNotExist"}]}, {"a": "1"})
-	not depl_h1.selects({"matchExpressions": [{"key": "a", "operator": "DoesNotExist"}]}, {"a": "1"})
-}
-
 # Percentages round up, as Kubernetes does for both PDB fields.
 
 test_scaled if {

@@ -1,5 +1,7 @@
 package certgate.depl_h1
 
+import data.certgate.lib.k8s
+
 # PodDisruptionBudgets: budgets that can never be satisfied, budgets on a single
 # replica, contradictory budgets and budgets that select nothing.
 
@@ -18,32 +20,32 @@ scaled(v, _) := to_number(v) if {
 }
 
 deny contains f if {
-	some w in server_workloads
-	n := replicas(w)
-	some p in server_pdbs(w)
+	some w in k8s.server_workloads
+	n := k8s.replicas(w)
+	some p in k8s.selecting(w, "PodDisruptionBudget")
 	m := scaled(p.value.spec.minAvailable, n)
 	m >= n
 	msg := sprintf("PodDisruptionBudget %s requires minAvailable %v of the %v server replica(s) of %s: no voluntary disruption (node drain, eviction during a rollout) can ever proceed; keep minAvailable below the replica count", [p.value.metadata.name, p.value.spec.minAvailable, n, w.value.metadata.name])
-	f := finding(p, value_ref(p, "podDisruptionBudget.minAvailable", ["spec", "minAvailable"]), msg)
+	f := k8s.finding_fix(p, k8s.value_ref(p, "podDisruptionBudget.minAvailable", ["spec", "minAvailable"]), msg, fixes.min_available)
 }
 
 deny contains f if {
-	some w in server_workloads
-	n := replicas(w)
-	some p in server_pdbs(w)
+	some w in k8s.server_workloads
+	n := k8s.replicas(w)
+	some p in k8s.selecting(w, "PodDisruptionBudget")
 	scaled(p.value.spec.maxUnavailable, n) == 0
 	msg := sprintf("PodDisruptionBudget %s allows maxUnavailable %v of the %v server replica(s) of %s: no voluntary disruption (node drain, eviction during a rollout) can ever proceed", [p.value.metadata.name, p.value.spec.maxUnavailable, n, w.value.metadata.name])
-	f := finding(p, value_ref(p, "podDisruptionBudget.maxUnavailable", ["spec", "maxUnavailable"]), msg)
+	f := k8s.finding_fix(p, k8s.value_ref(p, "podDisruptionBudget.maxUnavailable", ["spec", "maxUnavailable"]), msg, fixes.max_unavailable)
 }
 
 deny contains f if {
-	some w in server_workloads
-	n := replicas(w)
+	some w in k8s.server_workloads
+	n := k8s.replicas(w)
 	n < 2
-	some p in server_pdbs(w)
+	some p in k8s.selecting(w, "PodDisruptionBudget")
 	r := replicas_ref(w)
-	msg := sprintf("PodDisruptionBudget %s covers %s, which runs %v server replica(s) (set in %s): a budget on a single replica blocks every node drain forever or protects nothing; enable podDisruptionBudget only with 2 or more replicas", [p.value.metadata.name, w.value.metadata.name, n, where(r)])
-	f := finding(p, value_ref(p, "podDisruptionBudget.enabled", []), msg)
+	msg := sprintf("PodDisruptionBudget %s covers %s, which runs %v server replica(s) (set in %s): a budget on a single replica blocks every node drain forever or protects nothing; enable podDisruptionBudget only with 2 or more replicas", [p.value.metadata.name, w.value.metadata.name, n, k8s.where(r)])
+	f := k8s.finding_fix(p, k8s.value_ref(p, "podDisruptionBudget.enabled", []), msg, fixes.single_replica)
 }
 
 deny contains f if {
@@ -52,7 +54,7 @@ deny contains f if {
 	p.value.spec.minAvailable != null
 	p.value.spec.maxUnavailable != null
 	msg := sprintf("PodDisruptionBudget %s sets both minAvailable and maxUnavailable: the API server rejects it; set exactly one (set podDisruptionBudget.minAvailable to null when you use maxUnavailable)", [p.value.metadata.name])
-	f := finding(p, value_ref(p, "podDisruptionBudget.maxUnavailable", ["spec", "maxUnavailable"]), msg)
+	f := k8s.finding_fix(p, k8s.value_ref(p, "podDisruptionBudget.maxUnavailable", ["spec", "maxUnavailable"]), msg, fixes.both_fields)
 }
 
 deny contains f if {
@@ -61,7 +63,7 @@ deny contains f if {
 	sel := object.get(p.value, ["spec", "selector"], {})
 	not selects_any_pod(p, sel)
 	msg := sprintf("PodDisruptionBudget %s selects no pod template of its release: it protects nothing (check spec.selector against the pod labels)", [p.value.metadata.name])
-	f := finding(p, obj_ref(p, ["spec", "selector"]), msg)
+	f := k8s.finding_fix(p, k8s.obj_ref(p, ["spec", "selector"]), msg, fixes.selects_nothing)
 }
 
 # selects_any_pod: some workload of p's release has pods that sel selects. A
@@ -69,26 +71,26 @@ deny contains f if {
 # label, one with an In expression against the pods carrying a label it
 # allows; any other selector against every pod label set of the release.
 selects_any_pod(p, sel) if {
-	match := exact_labels("PodDisruptionBudget", p)
-	index := pod_ids
-	[_, k, v] := rarest_label(index, p.labels.release, match)
+	match := k8s.exact_labels("PodDisruptionBudget", p)
+	index := k8s.pod_ids
+	[_, k, v] := k8s.rarest_label(index, p.labels.release, match)
 	some i in object.get(index, [[p.labels.release, k, v]], set())
-	selects(sel, pod_labels(input.manifests[i]))
+	k8s.selects(sel, k8s.pod_labels(input.manifests[i]))
 }
 
 selects_any_pod(p, sel) if {
-	not exact_labels("PodDisruptionBudget", p)
-	e := in_expression("PodDisruptionBudget", p)
-	index := pod_ids
+	not k8s.exact_labels("PodDisruptionBudget", p)
+	e := k8s.in_expression("PodDisruptionBudget", p)
+	index := k8s.pod_ids
 	some v in e.values
 	some i in object.get(index, [[p.labels.release, e.key, v]], [])
-	selects(sel, pod_labels(input.manifests[i]))
+	k8s.selects(sel, k8s.pod_labels(input.manifests[i]))
 }
 
 selects_any_pod(p, sel) if {
-	not exact_labels("PodDisruptionBudget", p)
-	not in_expression("PodDisruptionBudget", p)
-	index := pod_label_sets
+	not k8s.exact_labels("PodDisruptionBudget", p)
+	not k8s.in_expression("PodDisruptionBudget", p)
+	index := k8s.pod_label_sets
 	some labels in index[p.labels.release]
-	selects(sel, labels)
+	k8s.selects(sel, labels)
 }

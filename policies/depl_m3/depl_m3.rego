@@ -18,35 +18,32 @@
 #   docs: docs/policies.md#depl-m3
 package certgate.depl_m3
 
-import data.certgate.depl_h1
+import data.certgate.lib.k8s
 
-selected(w) if {
-	some i in depl_h1.selector_candidates(w, "NetworkPolicy")
-	np := input.manifests[i]
-	depl_h1.selects(object.get(np.value, ["spec", "podSelector"], {}), depl_h1.pod_labels(w))
-}
+# selected: some NetworkPolicy of w's release selects its pods.
+selected(w) if count(k8s.selecting(w, "NetworkPolicy")) > 0
 
 # np_asked: the certctl chart release of w, when its values turn networkPolicy on.
 np_asked(w) := rel if {
-	some rel in depl_h1.certctl_releases
+	some rel in k8s.certctl_releases
 	rel.id == w.labels.release
-	depl_h1.asked(rel, ["networkPolicy", "enabled"])
+	k8s.asked(rel, ["networkPolicy", "enabled"])
 }
 
 info contains f if {
-	some w in depl_h1.server_workloads
+	some w in k8s.server_workloads
 	not selected(w)
 	not np_asked(w)
 	msg := sprintf("no NetworkPolicy selects the server pods of %s: NetworkPolicy is an operator opt-in, so every pod in the cluster can reach the certctl server; turn it on with networkPolicy.enabled=true (chart values) or ship a NetworkPolicy", [w.value.metadata.name])
-	f := depl_h1.finding(w, depl_h1.value_ref(w, "networkPolicy.enabled", ["spec", "template", "metadata", "labels"]), msg)
+	f := k8s.finding(w, k8s.value_ref(w, "networkPolicy.enabled", ["spec", "template", "metadata", "labels"]), msg)
 }
 
 # Values intent: networkPolicy.enabled is true and the render holds no
 # NetworkPolicy selecting the server pods.
 warn contains f if {
-	some w in depl_h1.server_workloads
+	some w in k8s.server_workloads
 	not selected(w)
 	rel := np_asked(w)
 	msg := sprintf("networkPolicy.enabled is true, but no NetworkPolicy of the render selects the server pods of %s: every pod in the cluster can still reach the certctl server (check the chart's networkPolicy conditions and podSelector)", [w.value.metadata.name])
-	f := depl_h1.finding(w, depl_h1.intent_ref(rel, "networkPolicy.enabled", w), msg)
+	f := k8s.finding(w, k8s.intent_ref(rel, "networkPolicy.enabled", w), msg)
 }
