@@ -15,9 +15,9 @@ import (
 
 	"github.com/certgate/certgate/lint"
 	"github.com/certgate/certgate/lint/audit"
+	"github.com/certgate/certgate/lint/carveout"
 	"github.com/certgate/certgate/lint/config"
 	"github.com/certgate/certgate/lint/env"
-	"github.com/certgate/certgate/lint/carveout"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")

@@ -11,9 +11,9 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/certgate/certgate/lint"
+	"github.com/certgate/certgate/lint/carveout"
 	"github.com/certgate/certgate/lint/config"
 	"github.com/certgate/certgate/lint/env"
-	"github.com/certgate/certgate/lint/carveout"
 	"github.com/certgate/certgate/policies"
 )
 

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/certgate/certgate/lint"
-	"github.com/certgate/certgate/lint/config"
 	"github.com/certgate/certgate/lint/carveout"
+	"github.com/certgate/certgate/lint/config"
 )
 
 // catalog is enough of the policy catalog for carve-outs to validate.
