@@ -26,7 +26,7 @@ import (
 func TestKindsTable(t *testing.T) {
 	seen := map[string]bool{}
 	for _, k := range load.Kinds {
-		if k.Name == "" || k.Doc == "" || k.Detect == nil || k.Load == nil {
+		if k.Name == "" || k.Doc == "" || (k.Detect == nil && k.Explicit == nil) || k.Load == nil {
 			t.Errorf("incomplete kind %+v", k)
 		}
 		if seen[k.Name] {
@@ -188,18 +188,18 @@ func readFixture(name, tmp string) (fixture, error) {
 			// archive's values files.
 			fx.paths = append(fx.paths, filepath.Join(repoRoot, filepath.FromSlash(val)))
 		case "env-file":
-			fx.opts.EnvFiles = append(fx.opts.EnvFiles, local(val))
+			fx.opts.Compose.EnvFiles = append(fx.opts.Compose.EnvFiles, local(val))
 		case "compose":
-			fx.opts.ComposeFiles = append(fx.opts.ComposeFiles, local(val))
+			fx.opts.Compose.Files = append(fx.opts.Compose.Files, local(val))
 		case "values":
 			// A values file of the archive, or of the repository (repo:PATH).
 			if p, ok := strings.CutPrefix(val, "repo:"); ok {
-				fx.opts.Values = append(fx.opts.Values, filepath.Join(repoRoot, filepath.FromSlash(p)))
+				fx.opts.Chart.Values = append(fx.opts.Chart.Values, filepath.Join(repoRoot, filepath.FromSlash(p)))
 			} else {
-				fx.opts.Values = append(fx.opts.Values, local(val))
+				fx.opts.Chart.Values = append(fx.opts.Chart.Values, local(val))
 			}
 		case "set":
-			fx.opts.Set = append(fx.opts.Set, val)
+			fx.opts.Chart.Set = append(fx.opts.Chart.Set, val)
 		case "want":
 			w, err := outsideWant(val)
 			if err != nil {
@@ -210,7 +210,7 @@ func readFixture(name, tmp string) (fixture, error) {
 			return fx, fmt.Errorf("%s:%d: unknown header key %q", name, i+1, key)
 		}
 	}
-	if fx.paths == nil && fx.opts.ComposeFiles == nil {
+	if fx.paths == nil && fx.opts.Compose.Files == nil {
 		fx.paths = []string{tmp}
 	}
 	return fx, nil
@@ -328,23 +328,29 @@ func compare(fx fixture, r *lint.Report) (got, want []string) {
 	for _, w := range fx.want {
 		place, tok, _ := strings.Cut(w, " ")
 		if file, ok := strings.CutSuffix(place, ":0"); ok {
-			anyLine[file+" "+tok] = true
+			rule, _, _ := strings.Cut(tok, ":")
+			anyLine[file+" "+rule] = true
 		}
 	}
 	seen := map[string]bool{}
 	for _, f := range r.Findings {
 		file := f.File
 		if filepath.IsAbs(file) {
-			// A file outside the run's root: the repository's chart.
-			if rel, err := filepath.Rel(repoRoot, file); err == nil && filepath.IsLocal(rel) {
-				file = filepath.ToSlash(rel)
+			// A values file named by its absolute path (as -f names it), or a
+			// file outside the run's root: the repository's chart.
+			for _, root := range []string{fx.dir, repoRoot} {
+				if rel, err := filepath.Rel(root, file); err == nil && filepath.IsLocal(rel) {
+					file = filepath.ToSlash(rel)
+					break
+				}
 			}
 		}
 		place := fmt.Sprintf("%s:%d", file, f.Line)
 		tok := f.Rule
-		switch {
-		case anyLine[file+" "+f.Rule]:
+		if anyLine[file+" "+f.Rule] {
 			place = file + ":0"
+		}
+		switch {
 		case qualified[place+" "+f.Rule] && f.Carveout != nil:
 			tok += ":waived"
 		case qualified[place+" "+f.Rule]:
