@@ -81,30 +81,15 @@ func got(r *lint.Report) []want {
 
 func fixture(name string) string { return filepath.Join(root, "testdata", "compose", name) }
 
-func TestFindings(t *testing.T) {
-	const tc = "testdata/compose/"
-	cases := []struct {
-		name    string
-		version string
-		want    []want
-	}{
-		{"base", "2.1.7", []want{{"DEPL-M2", "error", tc + "base/docker-compose.yml", 6, 26}}},
-		{"comment", "2.1.7", nil},
-		{"trailing-comment", "2.1.7", nil},
-		{"demo", "2.1.7", nil},
-		{"prod", "2.1.7", []want{{"DEPL-M2", "error", tc + "prod/docker-compose.prod.yml", 4, 9}}},
-		{"env-file", "2.1.7", []want{{"DEPL-M2", "error", tc + "env-file/server.env", 3, 1}}},
-		{"acme-insecure", "2.1.7", []want{{"SEC-M4", "error", tc + "acme-insecure/docker-compose.yml", 6, 30}}},
-		// The base sets "false", the overlay true: the finding is the overlay's line.
-		{"override", "2.1.7", []want{{"SEC-M4", "error", tc + "override/docker-compose.staging.yml", 4, 9}}},
-		{"unknown-token", "2.2.0", nil},
-		{"no-token", "2.2.0", []want{{"SEC-H1", "error", tc + "no-token/docker-compose.yml", 5, 7}}},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			_, r := lintDir(t, compose.Options{}, c.version, fixture(c.name))
-			if g := got(r); !slices.Equal(g, append([]want{}, c.want...)) {
-				t.Errorf("findings:\n got %v\nwant %v", g, c.want)
+// TestFindingsNeverEchoValues: no message quotes a placeholder value of the
+// compose fixtures. Which findings each fixture gives is stated once, in
+// testdata/fixtures/compose (lint/load's TestFixtures).
+func TestFindingsNeverEchoValues(t *testing.T) {
+	for _, name := range []string{"base", "prod", "env-file", "acme-insecure", "override", "no-token"} {
+		t.Run(name, func(t *testing.T) {
+			_, r := lintDir(t, compose.Options{}, "2.1.7", fixture(name))
+			if len(r.Findings) == 0 {
+				t.Fatal("no findings: nothing was checked")
 			}
 			for _, f := range r.Findings {
 				if strings.Contains(f.Message, "change-me-p") || strings.Contains(f.Message, "change-me-a") {
