@@ -192,7 +192,9 @@ func loadText(src []byte, path string, labels Labels, roles map[string]string, p
 				}
 			}
 			envs = append(envs, make([][]lint.Env, i+1-len(envs))...)
-			envs[i] = packedEnvs(objectEnvs(o, ws, roles))
+			e, role := objectEnvs(o, ws, roles)
+			envs[i] = packedEnvs(e)
+			setRole(o, role)
 		}
 		o.KeepCrossView()
 	}
@@ -214,7 +216,9 @@ func loadText(src []byte, path string, labels Labels, roles map[string]string, p
 			return nil, err
 		}
 		whole := lint.Object{Ref: o.Ref, Value: full, Labels: o.Labels}
-		envs[w] = packedEnvs(objectEnvs(&whole, st, roles))
+		e, role := objectEnvs(&whole, st, roles)
+		envs[w] = packedEnvs(e)
+		setRole(o, role)
 		o.Value = full
 		o.KeepCrossView()
 	}
@@ -298,16 +302,16 @@ func object(m map[string]any, ref *lint.Ref, tmpl string, labels Labels) lint.Ob
 	return lint.Object{Ref: ref, Value: m, Labels: l}
 }
 
-var errLine = regexp.MustCompile(`^yaml: line ([0-9]+): `)
-
 // yamlError puts the line of a yaml.v3 syntax error where editors look for it:
-// stream:line: document N: message.
+// stream:line: document N: message. The stream is decoded with one decoder
+// (a parallel decode that fails decodes the stream again in one piece), so the
+// line counts from the stream's first line.
 func yamlError(path string, doc int, err error) error {
-	msg := err.Error()
-	if m := errLine.FindStringSubmatch(msg); m != nil {
-		return fmt.Errorf("%s:%s: document %d: %s", path, m[1], doc+1, msg[len(m[0]):])
+	line, msg := lint.YAMLErrorAt(err)
+	if line > 0 {
+		return fmt.Errorf("%s:%d: document %d: %s", path, line, doc+1, msg)
 	}
-	return fmt.Errorf("%s: document %d: %s", path, doc+1, strings.TrimPrefix(msg, "yaml: "))
+	return fmt.Errorf("%s: document %d: %s", path, doc+1, msg)
 }
 
 var sourceLine = regexp.MustCompile(`(?m)^#\s*Source:\s*(\S+)\s*$`)

@@ -82,7 +82,7 @@ func TestMalformedStreams(t *testing.T) {
 	cases := []struct{ name, src, want string }{
 		{"sequence document", "apiVersion: v1\nkind: A\nmetadata: {name: a}\n---\n- a\n- b\n", "s.yaml:5: document 2 is a sequence"},
 		{"scalar document", "just text\n", "s.yaml:1: document 1 is a scalar"},
-		{"bad yaml", "apiVersion: v1\nkind: A\n---\nkind: [\n", "s.yaml:4: document 2: did not find expected node content"},
+		{"bad yaml", "apiVersion: v1\nkind: A\n---\nkind: [\n", "s.yaml:5: document 2: did not find expected node content"},
 		{"no kind", "apiVersion: v1\nmetadata: {name: a}\n", "s.yaml:1: document 1 has no kind"},
 		{"list item not an object", "apiVersion: v1\nkind: List\nitems:\n  - 3\n", "s.yaml:4: document 1: items[0]"},
 	}
