@@ -21,6 +21,8 @@
 #   docs: docs/policies.md#cfg-role
 package certgate.cfg_role
 
+import data.certgate.lib.k8s
+
 judged_roles := {"server", "agent"}
 
 # evidence names what decided a role, for messages.
@@ -76,7 +78,7 @@ warn contains f if {
 	count(stream_objects) > 0
 	streams := {o.labels.release | some o in stream_objects}
 	count(streams & judged_releases) == 0
-	files := sort({o.ref.file | some o in stream_objects})
+	files := sort({k8s.file_path(o.ref.file) | some o in stream_objects}) # paths, not file IDs
 	msg := sprintf("nothing certgate judges was found in %s: none of its %v Kubernetes objects %s", [concat(", ", files), count(stream_objects), why])
 	f := {"msg": msg, "ref": stream_objects[0].ref, "subject": concat(", ", files)}
 }

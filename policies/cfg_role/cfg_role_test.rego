@@ -40,6 +40,14 @@ test_stream_without_server_warns if {
 	f.ref == ref("a.yaml")
 }
 
+test_stream_names_files_by_path if {
+	files := [{"id": "a.yaml@r", "path": "a.yaml"}, {"id": "b.yaml@r", "path": "b.yaml"}]
+	some f in cfg_role.warn with input as {"envs": [], "files": files, "manifests": [obj("a.yaml@r", "a.yaml"), obj("b.yaml@r", "b.yaml")]}
+	contains(f.msg, "nothing certgate judges was found in a.yaml, b.yaml: none of its 2 Kubernetes objects")
+	f.subject == "a.yaml, b.yaml"
+	not contains(f.msg, "@")
+}
+
 test_streams_with_a_server_pass if {
 	count(cfg_role.warn) == 0 with input as {"envs": [env("server", {"release": "b.yaml"})], "manifests": [obj("a.yaml", "a.yaml"), obj("b.yaml", "b.yaml")]}
 	count(cfg_role.warn) == 0 with input as {"envs": [env("agent", {"release": "a.yaml"})], "manifests": [obj("a.yaml", "a.yaml")]}
