@@ -83,6 +83,20 @@ func Cause(err error) error {
 	return err
 }
 
+// StripPath drops the operation and path of an *fs.PathError (any cause),
+// for callers whose message names the file already: "read env file .env: no
+// such file or directory", not "... open .env: no such file or directory".
+// Only err itself is looked at, never a *fs.PathError wrapped inside it, so
+// no other wording is ever dropped; any other error (nil too) is returned as
+// it is. Cause, by contrast, drops the *fs.PathError only around the refusals
+// of this package.
+func StripPath(err error) error {
+	if pe, ok := err.(*fs.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
 // Special says what a file of mode m is when it is a named pipe, device,
 // socket or other irregular file, and "" for regular files, directories and
 // symbolic links (whose target decides).
