@@ -7,15 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"regexp"
-	"strconv"
-	"strings"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/certgate/certgate/internal/displaypath"
 	"github.com/certgate/certgate/internal/readfile"
 	"github.com/certgate/certgate/lint"
 )
@@ -27,9 +23,6 @@ type rawFile struct {
 	file *lint.File
 	src  []byte
 }
-
-// yamlLine pulls the line out of yaml.v3's "yaml: line N: msg" errors.
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // readFile reads and parses one compose file. Every way a file can be unusable
 // (unreadable, larger than the input size limit, empty, not UTF-8,
@@ -43,11 +36,7 @@ func readFile(abs, display, role string, given bool) (*rawFile, error) {
 	}
 	src, err := read(abs)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, fmt.Errorf("read compose file %s: %w", display, err)
+		return nil, fmt.Errorf("read compose file %s: %w", display, readfile.StripPath(err))
 	}
 	docs, nodes, err := parseYAML(src, display)
 	if err != nil {
@@ -102,36 +91,13 @@ func parseYAML(src []byte, display string) ([]any, []*yaml.Node, error) {
 	return docs, nodes, nil
 }
 
+// yamlError names the file and the line of a yaml.v3 error.
 func yamlError(display string, err error) error {
-	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		if !scannerProblem(m[2]) {
-			line++ // yaml.v3 prints a parser error's 0-based mark
-		}
-		return fmt.Errorf("compose file %s:%d: %s", display, line, m[2])
+	line, msg := lint.YAMLErrorAt(err)
+	if line > 0 {
+		return fmt.Errorf("compose file %s:%d: %s", display, line, msg)
 	}
-	return fmt.Errorf("compose file %s: %s", display, strings.TrimPrefix(err.Error(), "yaml: "))
-}
-
-// scannerProblems are the messages of yaml.v3's scanner, whose errors carry a
-// 1-based line; every other "line N" message comes from the parser, 0-based.
-var scannerProblems = []string{
-	"block sequence entries are not allowed", "could not find expected", "did not find expected alphabetic",
-	"did not find expected comment", "did not find expected digit", "did not find expected hexdecimal",
-	"did not find expected version", "did not find expected whitespace", "did not find the expected '>'",
-	"exceeded max depth", "found a tab character", "found an indentation indicator", "found character that cannot",
-	"found extremely long", "found invalid Unicode", "found unexpected document indicator", "found unexpected end of stream",
-	"found unexpected non-alphabetical", "found unknown directive", "found unknown escape", "mapping keys are not allowed",
-	"mapping values are not allowed",
-}
-
-func scannerProblem(msg string) bool {
-	for _, p := range scannerProblems {
-		if strings.HasPrefix(msg, p) {
-			return true
-		}
-	}
-	return false
+	return fmt.Errorf("compose file %s: %s", display, msg)
 }
 
 // tabIndented returns the first line (1-based) whose indentation holds a tab,
@@ -175,12 +141,5 @@ func jsonShaped(v any) any {
 	return v
 }
 
-// displayPath is path relative to root when it lies below it, slash-separated.
-func displayPath(root, abs string) string {
-	if root != "" {
-		if r, err := filepath.Rel(root, abs); err == nil && !strings.HasPrefix(r, "..") {
-			return filepath.ToSlash(r)
-		}
-	}
-	return filepath.ToSlash(abs)
-}
+// displayPath is abs as messages and findings show it (displaypath.Rel).
+func displayPath(root, abs string) string { return displaypath.Rel(root, abs) }
