@@ -105,7 +105,7 @@ func LoadDotenvWith(fsys fs.FS, path, display string, outer Lookup) (*Dotenv, er
 	}
 	src, err := readfile.FS(fsys, path)
 	if err != nil {
-		return nil, fmt.Errorf("read env file %s: %w", display, unwrapPathError(err))
+		return nil, fmt.Errorf("read env file %s: %w", display, readfile.StripPath(err))
 	}
 	return ParseDotenvWith(src, display, outer)
 }
@@ -119,7 +119,7 @@ func LoadDotenvRegular(fsys fs.FS, path, display string, outer Lookup) (*Dotenv,
 	}
 	src, err := readfile.RegularFS(fsys, path)
 	if err != nil {
-		return nil, fmt.Errorf("read env file %s: %w", display, unwrapPathError(err))
+		return nil, fmt.Errorf("read env file %s: %w", display, readfile.StripPath(err))
 	}
 	return ParseDotenvWith(src, display, outer)
 }
@@ -297,13 +297,4 @@ func Env(id, role string, files ...*Dotenv) lint.Env {
 		e.Ref = &lint.Ref{File: files[len(files)-1].File.ID, Path: []any{}}
 	}
 	return e
-}
-
-// unwrapPathError drops the operation and path of an fs.PathError, which the
-// caller's message already names.
-func unwrapPathError(err error) error {
-	if pe, ok := err.(*fs.PathError); ok {
-		return pe.Err
-	}
-	return err
 }

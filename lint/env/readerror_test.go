@@ -1,0 +1,28 @@
+package env_test
+
+import (
+	"errors"
+	"io/fs"
+	"testing"
+	"testing/fstest"
+
+	"github.com/certgate/certgate/lint/env"
+)
+
+// TestReadErrorNamesTheFileOnce: an env file that cannot be read is named
+// once, by its display path, with the cause (no "open PATH:" of Go's own).
+func TestReadErrorNamesTheFileOnce(t *testing.T) {
+	fsys := fstest.MapFS{}
+	for name, load := range map[string]func() (*env.Dotenv, error){
+		"LoadDotenv":        func() (*env.Dotenv, error) { return env.LoadDotenv(fsys, "missing.env", "conf/missing.env") },
+		"LoadDotenvRegular": func() (*env.Dotenv, error) { return env.LoadDotenvRegular(fsys, "missing.env", "conf/missing.env", nil) },
+	} {
+		_, err := load()
+		if want := "read env file conf/missing.env: file does not exist"; err == nil || err.Error() != want {
+			t.Errorf("%s: err = %v, want %q", name, err, want)
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s: err = %v, not fs.ErrNotExist", name, err)
+		}
+	}
+}
