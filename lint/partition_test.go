@@ -37,7 +37,7 @@ func partitionInputs(t *testing.T) map[string]func() *lint.Input {
 	return map[string]func() *lint.Input{
 		"manifest fixtures": loadPaths("../testdata/manifest/ha-broken.yaml", "../testdata/manifest/ha-clean.yaml", "../testdata/roles/label-mismatch.yaml", "../testdata/roles/no-server.yaml", "../testdata/roles/api-server.yaml"),
 		"mounts":            loadPaths("../testdata/mount"),
-		"chart and compose": loadWith(load.Options{Root: "..", Values: []string{"../charts/certctl/values-tls.yaml", "../charts/certctl/values-ha.yaml"}}, "../charts/certctl", "../compose", "../testdata/manifest/ha-broken.yaml"),
+		"chart and compose": loadWith(load.Options{Root: "..", Chart: load.ChartSettings{Values: []string{"../charts/certctl/values-tls.yaml", "../charts/certctl/values-ha.yaml"}}}, "../charts/certctl", "../compose", "../testdata/manifest/ha-broken.yaml"),
 		"intent chart":      loadPaths("../testdata/charts/intent"),
 		"joins": func() *lint.Input {
 			in, err := manifest.Load([]byte(joinStream(12)), "joins.yaml", manifest.Labels{"release": "joins.yaml"}, nil)

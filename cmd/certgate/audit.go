@@ -8,8 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/certgate/certgate/lint/audit"
-	"github.com/certgate/certgate/lint/helm"
-	"github.com/certgate/certgate/lint/carveout"
+	"github.com/certgate/certgate/lint/load"
 )
 
 func (a *app) auditCmd() *cobra.Command {
@@ -35,27 +34,25 @@ bytes). The exit code is the one certgate lint would return.`,
 			if !slices.Contains(audit.Formats(), formatName) {
 				return usageError("--format %q: want one of %s", formatName, strings.Join(audit.Formats(), ", "))
 			}
-			run, err := a.runPaths(cmd.Context(), args, &flags, lf)
+			r, failOn, _, err := a.pathRunner(&flags, lf)
 			if err != nil {
 				return err
 			}
+			res, err := r.Run(cmd.Context(), args)
+			if err != nil {
+				return runError(err)
+			}
 			p := audit.Params{
-				Report: run.report, Input: run.in, Policies: run.r.engine.Policies(), Digest: run.r.engine.Digest(),
-				Version: version, Now: run.r.now, FailOn: run.r.failOn, Applied: run.set != nil,
+				Report: res.Report, Input: res.Input, Policies: res.Engine.Policies(), Digest: res.Engine.Digest(),
+				Version: version, Now: res.Now, FailOn: failOn, Applied: res.Carveouts != nil,
+				Carveouts: res.Described(),
 			}
-			for _, dir := range audit.ChartDirs(run.in) {
-				files, err := helm.ChartFiles(dir)
-				if err != nil {
-					return inputError(err)
-				}
-				for _, f := range files {
-					p.ChartFiles = append(p.ChartFiles, audit.Input{Path: f.Path, Kind: audit.KindChart, SHA256: f.SHA256})
-				}
+			files, err := load.ChartFiles(audit.ChartDirs(res.Input))
+			if err != nil {
+				return inputError(err)
 			}
-			if run.set != nil {
-				p.Carveouts = run.set.Carveouts()
-			} else {
-				p.Carveouts = carveout.Describe(carveout.FromConfig(run.cfg, configDisplay(run.cfg, run.root)))
+			for _, f := range files {
+				p.ChartFiles = append(p.ChartFiles, audit.Input{Path: f.Path, Kind: audit.KindChart, SHA256: f.SHA256})
 			}
 			err = emit(a.out, output, func(w io.Writer) error {
 				if err := audit.Render(w, formatName, audit.Build(p)); err != nil {
@@ -66,7 +63,7 @@ bytes). The exit code is the one certgate lint would return.`,
 			if err != nil {
 				return err
 			}
-			return exitFor(run.report, run.r.failOn)
+			return exitFor(res.Report, failOn)
 		},
 	}
 	flags.register(cmd.Flags(), false)

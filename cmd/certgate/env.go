@@ -2,15 +2,9 @@ package main
 
 import (
 	"github.com/spf13/cobra"
-
-	"github.com/certgate/certgate/lint"
-	"github.com/certgate/certgate/lint/env"
-	"github.com/certgate/certgate/server"
 )
 
 func (a *app) envCmd() *cobra.Command {
-	var flags evalFlags
-	var probes probeFlags
 	var gate gateFlags
 	var envFiles []string
 	cmd := &cobra.Command{
@@ -32,56 +26,21 @@ It predicts whether the server would refuse to start, and exactly why.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			defer holdGC()()
-			r, err := flags.resolve(cmd.Context(), a.environ(), lint.WithInputKinds(server.InputKinds...))
+			gr, err := gate.runner(a.environ(), envFiles)
 			if err != nil {
 				return err
 			}
-			if err := gate.resolve(r); err != nil {
-				return err
-			}
-			gateOpts, err := probes.options()
+			res, err := gr.Run(cmd.Context(), nil)
 			if err != nil {
+				return runError(err)
+			}
+			if err := gate.eval.writeWithProbes(a.out, a.err, res.Report, res.Engine, gate.probes.results, gr.notes); err != nil {
 				return err
 			}
-			gateOpts = append(gateOpts, gate.hostOptions(a.environ())...)
-			in := &lint.Input{}
-			if len(envFiles) == 0 {
-				e := env.FromEnviron(a.environ())
-				server.AddTrustVars(&e, a.environ())
-				e.Role = gate.role
-				in.Envs = []lint.Env{e}
-			} else {
-				var files []*env.Dotenv
-				for _, p := range envFiles {
-					fsys, name := osPath(p)
-					d, err := env.LoadDotenv(fsys, name, p)
-					if err != nil {
-						return inputError(err)
-					}
-					in.AddFile(d.File)
-					files = append(files, d)
-				}
-				in.Envs = []lint.Env{env.Env("env files", gate.role, files...)}
-			}
-			if err := r.stamp(in); err != nil {
-				return err
-			}
-			// The gate's path, so that probes run here as in exec; its pass/fail
-			// error is ignored: the exit code comes from the report below.
-			report, err := server.CheckInput(cmd.Context(), in, append(gateOpts, server.WithEngine(r.engine))...)
-			if report == nil {
-				return inputError(err)
-			}
-			if err := flags.writeWithProbes(a.out, a.err, report, r.engine, probes.results, r.notes); err != nil {
-				return err
-			}
-			return exitFor(report, r.failOn)
+			return exitFor(res.Report, gr.failOn)
 		},
 	}
-	flags.gate = true
-	flags.register(cmd.Flags(), true)
-	probes.register(cmd.Flags())
-	gate.register(cmd.Flags())
+	gate.register(cmd.Flags(), true)
 	cmd.Flags().StringArrayVar(&envFiles, "env-file", nil, "check this .env file instead of the process environment (repeatable; later files win)")
 	return cmd
 }

@@ -4,20 +4,14 @@ import (
 	"fmt"
 	"os/exec"
 	"syscall"
-	"time"
 
 	"github.com/spf13/cobra"
-
-	"github.com/certgate/certgate/lint"
-	"github.com/certgate/certgate/server"
 )
 
 // execve replaces the process image; a variable so tests can observe the call.
 var execve = func(argv0 string, argv, envv []string) error { return syscall.Exec(argv0, argv, envv) }
 
 func (a *app) execCmd() *cobra.Command {
-	var flags evalFlags
-	var probes probeFlags
 	var gate gateFlags
 	cmd := &cobra.Command{
 		Use:   "exec [flags] -- CMD [ARGS...]",
@@ -47,34 +41,25 @@ Use it as a container entrypoint in front of the certctl server.`,
 			// Until CMD replaces this process (or the gate refuses it).
 			defer holdGC()()
 			environ := a.environ()
-			r, err := flags.resolve(cmd.Context(), environ, lint.WithInputKinds(server.InputKinds...))
+			gr, err := gate.runner(environ, nil)
 			if err != nil {
 				return err
 			}
-			if err := gate.resolve(r); err != nil {
-				return err
-			}
-			gateOpts, err := probes.options()
+			res, err := gr.Run(cmd.Context(), nil)
 			if err != nil {
-				return err
+				writeNotes(a.err, gr.notes)
+				return runError(err)
 			}
-			gateOpts = append(gateOpts, gate.hostOptions(environ)...)
-			report, err := server.Check(cmd.Context(), environ, append(gateOpts,
-				server.WithEngine(r.engine), server.WithCertctlVersionFrom(r.release, r.releaseSource), server.WithRole(gate.role),
-				server.WithClock(func() time.Time { return r.now }), server.WithFailOn(r.failOn))...)
-			if report != nil && (len(report.Findings) > 0 || len(probes.results) > 0) {
-				flags.format = "text"
-				if werr := flags.writeWithProbes(a.err, a.err, report, r.engine, probes.results, r.notes); werr != nil {
-					return werr
+			if len(res.Report.Findings) > 0 || len(gate.probes.results) > 0 {
+				gate.eval.format = "text"
+				if err := gate.eval.writeWithProbes(a.err, a.err, res.Report, res.Engine, gate.probes.results, gr.notes); err != nil {
+					return err
 				}
 			} else {
-				writeNotes(a.err, r.notes)
+				writeNotes(a.err, gr.notes)
 			}
-			if err != nil {
-				if report == nil {
-					return inputError(err)
-				}
-				return &exitError{code: report.ExitCode(r.failOn), err: fmt.Errorf("refusing to start %s", args[0])}
+			if gr.refusal != nil {
+				return &exitError{code: res.Report.ExitCode(gr.failOn), err: fmt.Errorf("refusing to start %s", args[0])}
 			}
 			if err := execve(path, args, environ); err != nil {
 				return inputError(fmt.Errorf("exec %s: %w", path, err))
@@ -82,9 +67,6 @@ Use it as a container entrypoint in front of the certctl server.`,
 			return nil
 		},
 	}
-	flags.gate = true
-	flags.register(cmd.Flags(), false)
-	probes.register(cmd.Flags())
-	gate.register(cmd.Flags())
+	gate.register(cmd.Flags(), false)
 	return cmd
 }

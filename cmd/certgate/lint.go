@@ -1,30 +1,22 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/certgate/certgate/lint"
-	"github.com/certgate/certgate/lint/config"
 	"github.com/certgate/certgate/lint/load"
+	pipeline "github.com/certgate/certgate/lint/run"
 )
 
-// lintFlags are the inputs of certgate lint besides the evaluation flags.
+// lintFlags are the inputs of certgate lint and certgate audit besides the
+// evaluation flags: each kind's settings and the carve-out switch.
 type lintFlags struct {
-	envFiles     []string
-	composeFiles []string
-	noWaivers    bool
-	// Helm render inputs (see load.Options).
-	values      []string
-	set         []string
-	releaseName string
-	namespace   string
-	kubeVersion string
+	compose   load.ComposeSettings
+	chart     load.ChartSettings
+	noWaivers bool
 }
 
 func (a *app) lintCmd() *cobra.Command {
@@ -50,17 +42,25 @@ Inputs it recognises:
   certgate lint charts/certctl -f charts/certctl/values-ha.yaml --set server.replicas=5
   helm template certctl charts/certctl | certgate lint -`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if dumpInput {
-				return a.dumpInput(cmd.Context(), args, &flags, lf)
-			}
-			run, err := a.runPaths(cmd.Context(), args, &flags, lf)
+			r, failOn, _, err := a.pathRunner(&flags, lf)
 			if err != nil {
 				return err
 			}
-			if err := flags.writeRun(a.out, run.report, runFor(run.r, run.in, run.root)); err != nil {
+			if dumpInput {
+				res, err := r.Prepare(cmd.Context(), args)
+				if err != nil {
+					return runError(err)
+				}
+				return a.dump(res)
+			}
+			res, err := r.Run(cmd.Context(), args)
+			if err != nil {
+				return runError(err)
+			}
+			if err := flags.writeRun(a.out, res.Report, runFor(res)); err != nil {
 				return err
 			}
-			return exitFor(run.report, run.r.failOn)
+			return exitFor(res.Report, failOn)
 		},
 	}
 	flags.register(cmd.Flags(), true)
@@ -71,57 +71,32 @@ Inputs it recognises:
 
 // register adds the input flags that lint and audit share.
 func (lf *lintFlags) register(cmd *cobra.Command) {
-	cmd.Flags().StringArrayVar(&lf.envFiles, "env-file", nil, "values for compose interpolation (repeatable; later files win)")
-	cmd.Flags().StringArrayVar(&lf.composeFiles, "compose", nil, "treat this file as a compose file whatever its name (repeatable)")
-	lf.registerWaivers(cmd)
-	cmd.Flags().StringArrayVarP(&lf.values, "values", "f", nil, "values file for the charts being linted (repeatable; later files win)")
-	cmd.Flags().StringArrayVar(&lf.set, "set", nil, "chart value key=value, as helm --set (repeatable; applied after -f)")
-	cmd.Flags().StringVar(&lf.releaseName, "release-name", "", "release name of the chart render (default: certgate.yaml's, else certctl)")
-	cmd.Flags().StringVar(&lf.namespace, "namespace", "", "namespace of the chart render (default: certgate.yaml's, else default)")
-	cmd.Flags().StringVar(&lf.kubeVersion, "kube-version", "", "Kubernetes version the chart templates see (default: Helm's)")
+	fs := cmd.Flags()
+	fs.StringArrayVar(&lf.compose.EnvFiles, "env-file", nil, "values for compose interpolation (repeatable; later files win)")
+	fs.StringArrayVar(&lf.compose.Files, "compose", nil, "treat this file as a compose file whatever its name (repeatable)")
+	fs.BoolVar(&lf.noWaivers, "no-waivers", false, "apply no carve-out (certgate.yaml carveouts or inline certgate:ignore comments)")
+	fs.StringArrayVarP(&lf.chart.Values, "values", "f", nil, "values file for the charts being linted (repeatable; later files win)")
+	fs.StringArrayVar(&lf.chart.Set, "set", nil, "chart value key=value, as helm --set (repeatable; applied after -f)")
+	fs.StringVar(&lf.chart.ReleaseName, "release-name", "", "release name of the chart render (default: certgate.yaml's, else certctl)")
+	fs.StringVar(&lf.chart.Namespace, "namespace", "", "namespace of the chart render (default: certgate.yaml's, else default)")
+	fs.StringVar(&lf.chart.KubeVersion, "kube-version", "", "Kubernetes version the chart templates see (default: Helm's)")
 }
 
-// loadInput reads certgate.yaml from the working directory and loads args (default
-// ".") into one Input stamped with the run's clock and target release; lint and
-// audit share it.
-func (a *app) loadInput(ctx context.Context, args []string, lf lintFlags, r *resolved) (*lint.Input, *config.Config, string, error) {
-	root, err := os.Getwd()
+// pathRunner is the Runner of lint and audit: the evaluation flags, the
+// kinds' settings, stdin for "-".
+func (a *app) pathRunner(flags *evalFlags, lf lintFlags) (pipeline.Runner, lint.Severity, []string, error) {
+	r, failOn, notes, err := flags.runner(a.environ())
 	if err != nil {
-		return nil, nil, "", inputError(err)
+		return r, failOn, nil, err
 	}
-	cfg, err := config.Load(root)
-	if err != nil {
-		return nil, nil, "", inputError(err)
-	}
-	if err := r.useConfig(cfg); err != nil {
-		return nil, nil, "", err
-	}
-	opts := load.Options{
-		Root: root, Config: cfg, EnvFiles: lf.envFiles, ComposeFiles: lf.composeFiles, Stdin: a.in,
-		Values: lf.values, Set: lf.set, ReleaseName: lf.releaseName, Namespace: lf.namespace, KubeVersion: lf.kubeVersion,
-	}
-	if len(args) == 0 {
-		// The walk renders a declared chart once per profile; naming the declared
-		// charts too reaches them wherever they are, and duplicates collapse.
-		args = append([]string{"."}, load.DeclaredCharts(opts)...)
-	}
-	in, err := load.Load(ctx, args, opts)
-	if err != nil {
-		if errors.Is(err, load.ErrNothingToLint) {
-			return nil, nil, "", usageError("%v", err)
-		}
-		return nil, nil, "", inputError(err)
-	}
-	if err := r.stamp(in); err != nil {
-		return nil, nil, "", err
-	}
-	return in, cfg, root, nil
+	r.Stdin, r.Compose, r.Chart, r.NoCarveouts = a.in, lf.compose, lf.chart, lf.noWaivers
+	return r, failOn, notes, nil
 }
 
 // kindsHelp lists the input kinds from the registration table.
 func kindsHelp() string {
 	var b strings.Builder
-	for _, k := range load.Kinds {
+	for _, k := range load.Walked() {
 		fmt.Fprintf(&b, "  %-9s %s\n", k.Name, k.Doc)
 	}
 	return strings.TrimSuffix(b.String(), "\n")

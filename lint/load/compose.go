@@ -24,9 +24,12 @@ func detectCompose(path string, isDir bool) bool {
 // loadCompose loads every compose file found (and every --compose file) with
 // its overlays, interpolating from --env-file files only.
 func loadCompose(ctx context.Context, paths []string, opts Options) (*lint.Input, error) {
-	co := compose.Options{Root: opts.Root, EnvFiles: opts.EnvFiles, Explicit: opts.ComposeFiles}
+	co := compose.Options{Root: opts.Root, EnvFiles: opts.Compose.EnvFiles, Explicit: opts.Compose.Files}
 	if opts.Config != nil {
 		co.DemoGlobs, co.Roles = opts.Config.DemoGlobs, opts.Config.Roles
 	}
 	return compose.Load(ctx, paths, co)
 }
+
+// composeInputs are the --compose files.
+func composeInputs(opts Options) ([]string, bool) { return opts.Compose.Files, false }

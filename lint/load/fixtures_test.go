@@ -34,7 +34,7 @@ func TestKindsTable(t *testing.T) {
 		}
 		seen[k.Name] = true
 	}
-	for _, want := range []string{"compose", "chart", "manifest"} {
+	for _, want := range []string{"compose", "chart", "manifest", "env"} {
 		if !seen[want] {
 			t.Errorf("kind %s is not registered", want)
 		}

@@ -28,8 +28,8 @@ func loadCharts(ctx context.Context, paths []string, opts Options) (*lint.Input,
 	for _, p := range paths {
 		display := displayPath(p, opts.Root)
 		decl := declaredChart(p, opts)
-		if decl == nil || len(opts.Values) > 0 || len(opts.Set) > 0 || len(decl.Profiles) == 0 {
-			s := helm.Spec{Chart: display, Values: opts.Values, Set: opts.Set}
+		if decl == nil || len(opts.Chart.Values) > 0 || len(opts.Chart.Set) > 0 || len(decl.Profiles) == 0 {
+			s := helm.Spec{Chart: display, Values: opts.Chart.Values, Set: opts.Chart.Set}
 			if decl != nil {
 				s.ReleaseName, s.Namespace = decl.ReleaseName, decl.Namespace
 			}
@@ -54,13 +54,13 @@ func loadCharts(ctx context.Context, paths []string, opts Options) (*lint.Input,
 // withFlags lets --release-name, --namespace and --kube-version override the
 // declaration.
 func withFlags(s helm.Spec, opts Options) helm.Spec {
-	if opts.ReleaseName != "" {
-		s.ReleaseName = opts.ReleaseName
+	if opts.Chart.ReleaseName != "" {
+		s.ReleaseName = opts.Chart.ReleaseName
 	}
-	if opts.Namespace != "" {
-		s.Namespace = opts.Namespace
+	if opts.Chart.Namespace != "" {
+		s.Namespace = opts.Chart.Namespace
 	}
-	s.KubeVersion = opts.KubeVersion
+	s.KubeVersion = opts.Chart.KubeVersion
 	s.Roles = roles(opts)
 	return s
 }
@@ -117,4 +117,22 @@ func displayPath(p, root string) string {
 		}
 	}
 	return filepath.ToSlash(filepath.Clean(p))
+}
+
+// ChartFile is one file of a chart with the sha256 of its bytes.
+type ChartFile = helm.ChartFile
+
+// ChartFiles lists the files of the chart directories dirs (vendored
+// subcharts included), sorted by path per chart, for the audit's list of
+// what was judged.
+func ChartFiles(dirs []string) ([]ChartFile, error) {
+	var out []ChartFile
+	for _, dir := range dirs {
+		files, err := helm.ChartFiles(dir)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, files...)
+	}
+	return out, nil
 }

@@ -21,22 +21,34 @@ import (
 	"github.com/certgate/certgate/lint/config"
 )
 
-// Options are the inputs of a load besides the paths.
+// Options are the inputs of a load besides the paths: where the run is and
+// what certgate.yaml says, then each kind's own settings.
 type Options struct {
 	// Root is the repository root: certgate.yaml lives there and reported paths
 	// are relative to it when possible. Default: the working directory.
 	Root string
-	// Config is certgate.yaml (already loaded).
+	// Config is certgate.yaml (already loaded); nil when there is none.
 	Config *config.Config
-	// EnvFiles supply values for compose interpolation.
-	EnvFiles []string
-	// ComposeFiles are files to treat as compose files whatever their names.
-	ComposeFiles []string
 	// Stdin is read for the path "-".
-	Stdin io.Reader
-	// Helm: values files (-f), --set values, release name, namespace and kube
-	// version of an in-process chart render. With no Values or Set, a chart
-	// declared in certgate.yaml is rendered once per profile.
+	Stdin   io.Reader
+	Compose ComposeSettings
+	Chart   ChartSettings
+	Env     EnvSettings
+}
+
+// ComposeSettings are the compose kind's inputs besides walked files.
+type ComposeSettings struct {
+	// EnvFiles supply values for compose interpolation (later files win).
+	EnvFiles []string
+	// Files are treated as compose base files whatever their names.
+	Files []string
+}
+
+// ChartSettings describe an in-process chart render: values files (-f),
+// --set values, release name, namespace and Kubernetes version. With no
+// Values or Set, a chart declared in certgate.yaml is rendered once per
+// profile.
+type ChartSettings struct {
 	Values      []string
 	Set         []string
 	ReleaseName string
@@ -51,8 +63,13 @@ type Kind struct {
 	Doc string
 	// Detect reports whether path (relative to the walk, slash-separated) is an
 	// input of this kind. isDir is true for directories; a directory claimed by a
-	// kind is not walked further.
+	// kind is not walked further. Nil for a kind no walk finds (env).
 	Detect func(path string, isDir bool) bool
+	// Explicit lists the inputs of this kind that the options name rather
+	// than a walk finds (--compose files, .env files); ok is true when the
+	// kind has inputs even without paths (a process environment). Nil for a
+	// kind only walks find.
+	Explicit func(opts Options) (paths []string, ok bool)
 	// Load loads every path detected for this kind in one call, so a kind can
 	// group related files (a compose base file and its overlays).
 	Load func(ctx context.Context, paths []string, opts Options) (*lint.Input, error)
@@ -61,9 +78,10 @@ type Kind struct {
 // Kinds is the one registration table: detection, dispatch, the help text of
 // certgate lint and the "known kinds" of error messages all read it.
 var Kinds = []Kind{
-	{Name: "compose", Doc: "docker compose files: a base file and the overlays beside it", Detect: detectCompose, Load: loadCompose},
+	{Name: "compose", Doc: "docker compose files: a base file and the overlays beside it", Detect: detectCompose, Explicit: composeInputs, Load: loadCompose},
 	{Name: "chart", Doc: "Helm chart directories (holding Chart.yaml), rendered in-process", Detect: detectChart, Load: loadCharts},
 	{Name: "manifest", Doc: "Kubernetes YAML streams (files with apiVersion and kind, or - for stdin)", Detect: detectManifest, Load: loadManifests},
+	{Name: "env", Doc: "a process environment or .env files, as certctl starts with them (certgate env, certgate exec)", Explicit: func(o Options) ([]string, bool) { return envInputs(o.Env) }, Load: loadEnv},
 }
 
 // skipDirs are never walked.
@@ -76,9 +94,14 @@ var ErrNothingToLint = errors.New("nothing to lint")
 // stream from opts.Stdin.
 func Load(ctx context.Context, paths []string, opts Options) (*lint.Input, error) {
 	byKind := map[string][]string{}
+	named := map[string]bool{}
 	var skipped []lint.Skipped
-	for _, p := range opts.ComposeFiles {
-		byKind["compose"] = append(byKind["compose"], p)
+	for _, k := range Kinds {
+		if k.Explicit != nil {
+			paths, ok := k.Explicit(opts)
+			byKind[k.Name] = append(byKind[k.Name], paths...)
+			named[k.Name] = ok
+		}
 	}
 	for _, p := range paths {
 		if p == "-" {
@@ -93,7 +116,7 @@ func Load(ctx context.Context, paths []string, opts Options) (*lint.Input, error
 	found := false
 	for _, k := range Kinds {
 		files := byKind[k.Name]
-		if len(files) == 0 {
+		if len(files) == 0 && !named[k.Name] {
 			continue
 		}
 		found = true
@@ -101,20 +124,21 @@ func Load(ctx context.Context, paths []string, opts Options) (*lint.Input, error
 		if err != nil {
 			return nil, err
 		}
-		in.Merge(part)
+		if err := in.Merge(part); err != nil {
+			return nil, err
+		}
 	}
 	if !found {
 		return nil, fmt.Errorf("%w in %s: no compose file, chart or manifest found (known kinds: %s)", ErrNothingToLint, strings.Join(paths, " "), kindNames())
 	}
 	if len(skipped) > 0 {
-		list := make([]any, 0, len(skipped))
+		list := make([]lint.Skipped, 0, len(skipped))
 		for _, sk := range skipped {
-			list = append(list, map[string]any{"path": displayPath(sk.Path, opts.Root), "reason": sk.Reason})
+			list = append(list, lint.Skipped{Path: displayPath(sk.Path, opts.Root), Reason: sk.Reason})
 		}
-		if in.Extra == nil {
-			in.Extra = map[string]any{}
+		if err := in.Merge(&lint.Input{Skipped: list}); err != nil {
+			return nil, err
 		}
-		in.Extra[lint.SkippedKey] = list
 	}
 	return in, nil
 }
@@ -198,13 +222,24 @@ func detect(path string, isDir bool) string {
 
 func kindNames() string {
 	names := make([]string, 0, len(Kinds))
-	for _, k := range Kinds {
+	for _, k := range Walked() {
 		names = append(names, k.Name)
 	}
 	if len(names) == 0 {
 		return "none"
 	}
 	return strings.Join(names, ", ")
+}
+
+// Walked are the kinds a walk of paths finds (env is named, never found).
+func Walked() []Kind {
+	var out []Kind
+	for _, k := range Kinds {
+		if k.Detect != nil {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 func uniq(paths []string) []string {

@@ -168,8 +168,8 @@ func TestValuesIntentPDBOnOneReplica(t *testing.T) {
 	chart := filepath.Join(testdata, "charts", "intent")
 	values := filepath.ToSlash(filepath.Join(chart, "values-pdb.yaml"))
 	for _, opts := range []load.Options{
-		{Values: []string{values}},
-		{Set: []string{"podDisruptionBudget.enabled=true"}},
+		{Chart: load.ChartSettings{Values: []string{values}}},
+		{Chart: load.ChartSettings{Set: []string{"podDisruptionBudget.enabled=true"}}},
 	} {
 		_, r := evalPaths(t, []string{chart}, opts)
 		var got []lint.Finding
@@ -179,16 +179,16 @@ func TestValuesIntentPDBOnOneReplica(t *testing.T) {
 			}
 		}
 		if len(got) != 1 {
-			t.Fatalf("%v: DEPL-H1 values-intent findings %v; all %v", opts.Values, got, r.Findings)
+			t.Fatalf("%v: DEPL-H1 values-intent findings %v; all %v", opts.Chart.Values, got, r.Findings)
 		}
 		f := got[0]
 		if f.Severity != lint.SeverityError || !strings.Contains(f.Message, "single replica") {
 			t.Errorf("finding %s %q", f.Severity, f.Message)
 		}
-		if len(opts.Values) > 0 && (f.File != values || f.Line != 3) {
+		if len(opts.Chart.Values) > 0 && (f.File != values || f.Line != 3) {
 			t.Errorf("at %s, want %s:3", f.Location(), values)
 		}
-		if len(opts.Set) > 0 && (f.File != "--set" || f.Path != "podDisruptionBudget.enabled") {
+		if len(opts.Chart.Set) > 0 && (f.File != "--set" || f.Path != "podDisruptionBudget.enabled") {
 			t.Errorf("at %s, want --set (podDisruptionBudget.enabled)", f.Location())
 		}
 	}
