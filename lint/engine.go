@@ -271,10 +271,11 @@ func (e *Engine) Eval(ctx context.Context, in *Input) (*Report, error) {
 	return r, nil
 }
 
-// rawResult is one {msg, ref, subject} produced by a rule package.
+// rawResult is one {msg, ref, subject} produced by a rule package, with the
+// finding's own remediation when it carries one.
 type rawResult struct {
-	pkg, kind, msg, subject string
-	ref                     *Ref
+	pkg, kind, msg, subject, remediation string
+	ref                                  *Ref
 }
 
 func (e *Engine) evalRaw(ctx context.Context, in *Input) ([]rawResult, error) {
@@ -319,6 +320,7 @@ func (e *Engine) evalQuery(ctx context.Context, q rego.PreparedEvalQuery, v ast.
 		case map[string]any:
 			r.msg, _ = f["msg"].(string)
 			r.subject, _ = f["subject"].(string)
+			r.remediation, _ = f["remediation"].(string)
 			r.ref = refFrom(f["ref"])
 		default:
 			return nil, &EvalError{fmt.Errorf("%s.%s produced %T; want an object with msg and ref", r.pkg, r.kind, f)}
@@ -374,6 +376,12 @@ func (e *Engine) finding(files map[string]*File, r rawResult) Finding {
 		Subject:     r.subject,
 		Remediation: p.Remediation,
 		Docs:        p.Docs,
+	}
+	if r.remediation != "" {
+		// A finding's own remediation (a "remediation" string in the rule's
+		// finding object) is more precise than its package's custom.remediation;
+		// it may quote a value too, so it is redacted like the message.
+		f.Remediation = redact.String(r.remediation)
 	}
 	if r.ref != nil {
 		f.Path = dotted(r.ref.Path)
