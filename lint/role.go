@@ -50,7 +50,51 @@ func roleFromVars(vars map[string]Var) (role, name string) {
 var (
 	agentImage  = regexp.MustCompile(`(^|/)certctl[-_/]agent$`)
 	serverImage = regexp.MustCompile(`(^|/)certctl([-_/]server)?$`)
+
+	serverService = regexp.MustCompile(`^(certctl[-_]?)?server$|^certctl$`)
+	agentService  = regexp.MustCompile(`^(certctl[-_]?)?agent$`)
 )
+
+// NameRule says how RoleFromName reads names.
+type NameRule int
+
+const (
+	// ServiceName reads one compose service name, which names the role only
+	// when it is exactly a name certctl's own compose files use: server,
+	// certctl, certctl-server, certctl_server or certctlserver for the server,
+	// agent, certctl-agent, certctl_agent or certctlagent for the agent.
+	ServiceName NameRule = iota
+	// WorkloadNames reads a Kubernetes workload's and container's names,
+	// which suggest the role when together they mention certctl and agent
+	// (the agent) or else server (the server), in any case.
+	WorkloadNames
+)
+
+// RoleFromName is the role names suggest, read by rule: the weakest evidence
+// (RoleEvidence.NameRole); "" when they suggest none.
+func RoleFromName(rule NameRule, names ...string) string {
+	if rule == ServiceName {
+		switch {
+		case len(names) != 1:
+			return ""
+		case serverService.MatchString(names[0]):
+			return RoleServer
+		case agentService.MatchString(names[0]):
+			return RoleAgent
+		}
+		return ""
+	}
+	joined := strings.ToLower(strings.Join(names, " "))
+	switch {
+	case !strings.Contains(joined, "certctl"):
+		return ""
+	case strings.Contains(joined, "agent"):
+		return RoleAgent
+	case strings.Contains(joined, "server"):
+		return RoleServer
+	}
+	return ""
+}
 
 // RoleFromImage names the role a container image reveals: the certctl agent
 // image (certctl-agent, certctl/agent, the chart's ghcr.io/certctl-io/certctl-agent)
@@ -152,6 +196,44 @@ func DecideRole(ev RoleEvidence) RoleDecision {
 		return RoleDecision{Role: ev.NameRole, By: RoleByName}
 	}
 	return RoleDecision{Role: RoleOther}
+}
+
+// DecideWorkloadRoles decides the roles of one workload's containers (a
+// compose service is a workload of one container), in the order of evidence,
+// and the workload's role: server when a container is the server, else agent
+// when one is the agent, else other. Each container is decided by DecideRole,
+// except that the component label names the role of the pod, not of every
+// sidecar: once another container shows that role by stronger evidence
+// (certgate.yaml, its image or its variables), the label no longer decides
+// for a container the label alone made that role.
+func DecideWorkloadRoles(evidence []RoleEvidence) (containers []RoleDecision, workload string) {
+	containers = make([]RoleDecision, len(evidence))
+	for i, ev := range evidence {
+		containers[i] = DecideRole(ev)
+	}
+	for i := range containers {
+		if containers[i].By != RoleByLabel {
+			continue
+		}
+		for j := range containers {
+			if j != i && containers[j].Role == containers[i].Role && containers[j].By != RoleByLabel && containers[j].By != RoleByName {
+				ev := evidence[i]
+				ev.Label = ""
+				containers[i] = DecideRole(ev)
+				break
+			}
+		}
+	}
+	workload = RoleOther
+	for _, d := range containers {
+		switch {
+		case d.Role == RoleServer:
+			workload = RoleServer
+		case d.Role == RoleAgent && workload == RoleOther:
+			workload = RoleAgent
+		}
+	}
+	return containers, workload
 }
 
 // Labels records the decision on an environment's labels (role_by,

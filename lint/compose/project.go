@@ -267,10 +267,7 @@ func (l *loadState) serviceEnv(s fileSet, layers []layer, name string, svc types
 		}
 	}
 	image := unmark(svc.Image)
-	role := detectRole(name, image, vars)
-	if r, ok := l.opts.Roles[name]; ok {
-		role = r
-	}
+	role := serviceRole(name, l.opts.Roles[name], image, vars)
 	return lint.Env{
 		ID:     s.name + " service " + name,
 		Origin: lint.OriginComposeService,

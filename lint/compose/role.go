@@ -1,27 +1,18 @@
 package compose
 
-import (
-	"regexp"
+import "github.com/certgate/certgate/lint"
 
-	"github.com/certgate/certgate/lint"
-)
-
-var (
-	serverService = regexp.MustCompile(`^(certctl[-_]?)?server$|^certctl$`)
-	agentService  = regexp.MustCompile(`^(certctl[-_]?)?agent$`)
-)
-
-// detectRole names what a service runs, by lint.DecideRole: its image, then the
-// variables it sets (server-only keys before agent keys, since a server also
-// reads the agent bootstrap token), then its name. certgate.yaml's roles: is
-// applied by the caller and wins over all of them.
-func detectRole(service, image string, vars map[string]lint.Var) string {
-	name := ""
-	switch {
-	case serverService.MatchString(service):
-		name = lint.RoleServer
-	case agentService.MatchString(service):
-		name = lint.RoleAgent
-	}
-	return lint.DecideRole(lint.RoleEvidence{Image: image, Vars: vars, NameRole: name}).Role
+// serviceRole decides what a service runs by lint.DecideWorkloadRoles, as for
+// any workload (of one container): certgate.yaml's roles: (override), then its
+// image, then the variables it sets (server-only keys before agent keys,
+// since a server also reads the agent bootstrap token), then its name
+// (lint.ServiceName).
+func serviceRole(service, override, image string, vars map[string]lint.Var) string {
+	ds, _ := lint.DecideWorkloadRoles([]lint.RoleEvidence{{
+		Override: override,
+		Image:    image,
+		Vars:     vars,
+		NameRole: lint.RoleFromName(lint.ServiceName, service),
+	}})
+	return ds[0].Role
 }

@@ -113,26 +113,47 @@ func (s store) lookup(kind, ns, name string) (map[string]string, bool) {
 // EnvsWithRoles without certgate.yaml role overrides.
 func Envs(objs []lint.Object) []lint.Env { return EnvsWithRoles(objs, nil) }
 
-// EnvsWithRoles is Envs with certgate.yaml's roles: (see RoleOverride). Each
-// container's role is decided by lint.DecideRole; the workload object gets the
-// label "role" (server when a container runs the server, else agent when one
-// runs the agent, else other), which rules use to find the server workload of a
-// release instead of guessing again.
+// EnvsWithRoles is Envs with certgate.yaml's roles: (see RoleOverride), and
+// completes the object list a loader assembles: the roles of each workload's
+// containers and the workload's own role (server when a container runs the
+// server, else agent when one runs the agent, else other) are decided once, by
+// lint.DecideWorkloadRoles. The containers' roles go on their environments,
+// the workload's onto the object (setRole), which rules use to find the
+// server workload of a release instead of guessing again; an object's Labels
+// map is never changed.
 func EnvsWithRoles(objs []lint.Object, roles map[string]string) []lint.Env {
 	st := newStore(objs)
 	var out []lint.Env
 	for i := range objs {
-		out = append(out, objectEnvs(&objs[i], st, roles)...)
+		envs, role := objectEnvs(&objs[i], st, roles)
+		setRole(&objs[i], role)
+		out = append(out, envs...)
 	}
 	return out
 }
 
+// setRole records the role of a workload (role "": not a workload) on its
+// object. The object's Labels map stays as the loader made it: the object gets
+// a copy with "role" set.
+func setRole(o *lint.Object, role string) {
+	if role == "" || o.Labels["role"] == role {
+		return
+	}
+	l := make(map[string]string, len(o.Labels)+1)
+	for k, v := range o.Labels {
+		l[k] = v
+	}
+	l["role"] = role
+	o.Labels = l
+}
+
 // objectEnvs returns the environments of the containers of o, resolved
-// against st, and labels a workload with its role; nil for other objects.
-func objectEnvs(o *lint.Object, st store, roles map[string]string) []lint.Env {
+// against st, and the role of the workload; nil and "" for objects that are
+// not workloads. o is not changed.
+func objectEnvs(o *lint.Object, st store, roles map[string]string) ([]lint.Env, string) {
 	spec := podSpecPath(o.Labels["kind"])
 	if spec == nil {
-		return nil
+		return nil, ""
 	}
 	podSpec, _ := get(o.Value, spec).(map[string]any)
 	podLabels, _ := get(o.Value, podLabelsPath(o.Labels["kind"])).(map[string]any)
@@ -144,7 +165,6 @@ func objectEnvs(o *lint.Object, st store, roles map[string]string) []lint.Env {
 	containers, _ := podSpec["containers"].([]any)
 	var envs []lint.Env
 	var evs []lint.RoleEvidence
-	var ds []lint.RoleDecision
 	for ci, c := range containers {
 		cm, ok := c.(map[string]any)
 		if !ok {
@@ -154,46 +174,23 @@ func objectEnvs(o *lint.Object, st store, roles map[string]string) []lint.Env {
 		e := containerEnv(o, cm, base, ns, st)
 		e.Mounts = containerMounts(podSpec, cm)
 		cname, _ := cm["name"].(string)
-		ev := lint.RoleEvidence{
+		envs = append(envs, e)
+		evs = append(evs, lint.RoleEvidence{
 			Override: RoleOverride(roles, o.Labels["kind"], o.Labels["name"], cname),
 			Image:    e.Labels["image"],
 			Vars:     e.Vars,
 			Label:    component,
-			NameRole: nameRole(o.Labels["name"], cname),
-		}
-		envs, evs, ds = append(envs, e), append(evs, ev), append(ds, lint.DecideRole(ev))
+			NameRole: lint.RoleFromName(lint.WorkloadNames, o.Labels["name"], cname),
+		})
 	}
-	// The pod's component label names the role of the pod, not of every
-	// sidecar: once a container shows the role by stronger evidence, the
-	// label no longer decides for the others.
-	for i := range ds {
-		if ds[i].By != lint.RoleByLabel {
-			continue
-		}
-		for j := range ds {
-			if j != i && ds[j].Role == ds[i].Role && ds[j].By != lint.RoleByLabel && ds[j].By != lint.RoleByName {
-				ev := evs[i]
-				ev.Label = ""
-				ds[i] = lint.DecideRole(ev)
-				break
-			}
-		}
-	}
-	objRole := lint.RoleOther
+	ds, role := lint.DecideWorkloadRoles(evs)
 	for i := range envs {
 		e := &envs[i]
 		e.Role = ds[i].Role
 		e.Labels["component"] = component
 		ds[i].Labels(e.Labels)
-		switch {
-		case e.Role == lint.RoleServer:
-			objRole = lint.RoleServer
-		case e.Role == lint.RoleAgent && objRole == lint.RoleOther:
-			objRole = lint.RoleAgent
-		}
 	}
-	o.Labels["role"] = objRole
-	return envs
+	return envs, role
 }
 
 // RoleOverride looks a Kubernetes container up in certgate.yaml's roles:, most
@@ -284,21 +281,6 @@ func valueFrom(vf any, ns string, st store, ref *lint.Ref) lint.Var {
 		}
 	}
 	return lint.Var{Known: false, Ref: ref}
-}
-
-// nameRole is the role a workload's and container's names suggest (they
-// mention certctl and agent or server); the weakest evidence.
-func nameRole(workload, container string) string {
-	names := strings.ToLower(workload + " " + container)
-	switch {
-	case !strings.Contains(names, "certctl"):
-		return ""
-	case strings.Contains(names, "agent"):
-		return lint.RoleAgent
-	case strings.Contains(names, "server"):
-		return lint.RoleServer
-	}
-	return ""
 }
 
 func get(v any, path []any) any {
