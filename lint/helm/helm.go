@@ -20,7 +20,6 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
-	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -390,12 +389,8 @@ func mergeMaps(a, b map[string]any) map[string]any {
 	return out
 }
 
-func unwrap(err error) error {
-	if pe, ok := err.(*os.PathError); ok {
-		return pe.Err
-	}
-	return err
-}
+// unwrap is readfile.StripPath: messages name the values file already.
+func unwrap(err error) error { return readfile.StripPath(err) }
 
 // onlyRegular refuses a chart directory holding a FIFO, device or socket:
 // Helm's loader would read it, and a FIFO would block the render forever.
