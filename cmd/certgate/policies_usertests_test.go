@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/certgate/certgate/lint/policytest"
 )
 
 // userPolicies is the directory of the `certgate policies test` fixtures.
@@ -118,16 +120,16 @@ func TestPoliciesTestJSON(t *testing.T) {
 	if want := map[string]int{"total": 6, "pass": 4, "fail": 1, "error": 1, "skip": 0}; !mapsEqual(summary, want) {
 		t.Errorf("summary %v, want %v", summary, want)
 	}
-	var cov policyTestCoverage
+	var cov policytest.Coverage
 	dec := json.NewDecoder(bytes.NewReader(raw["coverage"]))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&cov); err != nil {
 		t.Fatal(err)
 	}
-	wantCov := policyTestCoverage{Percent: 83.3, Files: []policyFileCoverage{
+	wantCov := policytest.Coverage{Percent: 83.3, Files: []policytest.FileCoverage{
 		{File: "testdata/userpolicies/example/auth_type.rego", Percent: 100, CoveredLines: 4},
 		// The second warn rule: its head and its finding are never reached.
-		{File: "testdata/userpolicies/failing/cors.rego", Percent: 75, CoveredLines: 6, NotCoveredLines: 2, NotCovered: []lineRange{{19, 19}, {22, 22}}},
+		{File: "testdata/userpolicies/failing/cors.rego", Percent: 75, CoveredLines: 6, NotCoveredLines: 2, NotCovered: []policytest.LineRange{{Start: 19, End: 19}, {Start: 22, End: 22}}},
 	}}
 	if !coverageEqual(cov, wantCov) {
 		t.Errorf("coverage %+v, want %+v", cov, wantCov)
@@ -159,8 +161,8 @@ func mapsEqual(a, b map[string]int) bool {
 	return true
 }
 
-func coverageEqual(a, b policyTestCoverage) bool {
-	return a.Percent == b.Percent && slices.EqualFunc(a.Files, b.Files, func(x, y policyFileCoverage) bool {
+func coverageEqual(a, b policytest.Coverage) bool {
+	return a.Percent == b.Percent && slices.EqualFunc(a.Files, b.Files, func(x, y policytest.FileCoverage) bool {
 		return x.File == y.File && x.Percent == y.Percent && x.CoveredLines == y.CoveredLines &&
 			x.NotCoveredLines == y.NotCoveredLines && slices.Equal(x.NotCovered, y.NotCovered)
 	})
