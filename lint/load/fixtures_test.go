@@ -16,9 +16,8 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/certgate/certgate/lint"
-	"github.com/certgate/certgate/lint/carveout"
-	"github.com/certgate/certgate/lint/config"
 	"github.com/certgate/certgate/lint/load"
+	"github.com/certgate/certgate/lint/run"
 )
 
 // TestKindsTable: every entry of the registration table is complete, named
@@ -68,10 +67,10 @@ var fixtureNow = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 // how to lint them, and the findings expected.
 type fixture struct {
 	name string // the fixture's path from the repository root
-	dir  string // the root of the run: reported paths are relative to it
-	// archive: the files were extracted from a txtar archive; only then is
-	// a certgate.yaml in dir read (the repository's own is not a fixture's).
-	archive bool
+	// dir is the root of the run, a temporary directory holding the
+	// fixture's files: its certgate.yaml (if any) is read, reported paths
+	// are relative to it.
+	dir string
 	// Header of a txtar archive (its comment), one "key: value" a line:
 	version string    // certctl-version: the target release (else certgate.yaml's, else image tags and the default)
 	now     time.Time // now: the clock, a date (2006-01-02) or RFC 3339
@@ -126,12 +125,21 @@ func readFixture(name, tmp string) (fixture, error) {
 	fx := fixture{name: name, now: fixtureNow}
 	src := filepath.Join(repoRoot, filepath.FromSlash(name))
 	if !strings.HasSuffix(name, ".txtar") {
-		// A manifest stream: linted where it is, from the repository root.
+		// A manifest stream: linted under its repository path in a
+		// directory of its own, whose certgate.yaml (none) is the run's, not
+		// the repository's.
 		b, err := os.ReadFile(src)
 		if err != nil {
 			return fx, err
 		}
-		fx.dir, fx.paths = repoRoot, []string{name}
+		p := filepath.Join(tmp, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return fx, err
+		}
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			return fx, err
+		}
+		fx.dir, fx.paths = tmp, []string{name}
 		fx.version = lint.DefaultCertctlVersion
 		fx.want = wants(name, b)
 		return fx, nil
@@ -143,7 +151,7 @@ func readFixture(name, tmp string) (fixture, error) {
 	if len(ar.Files) == 0 {
 		return fx, fmt.Errorf("%s: an archive without files", name)
 	}
-	fx.dir, fx.archive = tmp, true
+	fx.dir = tmp
 	for _, f := range ar.Files {
 		p := filepath.Join(tmp, filepath.FromSlash(f.Name))
 		if !filepath.IsLocal(filepath.FromSlash(f.Name)) {
@@ -210,7 +218,7 @@ func readFixture(name, tmp string) (fixture, error) {
 			return fx, fmt.Errorf("%s:%d: unknown header key %q", name, i+1, key)
 		}
 	}
-	if fx.paths == nil && fx.opts.Compose.Files == nil {
+	if fx.paths == nil {
 		fx.paths = []string{tmp}
 	}
 	return fx, nil
@@ -263,20 +271,25 @@ func outsideWant(val string) ([]string, error) {
 	return out, nil
 }
 
-// runFixture lints a fixture as certgate lint does: load, target release and
-// clock, the carve-out step (certgate.yaml's register and inline comments)
-// around Eval.
+// runFixture lints a fixture as certgate lint does, through the library
+// runner (lint/run): certgate.yaml of the fixture's directory, the target
+// release and clock of its header, loading, and the carve-out step
+// (certgate.yaml's register and inline comments) around evaluation.
 func runFixture(ctx context.Context, eng *lint.Engine, fx fixture) (*lint.Input, *lint.Report, error) {
-	var cfg *config.Config
-	if fx.archive {
-		c, err := config.Load(fx.dir)
-		if err != nil {
-			return nil, nil, err
-		}
-		cfg = c
+	r := run.Runner{
+		Root:    fx.dir,
+		Now:     fx.now,
+		Compose: fx.opts.Compose,
+		Chart:   fx.opts.Chart,
+		Compile: func(context.Context) (*lint.Engine, error) { return eng, nil },
 	}
-	opts := fx.opts
-	opts.Root, opts.Config = fx.dir, cfg
+	if fx.version != "" {
+		v, err := lint.NormalizeVersion(fx.version)
+		if err != nil {
+			return nil, nil, fmt.Errorf("certctl-version: %w", err)
+		}
+		r.Release, r.ReleaseSource = v, lint.ReleaseFromFlag
+	}
 	paths := make([]string, len(fx.paths))
 	for i, p := range fx.paths {
 		paths[i] = p
@@ -284,33 +297,11 @@ func runFixture(ctx context.Context, eng *lint.Engine, fx fixture) (*lint.Input,
 			paths[i] = filepath.Join(fx.dir, p)
 		}
 	}
-	in, err := load.Load(ctx, paths, opts)
+	res, err := r.Run(ctx, paths)
 	if err != nil {
 		return nil, nil, err
 	}
-	version, source := fx.version, lint.ReleaseFromFlag
-	if version == "" && cfg != nil && cfg.CertctlVersion != "" {
-		version, source = cfg.CertctlVersion, lint.ReleaseFromConfig
-	}
-	if err := lint.ResolveReleases(in, version, source); err != nil {
-		return nil, nil, err
-	}
-	in.Meta.NowUnix = fx.now.Unix()
-	register := config.FileName
-	if cfg != nil && cfg.Path != "" {
-		if rel, err := filepath.Rel(fx.dir, cfg.Path); err == nil {
-			register = filepath.ToSlash(rel)
-		}
-	}
-	set, err := carveout.Prepare(in, carveout.FromConfig(cfg, register), eng.Policies(), fx.now)
-	if err != nil {
-		return nil, nil, err
-	}
-	r, err := eng.Eval(ctx, in)
-	if err != nil {
-		return nil, nil, err
-	}
-	return in, set.Apply(r), nil
+	return res.Input, res.Report, nil
 }
 
 // compare builds the (file, line, rule) set of a report, each token in the
@@ -424,7 +415,7 @@ func judgedKinds(in *lint.Input) map[string]bool {
 	if len(in.Manifests) > 0 {
 		k["manifest"] = true
 	}
-	if c, ok := in.Extra["carveouts"].([]any); ok && len(c) > 0 {
+	if len(in.Carveouts) > 0 {
 		k["carveout"] = true
 	}
 	return k
