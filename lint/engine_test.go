@@ -157,8 +157,8 @@ func TestYAMLLocator(t *testing.T) {
 		{[]any{"a", "list", 0}, 3, 7},
 		{[]any{"a", "list", 1, "k"}, 4, 10},
 		{[]any{"a", "merged", "deep"}, 6, 11},
-		{[]any{"a", "missing", "x"}, 2, 3}, // the deepest node reached: a's mapping
-		{[]any{"a", "list", 9}, 3, 5},
+		{[]any{"a", "missing", "x"}, 1, 1}, // a missing key: the key of the deepest node reached, a
+		{[]any{"a", "list", 9}, 2, 3},      // a missing item: the key of its sequence, list
 	} {
 		line, col := l.Locate(0, tc.path)
 		if line != tc.line || col != tc.col {
