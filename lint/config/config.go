@@ -16,6 +16,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/certgate/certgate/internal/readfile"
+	"github.com/certgate/certgate/lint"
 )
 
 // FileName is the name certgate looks for at the repository root.
@@ -87,6 +88,10 @@ func Parse(b []byte, path string) (*Config, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
+		if line, msg := lint.YAMLErrorAt(err); line > 0 {
+			// a syntax error, at the line yaml.v3 means
+			return nil, fmt.Errorf("%s: yaml: line %d: %s", path, line, msg)
+		}
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	for name, role := range c.Roles {
