@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -209,7 +210,7 @@ func readFixture(name, tmp string) (fixture, error) {
 		case "set":
 			fx.opts.Chart.Set = append(fx.opts.Chart.Set, val)
 		case "want":
-			w, err := outsideWant(val)
+			w, err := headerWant(val, tmp)
 			if err != nil {
 				return fx, fmt.Errorf("%s:%d: %v", name, i+1, err)
 			}
@@ -237,18 +238,33 @@ func wants(file string, src []byte) []string {
 	return out
 }
 
-// outsideWant reads "FILE[:KEY] RULE..." of a header want: line; FILE is a
-// path from the repository root, KEY a dotted key of that YAML file whose
-// value's line the findings are on.
-func outsideWant(val string) ([]string, error) {
+// headerWant reads "FILE[:KEY] RULE..." of a header want: line. FILE is a
+// file of the archive or, when the archive has none of that name, a path
+// from the repository root. KEY is a dotted key of that YAML file whose
+// value's line the findings are on, or a line number (for a line that cannot
+// end in a # want: comment: an inline certgate:ignore comment's own line).
+// Without KEY, the findings may be on any line of FILE.
+func headerWant(val, dir string) ([]string, error) {
 	fields := strings.Fields(val)
 	if len(fields) < 2 {
 		return nil, fmt.Errorf("want: FILE[:KEY] RULE..., got %q", val)
 	}
 	file, key, _ := strings.Cut(fields[0], ":")
+	path := filepath.Join(dir, filepath.FromSlash(file))
+	if _, err := os.Stat(path); err != nil {
+		path = filepath.Join(repoRoot, filepath.FromSlash(file))
+	}
 	line := 0
-	if key != "" {
-		b, err := os.ReadFile(filepath.Join(repoRoot, filepath.FromSlash(file)))
+	if n, err := strconv.Atoi(key); err == nil {
+		if n < 1 {
+			return nil, fmt.Errorf("want: line %d of %s", n, file)
+		}
+		if _, err := os.Stat(path); err != nil {
+			return nil, err
+		}
+		line = n
+	} else if key != "" {
+		b, err := os.ReadFile(path)
 		if err != nil {
 			return nil, err
 		}
@@ -256,11 +272,11 @@ func outsideWant(val string) ([]string, error) {
 		if err := yaml.Unmarshal(b, &n); err != nil {
 			return nil, fmt.Errorf("%s: %v", file, err)
 		}
-		var path []any
+		var keys []any
 		for _, k := range strings.Split(key, ".") {
-			path = append(path, k)
+			keys = append(keys, k)
 		}
-		if line, _ = (lint.YAMLLocator{Docs: []*yaml.Node{&n}}).KeyPosition(0, path); line == 0 {
+		if line, _ = (lint.YAMLLocator{Docs: []*yaml.Node{&n}}).KeyPosition(0, keys); line == 0 {
 			return nil, fmt.Errorf("%s has no key %s", file, key)
 		}
 	}
