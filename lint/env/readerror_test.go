@@ -14,8 +14,10 @@ import (
 func TestReadErrorNamesTheFileOnce(t *testing.T) {
 	fsys := fstest.MapFS{}
 	for name, load := range map[string]func() (*env.Dotenv, error){
-		"LoadDotenv":        func() (*env.Dotenv, error) { return env.LoadDotenv(fsys, "missing.env", "conf/missing.env") },
-		"LoadDotenvRegular": func() (*env.Dotenv, error) { return env.LoadDotenvRegular(fsys, "missing.env", "conf/missing.env", nil) },
+		"LoadDotenv": func() (*env.Dotenv, error) { return env.LoadDotenv(fsys, "missing.env", "conf/missing.env") },
+		"LoadDotenvRegular": func() (*env.Dotenv, error) {
+			return env.LoadDotenvRegular(fsys, "missing.env", "conf/missing.env", nil)
+		},
 	} {
 		_, err := load()
 		if want := "read env file conf/missing.env: file does not exist"; err == nil || err.Error() != want {
