@@ -7,18 +7,18 @@ import (
 	"github.com/certgate/certgate/lint"
 )
 
-// TestCheckedListsSkipped: what a loader lists under Extra["skipped"] reaches
+// TestCheckedListsSkipped: what a loader lists in Input.Skipped reaches
 // Report.Checked.Skipped, sorted and without duplicates.
 func TestCheckedListsSkipped(t *testing.T) {
 	eng, err := lint.New(context.Background(), lint.WithInputKinds("manifest"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := &lint.Input{Meta: lint.Meta{CertctlVersion: lint.DefaultCertctlVersion}, Extra: map[string]any{lint.SkippedKey: []any{
-		map[string]any{"path": "b.yaml", "reason": "no Kubernetes object"},
-		map[string]any{"path": "a.yaml", "reason": "not valid YAML"},
-		map[string]any{"path": "b.yaml", "reason": "no Kubernetes object"},
-	}}}
+	in := &lint.Input{Meta: lint.Meta{CertctlVersion: lint.DefaultCertctlVersion}, Skipped: []lint.Skipped{
+		{Path: "b.yaml", Reason: "no Kubernetes object"},
+		{Path: "a.yaml", Reason: "not valid YAML"},
+		{Path: "b.yaml", Reason: "no Kubernetes object"},
+	}}
 	r, err := eng.Eval(context.Background(), in)
 	if err != nil {
 		t.Fatal(err)

@@ -98,7 +98,7 @@ info contains {"msg": "from extra", "ref": null} if input.probes.db.reachable ==
 	if err := node.Decode(&doc); err != nil {
 		t.Fatal(err)
 	}
-	in := &lint.Input{Extra: map[string]any{"probes": map[string]any{"db": map[string]any{"reachable": false}}}}
+	in := &lint.Input{Probes: map[string]lint.ProbeFacts{"db": {Name: "db"}}}
 	in.AddFile(&lint.File{ID: "f1", Path: "compose/docker-compose.yml", Kind: lint.KindCompose, Docs: []any{doc}, Locator: lint.YAMLLocator{Docs: []*yaml.Node{&node}}})
 	r, err := eng.Eval(context.Background(), in)
 	if err != nil {

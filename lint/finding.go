@@ -58,11 +58,11 @@ type Finding struct {
 	Path     string   `json:"path"`
 	// Subject names what the finding is about: an environment, a compose file
 	// set and service, a rendered object.
-	Subject     string  `json:"subject,omitempty"`
-	Remediation string  `json:"remediation,omitempty"`
-	Docs        string  `json:"docs,omitempty"`
-	Fingerprint string  `json:"fingerprint"`
-	Carveout      *AppliedCarveout `json:"waiver,omitempty"`
+	Subject     string           `json:"subject,omitempty"`
+	Remediation string           `json:"remediation,omitempty"`
+	Docs        string           `json:"docs,omitempty"`
+	Fingerprint string           `json:"fingerprint"`
+	Carveout    *AppliedCarveout `json:"waiver,omitempty"`
 }
 
 // AppliedCarveout records the carve-out that waived a finding.
@@ -90,15 +90,19 @@ func (f Finding) Location() string {
 	return fmt.Sprintf("%s:%d:%d", f.File, f.Line, f.Column)
 }
 
-// fingerprint is stable across runs and line moves: it hashes what the finding is
-// about, not where it currently is. The message tells two findings about the
-// same key apart; its numbers are left out, since they may carry a clock (the
-// age of a timestamp) or a count.
-func (f Finding) fingerprint() string {
+// ComputeFingerprint is the finding's Fingerprint, stable across runs and
+// line moves: it hashes what the finding is about, not where it currently
+// is. The message tells two findings about the same key apart; its numbers
+// are left out, since they may carry a clock (the age of a timestamp) or a
+// count. Code that builds a finding itself (a stale carve-out) sets its
+// Fingerprint with it.
+func (f Finding) ComputeFingerprint() string {
 	msg := digits.ReplaceAllString(f.Message, "#")
 	h := sha256.Sum256([]byte(strings.Join([]string{f.Rule, string(f.Severity), f.File, f.Path, f.Subject, msg}, "\x00")))
 	return hex.EncodeToString(h[:8])
 }
+
+func (f Finding) fingerprint() string { return f.ComputeFingerprint() }
 
 var digits = regexp.MustCompile(`[0-9]+`)
 
@@ -160,15 +164,12 @@ type Checked struct {
 	Skipped []Skipped `json:"skipped"`
 }
 
-// Skipped is one file or directory a walk looked at and did not judge.
+// Skipped is one file or directory a walk looked at and did not judge; the
+// entries of Input.Skipped are input.skipped (policies may read it).
 type Skipped struct {
 	Path   string `json:"path"`
 	Reason string `json:"reason"`
 }
-
-// SkippedKey is the Input.Extra section where loaders list what they skipped:
-// a list of {"path", "reason"} objects (policies may read input.skipped).
-const SkippedKey = "skipped"
 
 // checkedOf summarises an input, sorted and without duplicates.
 func checkedOf(in *Input) *Checked {
@@ -183,14 +184,9 @@ func checkedOf(in *Input) *Checked {
 		}
 		c.Environments = append(c.Environments, e.ID+" ("+role+")")
 	}
-	if list, ok := in.Extra[SkippedKey].([]any); ok {
-		for _, item := range list {
-			m, _ := item.(map[string]any)
-			p, _ := m["path"].(string)
-			r, _ := m["reason"].(string)
-			if p != "" {
-				c.Skipped = append(c.Skipped, Skipped{Path: p, Reason: r})
-			}
+	for _, s := range in.Skipped {
+		if s.Path != "" {
+			c.Skipped = append(c.Skipped, s)
 		}
 	}
 	slices.Sort(c.Files)

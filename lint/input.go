@@ -1,7 +1,9 @@
 package lint
 
 import (
-	"maps"
+	"cmp"
+	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 
@@ -40,9 +42,22 @@ type Input struct {
 	Manifests []Object `json:"manifests,omitempty"`
 	// Compose holds one effective project per compose file set.
 	Compose []Object `json:"compose,omitempty"`
-	// Extra holds further top-level sections (for example "probes", "releases"),
-	// each a JSON-shaped value.
-	Extra map[string]any `json:"-"`
+	// Releases are input.releases, one per chart render (lint/helm); nil
+	// leaves the section out.
+	Releases []Release `json:"-"`
+	// Skipped are input.skipped, what a directory walk looked at and did not
+	// judge (lint/load); nil leaves the section out.
+	Skipped []Skipped `json:"-"`
+	// Carveouts are input.carveouts, the carve-outs in force
+	// (lint/carveout): nil when no carve-out step ran (the section is
+	// absent), empty when it found none.
+	Carveouts []CarveoutFact `json:"-"`
+	// Probes are input.probes, the live probes' results by name (the startup
+	// gate); nil leaves the section out.
+	Probes map[string]ProbeFacts `json:"-"`
+	// Host is input.host, the startup gate's host facts; nil leaves the
+	// section out.
+	Host *HostFacts `json:"-"`
 }
 
 // Meta is input.meta: the facts a policy may not compute itself.
@@ -252,19 +267,113 @@ func (in *Input) File(id string) *File {
 	return nil
 }
 
-// Merge appends other's files, envs, manifests, compose projects and extra
-// sections to in. Meta is left alone.
-func (in *Input) Merge(other *Input) {
-	in.Files = append(in.Files, other.Files...)
+// Merge adds other to in: files, envs, manifests, compose projects, releases
+// and skipped entries are appended (a file other shares with in, the same
+// *File or the same ID, path, kind, role and digest, is kept once). It
+// refuses, naming the conflict and changing nothing, two inputs that both
+// carry a single-valued section (probes, host, carve-outs), a meta field set
+// to different values, two different files with one ID, or two releases
+// with one ID. A meta field in leaves unset takes other's.
+func (in *Input) Merge(other *Input) error {
+	files := make(map[string]*File, len(in.Files))
+	for _, f := range in.Files {
+		if _, ok := files[f.ID]; !ok {
+			files[f.ID] = f
+		}
+	}
+	if err := in.mergeConflicts(other, files); err != nil {
+		return err
+	}
+	for _, f := range other.Files {
+		if _, ok := files[f.ID]; !ok {
+			in.Files = append(in.Files, f)
+			files[f.ID] = f
+		}
+	}
 	in.Envs = append(in.Envs, other.Envs...)
 	in.Manifests = append(in.Manifests, other.Manifests...)
 	in.Compose = append(in.Compose, other.Compose...)
-	for k, v := range other.Extra {
-		if in.Extra == nil {
-			in.Extra = map[string]any{}
-		}
-		in.Extra[k] = v
+	in.Releases = appendSection(in.Releases, other.Releases)
+	in.Skipped = appendSection(in.Skipped, other.Skipped)
+	if other.Carveouts != nil {
+		in.Carveouts = other.Carveouts
 	}
+	if other.Probes != nil {
+		in.Probes = other.Probes
+	}
+	if other.Host != nil {
+		in.Host = other.Host
+	}
+	m, o := &in.Meta, other.Meta
+	m.NowUnix = cmp.Or(m.NowUnix, o.NowUnix)
+	m.CertctlVersion = cmp.Or(m.CertctlVersion, o.CertctlVersion)
+	m.CertctlVersionSource = cmp.Or(m.CertctlVersionSource, o.CertctlVersionSource)
+	m.Profile = cmp.Or(m.Profile, o.Profile)
+	return nil
+}
+
+// appendSection appends b to a, keeping a section present (non-nil) when
+// either was.
+func appendSection[T any](a, b []T) []T {
+	if a == nil && b != nil {
+		a = make([]T, 0, len(b))
+	}
+	return append(a, b...)
+}
+
+// mergeConflicts lists why other cannot be merged into in (whose files by
+// ID are files).
+func (in *Input) mergeConflicts(other *Input, files map[string]*File) error {
+	var errs []error
+	conflict := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf(format, args...))
+	}
+	if in.Probes != nil && other.Probes != nil {
+		conflict("both inputs carry input.probes")
+	}
+	if in.Host != nil && other.Host != nil {
+		conflict("both inputs carry input.host")
+	}
+	if in.Carveouts != nil && other.Carveouts != nil {
+		conflict("both inputs carry input.carveouts")
+	}
+	m, o := in.Meta, other.Meta
+	if m.NowUnix != 0 && o.NowUnix != 0 && m.NowUnix != o.NowUnix {
+		conflict("meta.now_unix differs: %d and %d", m.NowUnix, o.NowUnix)
+	}
+	for _, f := range []struct{ key, a, b string }{
+		{"certctl_version", m.CertctlVersion, o.CertctlVersion},
+		{"certctl_version_source", m.CertctlVersionSource, o.CertctlVersionSource},
+		{"profile", m.Profile, o.Profile},
+	} {
+		if f.a != "" && f.b != "" && f.a != f.b {
+			conflict("meta.%s differs: %q and %q", f.key, f.a, f.b)
+		}
+	}
+	for _, f := range other.Files {
+		if prev := files[f.ID]; prev != nil && !sameFile(prev, f) {
+			conflict("file %s: two different files with this ID (paths %s and %s)", f.ID, prev.Path, f.Path)
+		}
+	}
+	ids := make(map[string]bool, len(in.Releases))
+	for _, r := range in.Releases {
+		ids[r.ID] = true
+	}
+	for _, r := range other.Releases {
+		if ids[r.ID] {
+			conflict("release %s: both inputs carry it", r.ID)
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("merge inputs: %w", errors.Join(errs...))
+}
+
+// sameFile reports whether a and b are one file: the same *File, or the same
+// ID, path, kind and role with the same known digest.
+func sameFile(a, b *File) bool {
+	return a == b || (a.ID == b.ID && a.Path == b.Path && a.Kind == b.Kind && a.Role == b.Role && a.SHA256 != "" && a.SHA256 == b.SHA256)
 }
 
 // value converts the input to an OPA value directly, without a JSON round trip:
@@ -286,15 +395,15 @@ func (in *Input) value() (ast.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	extra, err := in.extraTerms()
+	sections, err := in.sectionTerms()
 	if err != nil {
 		return nil, err
 	}
-	return in.document(files, ast.ArrayTerm(envs...), manifests, compose, extra), nil
+	return in.document(files, ast.ArrayTerm(envs...), manifests, compose, sections), nil
 }
 
 // document assembles the input object from its converted sections.
-func (in *Input) document(files, envs, manifests, compose *ast.Term, extra [][2]*ast.Term) ast.Value {
+func (in *Input) document(files, envs, manifests, compose *ast.Term, sections [][2]*ast.Term) ast.Value {
 	obj := ast.NewObject(
 		[2]*ast.Term{ast.StringTerm("meta"), ast.ObjectTerm(
 			item("now_unix", ast.Number(strconv.FormatInt(in.Meta.NowUnix, 10))),
@@ -307,7 +416,7 @@ func (in *Input) document(files, envs, manifests, compose *ast.Term, extra [][2]
 		[2]*ast.Term{ast.StringTerm("manifests"), manifests},
 		[2]*ast.Term{ast.StringTerm("compose"), compose},
 	)
-	for _, kv := range extra {
+	for _, kv := range sections {
 		obj.Insert(kv[0], kv[1])
 	}
 	return obj
@@ -341,19 +450,6 @@ func (in *Input) filesTerm(noManifestDocs bool) (*ast.Term, error) {
 		))
 	}
 	return ast.ArrayTerm(files...), nil
-}
-
-// extraTerms are the sections of Input.Extra, sorted by name.
-func (in *Input) extraTerms() ([][2]*ast.Term, error) {
-	out := make([][2]*ast.Term, 0, len(in.Extra))
-	for _, k := range slices.Sorted(maps.Keys(in.Extra)) {
-		v, err := ast.InterfaceToValue(in.Extra[k])
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, [2]*ast.Term{ast.StringTerm(k), ast.NewTerm(v)})
-	}
-	return out, nil
 }
 
 // The keys of a variable's object, shared by every variable (terms are never

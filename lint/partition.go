@@ -22,7 +22,7 @@ import (
 //     they read of it (CrossView). It evaluates those rules only
 //     (the packages whose METADATA says custom.joins: true).
 //
-// Every partition sees the same meta, files and extra sections (releases,
+// Every partition sees the same meta, files and optional sections (releases,
 // carve-outs, ...), except that manifest streams' documents stay out of
 // input.files there (their objects are in input.manifests). A rule about
 // something every partition sees reports the same finding in each, and the
@@ -81,10 +81,7 @@ func (p *partitioner) split(in *Input) []partition {
 	if len(in.Manifests) < partitionMin {
 		return nil
 	}
-	if _, ok := in.Extra["probes"]; ok {
-		return nil
-	}
-	if _, ok := in.Extra["host"]; ok {
+	if in.Probes != nil || in.Host != nil {
 		return nil
 	}
 	owner := make(map[objKey]int, len(in.Manifests))
@@ -185,7 +182,7 @@ func (e *Engine) evalParts(ctx context.Context, in *Input, parts []partition) ([
 	if err != nil {
 		return nil, &EvalError{fmt.Errorf("convert input: %w", err)}
 	}
-	extra, err := in.extraTerms()
+	sections, err := in.sectionTerms()
 	if err != nil {
 		return nil, &EvalError{fmt.Errorf("convert input: %w", err)}
 	}
@@ -200,7 +197,7 @@ func (e *Engine) evalParts(ctx context.Context, in *Input, parts []partition) ([
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				results[i], errs[i] = e.evalPart(ctx, in, &parts[i], files, extra)
+				results[i], errs[i] = e.evalPart(ctx, in, &parts[i], files, sections)
 				if errs[i] != nil {
 					cancel()
 				}
@@ -228,7 +225,7 @@ func (e *Engine) evalParts(ctx context.Context, in *Input, parts []partition) ([
 	return out, nil
 }
 
-func (e *Engine) evalPart(ctx context.Context, in *Input, part *partition, files *ast.Term, extra [][2]*ast.Term) ([]rawResult, error) {
+func (e *Engine) evalPart(ctx context.Context, in *Input, part *partition, files *ast.Term, sections [][2]*ast.Term) ([]rawResult, error) {
 	envs := make([]*ast.Term, len(part.envs))
 	for i, env := range part.envs {
 		envs[i] = env.term()
@@ -241,7 +238,7 @@ func (e *Engine) evalPart(ctx context.Context, in *Input, part *partition, files
 	if err != nil {
 		return nil, &EvalError{fmt.Errorf("convert input: %w", err)}
 	}
-	v := in.document(files, ast.ArrayTerm(envs...), manifests, compose, extra)
+	v := in.document(files, ast.ArrayTerm(envs...), manifests, compose, sections)
 	q := e.parts.local
 	if part.cross {
 		q = e.parts.cross

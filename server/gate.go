@@ -160,7 +160,8 @@ func Check(ctx context.Context, environ []string, opts ...Option) (report *lint.
 
 // CheckInput is Check for an Input the caller built (for example from .env
 // files): in.Meta is used as given, and the probes read the known values of
-// its first server environment. The probe results become in.Extra["probes"].
+// its first server environment. The host facts become in.Host, the probe
+// results in.Probes.
 func CheckInput(ctx context.Context, in *lint.Input, opts ...Option) (report *lint.Report, err error) {
 	cfg := newConfig(opts)
 	return cfg.check(ctx, in)
@@ -201,10 +202,7 @@ func (cfg *config) check(ctx context.Context, in *lint.Input) (report *lint.Repo
 		}
 	}
 	if !cfg.noHost {
-		if in.Extra == nil {
-			in.Extra = map[string]any{}
-		}
-		in.Extra["host"] = CollectHostFacts(hostVars(in, cfg.hostEnviron)).Value()
+		in.Host = CollectHostFacts(hostVars(in, cfg.hostEnviron))
 	}
 	if len(cfg.probes) > 0 {
 		results := runProbes(ctx, cfg.probes, &ProbeEnv{Vars: probeEnv(in), CACertificates: cfg.caCertificates, Timeout: cfg.probeTimeout})
@@ -214,10 +212,7 @@ func (cfg *config) check(ctx context.Context, in *lint.Input) (report *lint.Repo
 		if cfg.probeResults != nil {
 			cfg.probeResults(results)
 		}
-		if in.Extra == nil {
-			in.Extra = map[string]any{}
-		}
-		in.Extra["probes"] = probesInput(results)
+		in.Probes = probesInput(results)
 	}
 	if err := fault.Inject(ctx, fault.Engine); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrGateUnavailable, err)

@@ -28,84 +28,22 @@ const MaxHostFileSize = 1 << 20
 const otelAttributesVar = "OTEL_RESOURCE_ATTRIBUTES"
 
 // HostFacts are what the gate found on this host about the files and
-// settings certctl reads after loading its configuration: input.host. They
-// hold no file contents and no key material, only what the policies judge
-// (existence, mode, PEM structure, certificate validity, whether a pair
-// matches).
-type HostFacts struct {
-	// Files has one entry per set CERTCTL_*_PATH variable, keyed by name.
-	Files map[string]*FileFacts `json:"files"`
-	// Pairs has one entry per set *_CERT_PATH variable whose *_KEY_PATH twin
-	// is set too, keyed by the certificate variable: whether the two load as
-	// tls.LoadX509KeyPair loads them.
-	Pairs map[string]*PairFacts `json:"pairs"`
-	// OTEL is how the OpenTelemetry SDK reads OTEL_RESOURCE_ATTRIBUTES.
-	OTEL OTELFacts `json:"otel"`
-}
+// settings certctl reads after loading its configuration: input.host (the
+// Input's Host section; Value is the document the policies see).
+type HostFacts = lint.HostFacts
 
 // FileFacts describe one file named by a variable.
-type FileFacts struct {
-	Path   string `json:"path"`
-	Exists bool   `json:"exists"`
-	Dir    bool   `json:"dir"`
-	// Mode is the permission bits (mode & 0o777), as os.Stat sees them
-	// (following symbolic links, as certctl does).
-	Mode int64 `json:"mode"`
-	Size int64 `json:"size"`
-	// Readable says the whole file was read (it exists, is a regular file
-	// no larger than MaxHostFileSize and opens).
-	Readable bool `json:"readable"`
-	// Error says why the file does not exist or was not read.
-	Error string `json:"error,omitempty"`
-	// Blocks counts the PEM blocks; BlockTypes lists their types in order.
-	Blocks     int      `json:"blocks"`
-	BlockTypes []string `json:"block_types"`
-	// Certs are the CERTIFICATE blocks that parse; CertErrors counts those
-	// that do not.
-	Certs      []CertFacts `json:"certs"`
-	CertErrors int         `json:"cert_errors"`
-	// KeyType is the algorithm of the first private key block ("RSA",
-	// "ECDSA", "Ed25519", "unknown" when it does not parse); "" without one.
-	KeyType string `json:"key_type"`
-}
+type FileFacts = lint.FileFacts
 
 // CertFacts describe one certificate: never its key, only what policies and
 // messages need.
-type CertFacts struct {
-	Subject   string `json:"subject"`
-	NotBefore int64  `json:"not_before"`
-	NotAfter  int64  `json:"not_after"`
-	KeyType   string `json:"key_type"`
-}
+type CertFacts = lint.CertFacts
 
 // PairFacts say whether a certificate file and a key file form a pair.
-type PairFacts struct {
-	Key string `json:"key"`
-	// Checked is false when either file could not be read (FileFacts say why).
-	Checked bool `json:"checked"`
-	OK      bool `json:"ok"`
-	// Error is crypto/tls's reason (it names no key material).
-	Error string `json:"error,omitempty"`
-	// KeyType is the private key's algorithm when the pair loads.
-	KeyType string `json:"key_type,omitempty"`
-}
+type PairFacts = lint.PairFacts
 
 // OTELFacts are the OpenTelemetry SDK's reading of OTEL_RESOURCE_ATTRIBUTES.
-type OTELFacts struct {
-	Set bool `json:"set"`
-	// Pairs counts the comma-separated items after trimming the value.
-	Pairs int `json:"pairs"`
-	// MissingValue lists the 1-based positions of items without "=": the SDK
-	// returns an error for them (resource.ErrPartialResource).
-	MissingValue []int `json:"missing_value"`
-	// BadEscape lists the 1-based positions of items whose value is not valid
-	// percent-encoding: the SDK keeps the raw value and reports the error to
-	// its global handler only.
-	BadEscape []int `json:"bad_escape"`
-	// EmptyKey lists the 1-based positions of items with an empty key: the
-	// SDK drops them silently.
-	EmptyKey []int `json:"empty_key"`
-}
+type OTELFacts = lint.OTELFacts
 
 // CollectHostFacts gathers the host facts for vars (a server environment's
 // known values by name). It reads only local files named by the variables,
@@ -300,45 +238,6 @@ func ParseOTELResourceAttributes(v string) OTELFacts {
 		}
 	}
 	return o
-}
-
-// Value is the JSON-shaped document policies see as input.host.
-func (h *HostFacts) Value() map[string]any {
-	files := make(map[string]any, len(h.Files))
-	for name, f := range h.Files {
-		certs := make([]any, len(f.Certs))
-		for i, c := range f.Certs {
-			certs[i] = map[string]any{"subject": c.Subject, "not_before": c.NotBefore, "not_after": c.NotAfter, "key_type": c.KeyType}
-		}
-		types := make([]any, len(f.BlockTypes))
-		for i, t := range f.BlockTypes {
-			types[i] = t
-		}
-		files[name] = map[string]any{
-			"path": f.Path, "exists": f.Exists, "dir": f.Dir, "mode": f.Mode, "size": f.Size,
-			"readable": f.Readable, "error": f.Error, "blocks": f.Blocks, "block_types": types,
-			"certs": certs, "cert_errors": f.CertErrors, "key_type": f.KeyType,
-		}
-	}
-	pairs := make(map[string]any, len(h.Pairs))
-	for name, p := range h.Pairs {
-		pairs[name] = map[string]any{"key": p.Key, "checked": p.Checked, "ok": p.OK, "error": p.Error, "key_type": p.KeyType}
-	}
-	ints := func(xs []int) []any {
-		out := make([]any, len(xs))
-		for i, x := range xs {
-			out[i] = x
-		}
-		return out
-	}
-	return map[string]any{
-		"files": files,
-		"pairs": pairs,
-		"otel": map[string]any{
-			"set": h.OTEL.Set, "pairs": h.OTEL.Pairs, "missing_value": ints(h.OTEL.MissingValue),
-			"bad_escape": ints(h.OTEL.BadEscape), "empty_key": ints(h.OTEL.EmptyKey),
-		},
-	}
 }
 
 // hostVars are the known values of in's first server environment, plus the

@@ -61,28 +61,20 @@ type ProbeResult struct {
 	Facts map[string]any `json:"facts,omitempty"`
 }
 
+// ProbeFacts are the result as the Input's Probes section holds it.
+func (r *ProbeResult) ProbeFacts() lint.ProbeFacts {
+	return lint.ProbeFacts{
+		Name: r.Name, Skipped: r.Skipped, Reachable: r.Reachable, TLS: r.TLS,
+		LatencyMS: r.LatencyMS(), Error: r.Error, Timeout: r.Timeout.String(), Facts: r.Facts,
+	}
+}
+
 // Value is the JSON-shaped document the policies see as input.probes.<name>:
 // the facts plus name, ran, skipped, reachable, tls, latency_ms, timeout (a Go
 // duration such as "3s"), timed_out and error.
 func (r *ProbeResult) Value() map[string]any {
-	v := make(map[string]any, len(r.Facts)+8)
-	for k, x := range r.Facts {
-		v[k] = x
-	}
-	v["name"] = r.Name
-	v["ran"] = r.Skipped == ""
-	v["skipped"] = r.Skipped
-	v["reachable"] = r.Reachable
-	if r.TLS != nil {
-		v["tls"] = *r.TLS
-	}
-	v["latency_ms"] = r.LatencyMS()
-	v["error"] = r.Error
-	v["timeout"] = r.Timeout.String()
-	if _, ok := v["timed_out"]; !ok {
-		v["timed_out"] = false
-	}
-	return v
+	f := r.ProbeFacts()
+	return f.Value()
 }
 
 // LatencyMS is the latency in milliseconds, rounded to 0.1 ms.
@@ -181,10 +173,10 @@ func runProbe(ctx context.Context, p Probe, env *ProbeEnv) *ProbeResult {
 }
 
 // probesInput is the input.probes section for results.
-func probesInput(results []*ProbeResult) map[string]any {
-	m := make(map[string]any, len(results))
+func probesInput(results []*ProbeResult) map[string]lint.ProbeFacts {
+	m := make(map[string]lint.ProbeFacts, len(results))
 	for _, r := range results {
-		m[r.Name] = r.Value()
+		m[r.Name] = r.ProbeFacts()
 	}
 	return m
 }

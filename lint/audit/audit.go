@@ -201,11 +201,11 @@ func covered(in *lint.Input, p lint.Policy) bool {
 				}
 			}
 		case "probe":
-			if pr, ok := in.Extra["probes"]; ok && pr != nil {
+			if in.Probes != nil {
 				return true
 			}
 		case "carveout":
-			if c, ok := in.Extra["carveouts"].([]any); ok && len(c) > 0 {
+			if len(in.Carveouts) > 0 {
 				return true
 			}
 		}
@@ -359,13 +359,10 @@ func inputs(p Params) []Input {
 // ChartDirs are the chart directories rendered for in (input.releases'
 // chart_path), sorted and unique.
 func ChartDirs(in *lint.Input) []string {
-	rels, _ := in.Extra["releases"].([]any)
 	var out []string
-	for _, r := range rels {
-		if m, ok := r.(map[string]any); ok {
-			if d, ok := m["chart_path"].(string); ok && d != "" {
-				out = append(out, strings.TrimSuffix(d, "/"))
-			}
+	for _, r := range in.Releases {
+		if d := r.ChartPath; d != "" {
+			out = append(out, strings.TrimSuffix(d, "/"))
 		}
 	}
 	slices.Sort(out)

@@ -116,7 +116,11 @@ func buildWith(t *testing.T, reg string, applied bool, dotenv string, failOn lin
 	p := audit.Params{Input: in, Policies: eng.Policies(), Digest: eng.Digest(), Version: "1.0.0", Now: now, FailOn: failOn, Applied: applied}
 	var set *carveout.Set
 	if applied {
-		if set, err = carveout.Prepare(in, carveout.FromConfig(cfg, "certgate.yaml"), eng.Policies(), now); err != nil {
+		var prep *carveout.Prepared
+		if set, prep, err = carveout.Prepare(in, carveout.FromConfig(cfg, "certgate.yaml"), eng.Policies(), now); err != nil {
+			t.Fatal(err)
+		}
+		if err := prep.AddTo(in); err != nil {
 			t.Fatal(err)
 		}
 		p.Carveouts = set.Carveouts()
@@ -220,10 +224,10 @@ func TestStatusWording(t *testing.T) {
 // inputs (their text may hold generated secrets); the chart's own files are,
 // each path once, a values file under its loader kind.
 func TestInputsAreWhatTheUserGave(t *testing.T) {
-	in := &lint.Input{Extra: map[string]any{"releases": []any{
-		map[string]any{"chart_path": "charts/app", "id": "charts/app"},
-		map[string]any{"chart_path": "charts/app", "id": "charts/app profile ha"},
-	}}}
+	in := &lint.Input{Releases: []lint.Release{
+		{ChartPath: "charts/app", ID: "charts/app"},
+		{ChartPath: "charts/app", ID: "charts/app profile ha"},
+	}}
 	in.AddFile(&lint.File{ID: "charts/app/values.yaml", Path: "charts/app/values.yaml", Kind: lint.KindHelmValues, SHA256: "v"})
 	in.AddFile(&lint.File{ID: "charts/app/templates/secret.yaml@charts/app", Path: "charts/app/templates/secret.yaml", Kind: lint.KindManifest, SHA256: "random-1"})
 	in.AddFile(&lint.File{ID: "charts/app/templates/secret.yaml@charts/app profile ha", Path: "charts/app/templates/secret.yaml", Kind: lint.KindManifest, SHA256: "random-2"})

@@ -4,9 +4,10 @@
 // reason="..." [owner=...]" comment in a YAML or .env file, on the finding's
 // line or the line above.
 //
-// The flow is Prepare (validate, and hand every carve-out to the CFG-WAIVER
-// policy as input.carveouts so the policy judges expiry), Engine.Eval, then
-// Set.Apply (match findings). A waived finding stays in the report with its
+// The flow is Prepare (validate; it returns the Set and what the step adds
+// to the input), Prepared.AddTo (hand every carve-out to the CFG-WAIVER policy
+// as input.carveouts so the policy judges expiry, and certgate.yaml as a file
+// findings can point into), Engine.Eval, then Set.Apply (match findings). A waived finding stays in the report with its
 // Waiver set; a finding matched only by an expired carve-out stays unwaived and
 // says when the carve-out ended; a carve-out that matches nothing is reported
 // as stale. An invalid register (a missing owner, reason or date, a date more
@@ -111,19 +112,65 @@ type Set struct {
 // Carveouts returns every carve-out, register entries first, then inline ones.
 func (s *Set) Carveouts() []*Carveout { return s.carveouts }
 
+// Prepared is what the carve-out step adds to an input (Prepared.AddTo).
+type Prepared struct {
+	// File is certgate.yaml, so findings can point at its lines; nil when the
+	// register has no entries.
+	File *lint.File
+	// Carveouts are input.carveouts, for the CFG-WAIVER policy: never nil
+	// (the section is present, possibly empty, once the step ran).
+	Carveouts []lint.CarveoutFact
+	// Locators are the locators of the files with certgate:ignore comments,
+	// by file ID: each resolves the refs of the inline carve-outs and hands
+	// every other ref to the file's own locator.
+	Locators map[string]lint.Locator
+}
+
+// AddTo adds p to in: certgate.yaml to in.Files, in.Carveouts, and each file
+// of p.Locators replaced by a copy with that locator (the loaded files stay
+// as they were). An input that already carries carve-outs, or another file
+// with certgate.yaml's ID, is an error, and in is left unchanged.
+func (p *Prepared) AddTo(in *lint.Input) error {
+	add := &lint.Input{Carveouts: p.Carveouts}
+	if add.Carveouts == nil {
+		add.Carveouts = []lint.CarveoutFact{}
+	}
+	if p.File != nil {
+		add.Files = []*lint.File{p.File}
+	}
+	if err := in.Merge(add); err != nil {
+		return fmt.Errorf("carve-outs: %w", err)
+	}
+	if len(p.Locators) == 0 {
+		return nil
+	}
+	files := slices.Clone(in.Files)
+	for i, f := range files {
+		if loc, ok := p.Locators[f.ID]; ok {
+			cp := *f
+			cp.Locator = loc
+			files[i] = &cp
+		}
+	}
+	in.Files = files
+	return nil
+}
+
 // Prepare validates the register and the inline comments of in's files
-// against catalog and now, adds certgate.yaml to in (so findings can point at
-// its lines) and sets in.Extra["carveouts"] for the CFG-WAIVER policy.
-func Prepare(in *lint.Input, reg Register, catalog []lint.Policy, now time.Time) (*Set, error) {
+// against catalog and now. It does not modify in: it returns the Set, which
+// applies the carve-outs after evaluation, and what the step adds to the
+// input before it (Prepared.AddTo).
+func Prepare(in *lint.Input, reg Register, catalog []lint.Policy, now time.Time) (*Set, *Prepared, error) {
 	s := &Set{now: now, catalog: map[string]lint.Policy{}, register: reg.File}
 	for _, p := range catalog {
 		s.catalog[p.ID] = p
 	}
+	prep := &Prepared{}
 	var errs []error
 	if len(reg.Carveouts) > 0 {
 		s.regLoc = registerLocator(reg.Source)
 		sum := sha256.Sum256(reg.Source)
-		in.AddFile(&lint.File{ID: reg.File, Path: reg.File, Kind: KindConfig, Docs: []any{}, SHA256: hex.EncodeToString(sum[:]), Locator: s.regLoc, Source: reg.Source})
+		prep.File = &lint.File{ID: reg.File, Path: reg.File, Kind: KindConfig, Docs: []any{}, SHA256: hex.EncodeToString(sum[:]), Locator: s.regLoc, Source: reg.Source}
 	}
 	for i, rc := range reg.Carveouts {
 		c := &Carveout{Carveout: rc, index: i, fileID: reg.File}
@@ -148,7 +195,10 @@ func Prepare(in *lint.Input, reg Register, catalog []lint.Policy, now time.Time)
 			continue
 		}
 		if len(found) > 0 {
-			f.Locator = inlineLocator{base: f.Locator}
+			if prep.Locators == nil {
+				prep.Locators = map[string]lint.Locator{}
+			}
+			prep.Locators[f.ID] = inlineLocator{base: f.Locator}
 		}
 		for _, c := range found {
 			if err := s.validate(c); err != nil {
@@ -158,25 +208,21 @@ func Prepare(in *lint.Input, reg Register, catalog []lint.Policy, now time.Time)
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
-		return nil, fmt.Errorf("carve-outs: %w", err)
+		return nil, nil, fmt.Errorf("carve-outs: %w", err)
 	}
-	entries := make([]any, 0, len(s.carveouts))
+	prep.Carveouts = make([]lint.CarveoutFact, 0, len(s.carveouts))
 	for _, c := range s.carveouts {
 		path := []any{"carveouts", c.index}
 		if c.Inline {
 			path = []any{inlineKey, c.Line}
 		}
-		entries = append(entries, map[string]any{
-			"id": c.ID, "kind": c.kind(), "source": c.Source, "owner": c.Owner,
-			"expires": c.Expires, "expires_unix": c.End.Unix(),
-			"ref": map[string]any{"file": c.fileID, "doc": 0, "path": path},
+		prep.Carveouts = append(prep.Carveouts, lint.CarveoutFact{
+			ID: c.ID, Kind: c.kind(), Source: c.Source, Owner: c.Owner,
+			Expires: c.Expires, ExpiresUnix: c.End.Unix(),
+			Ref: lint.Ref{File: c.fileID, Path: path},
 		})
 	}
-	if in.Extra == nil {
-		in.Extra = map[string]any{}
-	}
-	in.Extra["carveouts"] = entries
-	return s, nil
+	return s, prep, nil
 }
 
 func (c *Carveout) kind() string {
@@ -333,8 +379,7 @@ func (s *Set) stale(c *Carveout) lint.Finding {
 			f.File = s.register
 		}
 	}
-	h := sha256.Sum256([]byte(strings.Join([]string{f.Rule, string(f.Severity), f.File, f.Path, f.Subject}, "\x00")))
-	f.Fingerprint = hex.EncodeToString(h[:8])
+	f.Fingerprint = f.ComputeFingerprint()
 	return f
 }
 

@@ -2,6 +2,7 @@ package carveout_test
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"strings"
 	"testing"
@@ -76,9 +77,12 @@ func run(t *testing.T, in *lint.Input, reg carveout.Register, at time.Time) (*li
 	t.Helper()
 	e := engine(t)
 	in.Meta.NowUnix = at.Unix()
-	set, err := carveout.Prepare(in, reg, e.Policies(), at)
+	set, prep, err := carveout.Prepare(in, reg, e.Policies(), at)
 	if err != nil {
 		return nil, nil, err
+	}
+	if err := prep.AddTo(in); err != nil {
+		t.Fatal(err)
 	}
 	r, err := e.Eval(context.Background(), in)
 	if err != nil {
@@ -316,5 +320,63 @@ func TestInlineExpired(t *testing.T) {
 	cw := byRule(r, carveout.RuleID)
 	if r.ExitCode(lint.SeverityError) != 1 || len(cw) != 1 || cw[0].File != "deploy/.env" || cw[0].Line != 2 || !strings.Contains(cw[0].Message, "2026-10-01") {
 		t.Fatalf("findings: %+v", r.Findings)
+	}
+}
+
+// Prepare leaves the input as it was; AddTo adds certgate.yaml, the
+// carve-outs and the inline locators, replacing the located file by a copy.
+func TestPrepareReturnsWhatItAdds(t *testing.T) {
+	src := "# certgate:ignore SEC-L3 until=2027-01-31 reason=\"x\" owner=qa\nCERTCTL_MAX_BODY_SIZE=10MB\n"
+	in := dotenvInput(t, src)
+	loaded := in.Files[0]
+	loc := fmt.Sprintf("%T", loaded.Locator)
+	before, err := in.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, prep, err := carveout.Prepare(in, reg(t, "2027-06-30"), engine(t).Policies(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := in.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(before) != string(after) || len(in.Files) != 1 || in.Files[0] != loaded || fmt.Sprintf("%T", loaded.Locator) != loc || in.Carveouts != nil {
+		t.Fatalf("Prepare changed the input:\n%s\n%s", before, after)
+	}
+	if len(set.Carveouts()) != 2 || prep.File == nil || prep.File.ID != "certgate.yaml" || len(prep.Carveouts) != 2 || prep.Locators["deploy/.env"] == nil {
+		t.Fatalf("prepared %+v", prep)
+	}
+	if err := prep.AddTo(in); err != nil {
+		t.Fatal(err)
+	}
+	if len(in.Files) != 2 || in.Files[1] != prep.File || in.Files[0] == loaded || fmt.Sprintf("%T", loaded.Locator) != loc {
+		t.Fatalf("files after AddTo %+v (loaded file %p)", in.Files, loaded)
+	}
+	if line, _ := in.Files[0].Locator.Locate(0, []any{"certgate:ignore", 1}); line != 1 {
+		t.Errorf("the inline carve-out's ref locates at line %d, want 1", line)
+	}
+	if c := in.Carveouts; len(c) != 2 || c[0].ID != "SEC-L3" || c[0].Ref.File != "certgate.yaml" || c[1].Ref.File != "deploy/.env" {
+		t.Errorf("input.carveouts %+v", c)
+	}
+	if err := prep.AddTo(in); err == nil || !strings.Contains(err.Error(), "input.carveouts") {
+		t.Errorf("a second AddTo: err = %v, want a conflict", err)
+	}
+}
+
+// A stale carve-out's warning has a fingerprint like every other finding:
+// lint's, over the message too.
+func TestStaleFingerprint(t *testing.T) {
+	r, _, err := run(t, dotenvInput(t, badBody), register(t, strings.Replace(strings.Replace(activeReg, "%s", "2027-06-30", 1), "deploy/**", "other/*.env", 1)), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cw := byRule(r, carveout.RuleID)
+	if len(cw) != 1 || !strings.Contains(cw[0].Message, "stale") {
+		t.Fatalf("CFG-WAIVER findings %+v, want one stale warning", cw)
+	}
+	if cw[0].Fingerprint == "" || cw[0].Fingerprint != cw[0].ComputeFingerprint() {
+		t.Errorf("fingerprint %q, want %q", cw[0].Fingerprint, cw[0].ComputeFingerprint())
 	}
 }

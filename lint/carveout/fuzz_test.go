@@ -63,15 +63,18 @@ func FuzzInline(f *testing.F) {
 		}
 		in := &lint.Input{}
 		in.AddFile(file)
-		set, err := carveout.Prepare(in, carveout.Register{}, catalog, at)
+		set, prep, err := carveout.Prepare(in, carveout.Register{}, catalog, at)
 		if err != nil {
-			if set != nil {
+			if set != nil || prep != nil {
 				t.Fatalf("an error and a carve-out set: %v", err)
 			}
 			return
 		}
-		if set == nil {
+		if set == nil || prep == nil {
 			t.Fatal("neither an error nor a carve-out set")
+		}
+		if err := prep.AddTo(in); err != nil {
+			t.Fatal(err)
 		}
 		lines := bytes.Count(src, []byte("\n")) + 1
 		for _, c := range set.Carveouts() {
@@ -79,17 +82,17 @@ func FuzzInline(f *testing.F) {
 				t.Fatalf("carve-out %s (inline %v) is at %s:%d, outside the text's %d lines", c.ID, c.Inline, c.File, c.Line, lines)
 			}
 		}
-		entries, _ := in.Extra["carveouts"].([]any)
+		entries := in.Carveouts
 		if len(entries) != len(set.Carveouts()) {
 			t.Fatalf("%d carve-out entries for %d carve-outs", len(entries), len(set.Carveouts()))
 		}
 		for i, e := range entries {
-			ref, _ := e.(map[string]any)["ref"].(map[string]any)
-			if ref["file"] != file.ID || file.Locator == nil {
+			ref := e.Ref
+			located := in.File(ref.File)
+			if ref.File != file.ID || located == nil || located.Locator == nil {
 				t.Fatalf("carve-out ref %v does not name the located file %s", ref, file.ID)
 			}
-			path, _ := ref["path"].([]any)
-			if line, _ := file.Locator.Locate(ref["doc"].(int), path); line != set.Carveouts()[i].Line {
+			if line, _ := located.Locator.Locate(ref.Doc, ref.Path); line != set.Carveouts()[i].Line {
 				t.Fatalf("carve-out ref %v locates at line %d, not at its comment's line %d", ref, line, set.Carveouts()[i].Line)
 			}
 		}

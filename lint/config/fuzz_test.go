@@ -69,33 +69,35 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 		in := &lint.Input{}
-		set, err := carveout.Prepare(in, reg, catalog, at)
+		set, prep, err := carveout.Prepare(in, reg, catalog, at)
 		if err != nil {
-			if set != nil {
+			if set != nil || prep != nil {
 				t.Fatalf("an error and a carve-out set: %v", err)
 			}
 			return
 		}
-		if set == nil {
+		if set == nil || prep == nil {
 			t.Fatal("neither an error nor a carve-out set")
+		}
+		if err := prep.AddTo(in); err != nil {
+			t.Fatal(err)
 		}
 		for _, co := range set.Carveouts() {
 			if co.Line < 1 || co.Line > lines {
 				t.Fatalf("carve-out %s is at line %d, outside the file's %d lines", co.Source, co.Line, lines)
 			}
 		}
-		entries, _ := in.Extra["carveouts"].([]any)
+		entries := in.Carveouts
 		if len(entries) != len(set.Carveouts()) {
 			t.Fatalf("%d carve-out entries for %d carve-outs", len(entries), len(set.Carveouts()))
 		}
 		for _, e := range entries {
-			ref, _ := e.(map[string]any)["ref"].(map[string]any)
-			file := in.File(ref["file"].(string))
+			ref := e.Ref
+			file := in.File(ref.File)
 			if file == nil || file.Locator == nil {
 				t.Fatalf("carve-out ref %v does not name a located file", ref)
 			}
-			path, _ := ref["path"].([]any)
-			if line, _ := file.Locator.Locate(ref["doc"].(int), path); line < 1 || line > lines {
+			if line, _ := file.Locator.Locate(ref.Doc, ref.Path); line < 1 || line > lines {
 				t.Fatalf("carve-out ref %v locates at line %d, outside the file's %d lines", ref, line, lines)
 			}
 		}

@@ -63,14 +63,11 @@ func FuzzValues(f *testing.F) {
 		if in == nil || rel == nil {
 			t.Fatal("neither an error nor a render")
 		}
-		refs, _ := rel["value_refs"].(map[string]any)
-		for key, r := range refs {
-			ref, _ := r.(map[string]any)
-			if ref["file"] == helm.SetFile {
+		for key, ref := range rel.ValueRefs {
+			if ref.File == helm.SetFile {
 				continue
 			}
-			path, _ := ref["path"].([]any)
-			checkRef(t, in, "value "+key, &lint.Ref{File: ref["file"].(string), Doc: ref["doc"].(int), Path: path}, true)
+			checkRef(t, in, "value "+key, ref, true)
 		}
 		for _, o := range in.Manifests {
 			checkRef(t, in, "object", o.Ref, false)

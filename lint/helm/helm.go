@@ -78,8 +78,7 @@ func (s Spec) ID() string {
 // used by several specs is one file (role demo only when every spec using it is
 // a demo profile); input.releases lists one entry per spec.
 func Load(ctx context.Context, specs []Spec) (*lint.Input, error) {
-	in := &lint.Input{}
-	var releases []any
+	in := &lint.Input{Releases: make([]lint.Release, 0, len(specs))}
 	byID := map[string]*lint.File{}
 	for _, s := range specs {
 		if err := ctx.Err(); err != nil {
@@ -101,15 +100,16 @@ func Load(ctx context.Context, specs []Spec) (*lint.Input, error) {
 		}
 		in.Envs = append(in.Envs, part.Envs...)
 		in.Manifests = append(in.Manifests, part.Manifests...)
-		releases = append(releases, rel)
+		if err := in.Merge(&lint.Input{Releases: []lint.Release{*rel}}); err != nil {
+			return nil, err
+		}
 	}
-	in.Extra = map[string]any{"releases": releases}
 	return in, nil
 }
 
-// Render renders one spec. It returns the input part and the release entry
-// (name, namespace, chart, chart_path, id, profile, demo, values, value_refs).
-func Render(s Spec) (*lint.Input, map[string]any, error) {
+// Render renders one spec. It returns the input part and its entry of
+// input.releases.
+func Render(s Spec) (*lint.Input, *lint.Release, error) {
 	if s.ReleaseName == "" {
 		s.ReleaseName = DefaultReleaseName
 	}
@@ -129,7 +129,7 @@ func Render(s Spec) (*lint.Input, map[string]any, error) {
 		return nil, nil, err
 	}
 	in := &lint.Input{}
-	refs := map[string]any{}
+	refs := map[string]*lint.Ref{}
 	role := "base"
 	if s.Demo {
 		role = "demo"
@@ -251,16 +251,16 @@ func Render(s Spec) (*lint.Input, map[string]any, error) {
 	}
 	in.Manifests = objs
 	in.Envs = manifest.EnvsWithRoles(objs, s.Roles)
-	rel := map[string]any{
-		"id":         s.ID(),
-		"name":       s.ReleaseName,
-		"namespace":  s.Namespace,
-		"chart":      chrt.Name(),
-		"chart_path": s.Chart,
-		"profile":    s.Profile,
-		"demo":       s.Demo,
-		"values":     map[string]any(merged),
-		"value_refs": refs,
+	rel := &lint.Release{
+		ID:        s.ID(),
+		Name:      s.ReleaseName,
+		Namespace: s.Namespace,
+		Chart:     chrt.Name(),
+		ChartPath: s.Chart,
+		Profile:   s.Profile,
+		Demo:      s.Demo,
+		Values:    map[string]any(merged),
+		ValueRefs: refs,
 	}
 	return in, rel, nil
 }
@@ -352,14 +352,14 @@ func content(n *yaml.Node) *yaml.Node {
 
 // recordRefs records, for every dotted key of v (maps are descended, lists are
 // leaves), a ref to file; later calls overwrite, as later sources win.
-func recordRefs(refs map[string]any, v any, file string, prefix []any) {
+func recordRefs(refs map[string]*lint.Ref, v any, file string, prefix []any) {
 	m, ok := v.(map[string]any)
 	if !ok {
 		return
 	}
 	for k, sub := range m {
 		p := append(slices.Clone(prefix), k)
-		refs[dottedKey(p)] = map[string]any{"file": file, "doc": 0, "path": p}
+		refs[dottedKey(p)] = &lint.Ref{File: file, Path: p}
 		recordRefs(refs, sub, file, p)
 	}
 }

@@ -42,7 +42,7 @@ func lineOf(t *testing.T, file, re string) int {
 	return 0
 }
 
-func render(t *testing.T, s helm.Spec) (*lint.Input, map[string]any) {
+func render(t *testing.T, s helm.Spec) (*lint.Input, *lint.Release) {
 	t.Helper()
 	if s.Chart == "" {
 		s.Chart = chartDir
@@ -129,12 +129,12 @@ func TestValueRefs(t *testing.T) {
 		t.Fatal(err)
 	}
 	in, rel := render(t, helm.Spec{Values: []string{over}, Set: []string{"podDisruptionBudget.enabled=true"}})
-	refs := rel["value_refs"].(map[string]any)
+	refs := rel.ValueRefs
 	check := func(key, file string, wantLine int) {
 		t.Helper()
-		r := refs[key].(map[string]any)
-		if r["file"] != file {
-			t.Fatalf("%s set in %v, want %s", key, r["file"], file)
+		r := refs[key]
+		if r == nil || r.File != file {
+			t.Fatalf("%s set in %v, want %s", key, r, file)
 		}
 		if wantLine == 0 {
 			return
@@ -143,7 +143,7 @@ func TestValueRefs(t *testing.T) {
 		if f == nil || f.Kind != lint.KindHelmValues {
 			t.Fatalf("values file %s not in the input", file)
 		}
-		if l, _ := f.Locator.Locate(0, r["path"].([]any)); l != wantLine {
+		if l, _ := f.Locator.Locate(r.Doc, r.Path); l != wantLine {
 			t.Errorf("%s at line %d, want %d", key, l, wantLine)
 		}
 	}
@@ -151,7 +151,7 @@ func TestValueRefs(t *testing.T) {
 	check("server.replicas", filepath.ToSlash(over), 3)
 	check("podDisruptionBudget.enabled", helm.SetFile, 0)
 	check("podDisruptionBudget.minAvailable", defaults, lineOf(t, filepath.FromSlash(defaults), `^  minAvailable:`))
-	vals := rel["values"].(map[string]any)
+	vals := rel.Values
 	if vals["server"].(map[string]any)["replicas"] != float64(3) {
 		t.Errorf("merged replicas = %v", vals["server"].(map[string]any)["replicas"])
 	}
@@ -224,7 +224,7 @@ func TestTinyChartNotesAndPartialsSkipped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(in.Manifests) != 1 || rel["chart"] != "tiny" || rel["name"] != "r1" || rel["namespace"] != "ns1" {
+	if len(in.Manifests) != 1 || rel.Chart != "tiny" || rel.Name != "r1" || rel.Namespace != "ns1" {
 		t.Fatalf("manifests %d, release %v", len(in.Manifests), rel)
 	}
 }
@@ -251,7 +251,7 @@ func TestLoadDeduplicatesValuesFiles(t *testing.T) {
 	if seen[filepath.ToSlash(ha)] != "overlay" {
 		t.Errorf("values-ha.yaml role = %q: used by a non-demo profile, so not demo", seen[filepath.ToSlash(ha)])
 	}
-	if rels := in.Extra["releases"].([]any); len(rels) != 3 {
+	if rels := in.Releases; len(rels) != 3 {
 		t.Errorf("releases = %d", len(rels))
 	}
 }

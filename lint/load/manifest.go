@@ -65,7 +65,9 @@ func loadManifests(ctx context.Context, paths []string, opts Options) (*lint.Inp
 				f.Role = "demo"
 			}
 		}
-		in.Merge(part)
+		if err := in.Merge(part); err != nil {
+			return nil, err
+		}
 	}
 	return in, nil
 }

@@ -104,25 +104,24 @@ func TestDeclaredChartProfiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rels := in.Extra["releases"].([]any)
+	rels := in.Releases
 	if len(rels) != 2 {
 		t.Fatalf("releases = %d, want one per profile", len(rels))
 	}
 	for _, r := range rels {
-		m := r.(map[string]any)
-		if m["name"] != "rel" || !strings.HasPrefix(m["id"].(string), "charts/certctl profile ") {
-			t.Errorf("release %v %v", m["id"], m["name"])
+		if r.Name != "rel" || !strings.HasPrefix(r.ID, "charts/certctl profile ") {
+			t.Errorf("release %v %v", r.ID, r.Name)
 		}
 	}
 	// -f describes the one render: profiles do not apply.
-	opts.Values = []string{"charts/certctl/values-tls.yaml", "charts/certctl/values-ha.yaml"}
-	opts.ReleaseName = "flag"
+	opts.Chart.Values = []string{"charts/certctl/values-tls.yaml", "charts/certctl/values-ha.yaml"}
+	opts.Chart.ReleaseName = "flag"
 	in, err = loadCharts(context.Background(), []string{"charts/certctl"}, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rels = in.Extra["releases"].([]any)
-	if len(rels) != 1 || rels[0].(map[string]any)["id"] != "charts/certctl" || rels[0].(map[string]any)["name"] != "flag" {
-		t.Fatalf("releases with -f: %v", rels)
+	rels = in.Releases
+	if len(rels) != 1 || rels[0].ID != "charts/certctl" || rels[0].Name != "flag" {
+		t.Fatalf("releases with -f: %+v", rels)
 	}
 }

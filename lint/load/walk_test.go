@@ -85,9 +85,8 @@ func TestLoadReportsSkipped(t *testing.T) {
 	if len(in.Manifests) != 1 || in.Manifests[0].Labels["name"] != "flow" {
 		t.Fatalf("manifests %+v", in.Manifests)
 	}
-	list, _ := in.Extra[lint.SkippedKey].([]any)
-	if len(list) != 1 || list[0].(map[string]any)["path"] != "values.yaml" {
-		t.Fatalf("skipped %v", in.Extra[lint.SkippedKey])
+	if list := in.Skipped; len(list) != 1 || list[0].Path != "values.yaml" {
+		t.Fatalf("skipped %v", in.Skipped)
 	}
 	write(t, dir, "broken.yaml", "{apiVersion: v1, kind: [\n")
 	if _, err := Load(context.Background(), []string{dir}, Options{Root: dir}); err == nil || !strings.Contains(err.Error(), "broken.yaml") {
