@@ -149,9 +149,6 @@ func readFixture(name, tmp string) (fixture, error) {
 	if err != nil {
 		return fx, err
 	}
-	if len(ar.Files) == 0 {
-		return fx, fmt.Errorf("%s: an archive without files", name)
-	}
 	fx.dir = tmp
 	for _, f := range ar.Files {
 		p := filepath.Join(tmp, filepath.FromSlash(f.Name))
@@ -218,6 +215,9 @@ func readFixture(name, tmp string) (fixture, error) {
 		default:
 			return fx, fmt.Errorf("%s:%d: unknown header key %q", name, i+1, key)
 		}
+	}
+	if len(ar.Files) == 0 && fx.paths == nil {
+		return fx, fmt.Errorf("%s: an archive without files or a chart", name)
 	}
 	if fx.paths == nil {
 		fx.paths = []string{tmp}
