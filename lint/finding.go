@@ -248,23 +248,28 @@ const (
 	ExitError    = 2
 )
 
-// ExitCode is 1 when an unwaived finding is at or above failOn, else 0.
+// ExitCode is ExitFindings when a finding blocks at failOn (Blocking), else
+// ExitOK.
 func (r *Report) ExitCode(failOn Severity) int {
-	for _, f := range r.Findings {
-		if f.Carveout == nil && f.Severity.AtLeast(failOn) {
-			return ExitFindings
-		}
+	if slices.ContainsFunc(r.Findings, func(f Finding) bool { return f.Blocks(failOn) }) {
+		return ExitFindings
 	}
 	return ExitOK
 }
 
-// Blocking returns the unwaived findings at or above failOn.
+// Blocking returns the findings that block at failOn (Finding.Blocks).
 func (r *Report) Blocking(failOn Severity) []Finding {
 	var out []Finding
 	for _, f := range r.Findings {
-		if f.Carveout == nil && f.Severity.AtLeast(failOn) {
+		if f.Blocks(failOn) {
 			out = append(out, f)
 		}
 	}
 	return out
+}
+
+// Blocks is the one pass/fail predicate: an unwaived finding at or above
+// failOn fails the run (the exit code, the startup gate, the audit).
+func (f Finding) Blocks(failOn Severity) bool {
+	return f.Carveout == nil && f.Severity.AtLeast(failOn)
 }
