@@ -7,14 +7,16 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/certgate/certgate/lint"
 	"github.com/certgate/certgate/lint/audit"
+	"github.com/certgate/certgate/lint/format"
 	"github.com/certgate/certgate/lint/load"
+	pipeline "github.com/certgate/certgate/lint/run"
 )
 
 func (a *app) auditCmd() *cobra.Command {
 	var flags evalFlags
 	var lf lintFlags
-	var formatName, output string
 	cmd := &cobra.Command{
 		Use:   "audit [PATH...]",
 		Short: "Write the diligence audit report for compose files, charts and manifests",
@@ -31,8 +33,8 @@ bytes). The exit code is the one certgate lint would return.`,
 		Example: `  certgate audit . --format html --output audit.html --now 2026-11-27T00:00:00Z
   SOURCE_DATE_EPOCH=1795737600 certgate audit compose/ --format markdown`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !slices.Contains(audit.Formats(), formatName) {
-				return usageError("--format %q: want one of %s", formatName, strings.Join(audit.Formats(), ", "))
+			if !slices.Contains(format.AuditNames(), flags.format) {
+				return usageError("--format %q: want one of %s", flags.format, strings.Join(format.AuditNames(), ", "))
 			}
 			r, failOn, _, err := a.pathRunner(&flags, lf)
 			if err != nil {
@@ -42,33 +44,36 @@ bytes). The exit code is the one certgate lint would return.`,
 			if err != nil {
 				return runError(err)
 			}
-			p := audit.Params{
-				Report: res.Report, Input: res.Input, Policies: res.Engine.Policies(), Digest: res.Engine.Digest(),
-				Version: version, Now: res.Now, FailOn: failOn, Applied: res.Carveouts != nil,
-				Carveouts: res.Described(),
-			}
-			files, err := load.ChartFiles(audit.ChartDirs(res.Input))
+			desc, err := auditRun(res, failOn)
 			if err != nil {
-				return inputError(err)
+				return err
 			}
-			for _, f := range files {
-				p.ChartFiles = append(p.ChartFiles, audit.Input{Path: f.Path, Kind: audit.KindChart, SHA256: f.SHA256})
-			}
-			err = emit(a.out, output, func(w io.Writer) error {
-				if err := audit.Render(w, formatName, audit.Build(p)); err != nil {
-					return inputError(err)
-				}
-				return nil
-			})
+			wr, err := format.NewAudit(flags.format, desc)
 			if err != nil {
+				return usageError("--format: %v", err)
+			}
+			if err := emit(a.out, flags.output, func(w io.Writer) error { return runError(wr.Write(w, res.Report)) }); err != nil {
 				return err
 			}
 			return exitFor(res.Report, failOn)
 		},
 	}
 	flags.register(cmd.Flags(), false)
-	cmd.Flags().StringVarP(&formatName, "format", "o", "html", "report format: "+strings.Join(audit.Formats(), ", "))
-	cmd.Flags().StringVar(&output, "output", "", "write the report to this file instead of stdout")
+	cmd.Flags().StringVarP(&flags.format, "format", "o", "html", "report format: "+strings.Join(format.AuditNames(), ", "))
+	cmd.Flags().StringVar(&flags.output, "output", "", "write the report to this file instead of stdout")
 	lf.register(cmd)
 	return cmd
+}
+
+// auditRun describes res to the audit view: runFor's description with the
+// digest, clock, --fail-on, input, carve-outs and rendered charts' own files.
+func auditRun(res *pipeline.Result, failOn lint.Severity) (format.Run, error) {
+	desc := runFor(res)
+	desc.Digest, desc.Now, desc.FailOn, desc.Input = res.Engine.Digest(), res.Now, failOn, res.Input
+	desc.Carveouts, desc.Applied = res.Described(), res.Carveouts != nil
+	files, err := load.ChartFiles(audit.ChartDirs(res.Input))
+	for _, f := range files {
+		desc.ChartFiles = append(desc.ChartFiles, format.File{Path: f.Path, Kind: audit.KindChart, SHA256: f.SHA256})
+	}
+	return desc, runError(err)
 }

@@ -1,11 +1,15 @@
-// Package audit builds the diligence audit report: for each finding ID of the
-// certctl architecture audit (and every other rule of the catalog) whether the
-// given deployment surface complies, with the evidence, the rationale, the
-// operator action and the carve-outs in force; plus what was checked (inputs
-// the user gave and their sha256, never rendered output; the certgate version, the catalog digest, the target
-// release and profiles) and when. Build is pure: the same inputs and clock give
-// the same Report, and the renderers (JSON, Markdown, HTML) are deterministic,
-// so two runs give byte-identical files.
+// Package audit is the diligence audit view of a lint report: for each finding
+// ID of the certctl architecture audit (and every other rule of the catalog)
+// whether the given deployment surface complies, with the evidence, the
+// rationale, the operator action and the carve-outs in force; plus what was
+// checked (inputs the user gave and their sha256, never rendered output; the
+// certgate version, the catalog digest, the target release and profiles) and
+// when. Build derives it from one lint.Report and the run's description
+// (format.Run); it is pure, so the same report, run and clock give the same
+// Report. Its writers (JSON, Markdown, self-contained HTML) are the Audit view
+// of lint/format's one registry: this package registers them there when it is
+// initialised (lint/audit imports lint/format, never the other way), and they
+// are deterministic, so two runs give byte-identical files.
 package audit
 
 import (
@@ -17,6 +21,7 @@ import (
 
 	"github.com/certgate/certgate/lint"
 	"github.com/certgate/certgate/lint/carveout"
+	"github.com/certgate/certgate/lint/format"
 )
 
 // DiligenceIDs are the finding IDs of the certctl diligence audit, in report
@@ -144,29 +149,7 @@ const (
 // file, or certgate.yaml, with the sha256 of its bytes on disk. The output of a
 // chart render is never an input: it may hold generated secrets and differs
 // between runs.
-type Input struct {
-	Path   string `json:"path"`
-	Kind   string `json:"kind"`
-	SHA256 string `json:"sha256"`
-}
-
-// Params is everything Build needs.
-type Params struct {
-	Report   *lint.Report
-	Input    *lint.Input
-	Policies []lint.Policy
-	Digest   string
-	Version  string
-	Now      time.Time
-	FailOn   lint.Severity
-	// Carveouts are the validated carve-outs of the run (carveout.Set.Carveouts);
-	// Applied is false when the run used --no-waivers.
-	Carveouts []*carveout.Carveout
-	Applied   bool
-	// ChartFiles are the files of the rendered charts (helm.ChartFiles), listed
-	// as inputs of kind helm-chart in place of the rendered templates.
-	ChartFiles []Input
-}
+type Input = format.File
 
 // inputsOf is what a rule judges, from its custom.inputs; a rule that does not
 // say judges server environments (the convention of user policies).
@@ -213,20 +196,26 @@ func covered(in *lint.Input, p lint.Policy) bool {
 	return false
 }
 
-// Build judges every ID.
-func Build(p Params) *Report {
-	now := p.Now.UTC()
-	r := &Report{
-		Tool: "certgate", Version: p.Version, CatalogDigest: p.Digest,
-		CertctlVersion: p.Input.Meta.CertctlVersion, CertctlVersionSource: p.Input.Meta.CertctlVersionSource,
-		OwnReleases: ownReleases(p.Input), Profiles: profiles(p.Input),
-		Time: now.Format(time.RFC3339), FailOn: string(p.FailOn), WaiversApplied: p.Applied,
-		Findings: p.Report.Summary, Items: []Item{}, Carveouts: []Carveout{}, Inputs: []Input{},
+// Build is the audit view of report: every ID judged from the report's
+// findings and the run's description (catalog, digest, version, clock,
+// --fail-on, input, carve-outs, chart files).
+func Build(report *lint.Report, run format.Run) *Report {
+	now := run.Now.UTC()
+	in := run.Input
+	if in == nil {
+		in = &lint.Input{}
 	}
-	r.Inputs = inputs(p)
+	r := &Report{
+		Tool: "certgate", Version: run.Version, CatalogDigest: run.Digest,
+		CertctlVersion: in.Meta.CertctlVersion, CertctlVersionSource: in.Meta.CertctlVersionSource,
+		OwnReleases: ownReleases(in), Profiles: profiles(in),
+		Time: now.Format(time.RFC3339), FailOn: string(run.FailOn), WaiversApplied: run.Applied,
+		Findings: report.Summary, Items: []Item{}, Carveouts: []Carveout{}, Inputs: []Input{},
+	}
+	r.Inputs = inputs(in, run.ChartFiles)
 	documented := map[string][]*carveout.Carveout{}
-	for _, c := range p.Carveouts {
-		r.Carveouts = append(r.Carveouts, carveoutRow(c, now, p.Applied))
+	for _, c := range run.Carveouts {
+		r.Carveouts = append(r.Carveouts, carveoutRow(c, now, run.Applied))
 		if c.Documented() {
 			documented[c.ID] = append(documented[c.ID], c)
 		}
@@ -234,7 +223,7 @@ func Build(p Params) *Report {
 	catalog := map[string]lint.Policy{}
 	ids := slices.Clone(DiligenceIDs)
 	var rest []string
-	for _, pol := range p.Policies {
+	for _, pol := range run.Policies {
 		catalog[pol.ID] = pol
 		if !slices.Contains(ids, pol.ID) {
 			rest = append(rest, pol.ID)
@@ -248,7 +237,7 @@ func Build(p Params) *Report {
 	slices.Sort(rest)
 	ids = append(ids, rest...)
 	for _, id := range ids {
-		it := item(id, catalog, documented[id], p)
+		it := item(id, catalog, documented[id], report.Findings, in, run.FailOn)
 		switch it.Status {
 		case StatusFail:
 			r.Summary.Fail++
@@ -266,7 +255,7 @@ func Build(p Params) *Report {
 	return r
 }
 
-func item(id string, catalog map[string]lint.Policy, docs []*carveout.Carveout, p Params) Item {
+func item(id string, catalog map[string]lint.Policy, docs []*carveout.Carveout, findings []lint.Finding, in *lint.Input, failOn lint.Severity) Item {
 	it := Item{ID: id, Diligence: slices.Contains(DiligenceIDs, id), Evidence: []Evidence{}, Waivers: []lint.AppliedCarveout{}, Documented: []string{}}
 	pol, hasPolicy := catalog[id]
 	if hasPolicy {
@@ -283,7 +272,7 @@ func item(id string, catalog map[string]lint.Policy, docs []*carveout.Carveout, 
 		it.Title = diligenceTitles[id]
 	}
 	failing, warning, waived := false, false, false
-	for _, f := range p.Report.Findings {
+	for _, f := range findings {
 		if f.Rule != id {
 			continue
 		}
@@ -297,7 +286,9 @@ func item(id string, catalog map[string]lint.Policy, docs []*carveout.Carveout, 
 			if !slices.Contains(it.Waivers, *f.Carveout) {
 				it.Waivers = append(it.Waivers, *f.Carveout)
 			}
-		} else if f.Severity == lint.SeverityError || (f.Severity != lint.SeverityInfo && f.Severity.AtLeast(p.FailOn)) {
+		} else if f.Blocks(failOn) && f.Severity != lint.SeverityInfo {
+			// What fails the run fails the item, except an info note: under
+			// --fail-on info the run fails and the rule still passes.
 			failing = true
 		} else if f.Severity == lint.SeverityWarning {
 			warning = true
@@ -310,7 +301,7 @@ func item(id string, catalog map[string]lint.Policy, docs []*carveout.Carveout, 
 		it.Status = StatusWarn
 	case waived || len(docs) > 0:
 		it.Status = StatusCarveOut
-	case len(it.Evidence) > 0 || (hasPolicy && covered(p.Input, pol)):
+	case len(it.Evidence) > 0 || (hasPolicy && covered(in, pol)):
 		it.Status = StatusPass
 	default:
 		it.Status = StatusNotCovered
@@ -320,11 +311,11 @@ func item(id string, catalog map[string]lint.Policy, docs []*carveout.Carveout, 
 
 // inputs lists what the user gave, sorted by path and kind: the loaded files
 // except the templates rendered from a chart, which are replaced by the chart's
-// own files (p.ChartFiles). A path given twice (a values file is also a chart
+// own files (chartFiles). A path given twice (a values file is also a chart
 // file; a template renders once per profile) is listed once, its loader kind
 // first.
-func inputs(p Params) []Input {
-	charts := ChartDirs(p.Input)
+func inputs(in *lint.Input, chartFiles []Input) []Input {
+	charts := ChartDirs(in)
 	rendered := func(f *lint.File) bool {
 		if f.Kind != lint.KindManifest {
 			return false
@@ -344,12 +335,12 @@ func inputs(p Params) []Input {
 			out = append(out, in)
 		}
 	}
-	for _, f := range p.Input.Files {
+	for _, f := range in.Files {
 		if !rendered(f) {
 			add(Input{Path: f.Path, Kind: f.Kind, SHA256: f.SHA256})
 		}
 	}
-	for _, f := range p.ChartFiles {
+	for _, f := range chartFiles {
 		add(Input{Path: f.Path, Kind: cmp.Or(f.Kind, KindChart), SHA256: f.SHA256})
 	}
 	slices.SortFunc(out, func(a, b Input) int { return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Kind, b.Kind)) })

@@ -18,6 +18,7 @@ import (
 	"github.com/certgate/certgate/lint/carveout"
 	"github.com/certgate/certgate/lint/config"
 	"github.com/certgate/certgate/lint/env"
+	"github.com/certgate/certgate/lint/format"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")
@@ -97,6 +98,14 @@ func build(t *testing.T, reg string, applied bool) (*audit.Report, *lint.Report)
 
 func buildWith(t *testing.T, reg string, applied bool, dotenv string, failOn lint.Severity) (*audit.Report, *lint.Report) {
 	t.Helper()
+	run, r := runWith(t, reg, applied, dotenv, failOn)
+	return audit.Build(r, run), r
+}
+
+// runWith evaluates dotenv with the fixture catalog and the register reg:
+// the run's description and its lint report.
+func runWith(t *testing.T, reg string, applied bool, dotenv string, failOn lint.Severity) (format.Run, *lint.Report) {
+	t.Helper()
 	ctx := context.Background()
 	eng, err := lint.New(ctx, lint.WithoutBuiltins(), lint.WithPolicyFS(fixturePolicies))
 	if err != nil {
@@ -113,7 +122,7 @@ func buildWith(t *testing.T, reg string, applied bool, dotenv string, failOn lin
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := audit.Params{Input: in, Policies: eng.Policies(), Digest: eng.Digest(), Version: "1.0.0", Now: now, FailOn: failOn, Applied: applied}
+	run := format.Run{Input: in, Policies: eng.Policies(), Digest: eng.Digest(), Version: "1.0.0", Now: now, FailOn: failOn, Applied: applied}
 	var set *carveout.Set
 	if applied {
 		var prep *carveout.Prepared
@@ -123,9 +132,9 @@ func buildWith(t *testing.T, reg string, applied bool, dotenv string, failOn lin
 		if err := prep.AddTo(in); err != nil {
 			t.Fatal(err)
 		}
-		p.Carveouts = set.Carveouts()
+		run.Carveouts = set.Carveouts()
 	} else {
-		p.Carveouts = carveout.Describe(carveout.FromConfig(cfg, "certgate.yaml"))
+		run.Carveouts = carveout.Describe(carveout.FromConfig(cfg, "certgate.yaml"))
 	}
 	r, err := eng.Eval(ctx, in)
 	if err != nil {
@@ -134,8 +143,7 @@ func buildWith(t *testing.T, reg string, applied bool, dotenv string, failOn lin
 	if set != nil {
 		r = set.Apply(r)
 	}
-	p.Report = r
-	return audit.Build(p), r
+	return run, r
 }
 
 func itemOf(t *testing.T, r *audit.Report, id string) audit.Item {
@@ -232,12 +240,12 @@ func TestInputsAreWhatTheUserGave(t *testing.T) {
 	in.AddFile(&lint.File{ID: "charts/app/templates/secret.yaml@charts/app", Path: "charts/app/templates/secret.yaml", Kind: lint.KindManifest, SHA256: "random-1"})
 	in.AddFile(&lint.File{ID: "charts/app/templates/secret.yaml@charts/app profile ha", Path: "charts/app/templates/secret.yaml", Kind: lint.KindManifest, SHA256: "random-2"})
 	in.AddFile(&lint.File{ID: "k8s/app.yaml", Path: "k8s/app.yaml", Kind: lint.KindManifest, SHA256: "m"})
-	p := audit.Params{Input: in, Report: &lint.Report{}, Now: now, FailOn: lint.SeverityError, ChartFiles: []audit.Input{
+	run := format.Run{Input: in, Now: now, FailOn: lint.SeverityError, ChartFiles: []audit.Input{
 		{Path: "charts/app/Chart.yaml", SHA256: "c"},
 		{Path: "charts/app/templates/secret.yaml", SHA256: "t"},
 		{Path: "charts/app/values.yaml", SHA256: "v"},
 	}}
-	got := audit.Build(p).Inputs
+	got := audit.Build(&lint.Report{}, run).Inputs
 	want := []audit.Input{
 		{Path: "charts/app/Chart.yaml", Kind: audit.KindChart, SHA256: "c"},
 		{Path: "charts/app/templates/secret.yaml", Kind: audit.KindChart, SHA256: "t"},
@@ -265,12 +273,55 @@ func TestWaivedIsCarveOut(t *testing.T) {
 	}
 }
 
+// TestRegistryServesTheAuditView: the Audit view of lint/format's registry
+// holds this package's three writers; each writes the view Build derives from
+// the lint report, byte for byte what Render writes for that model, and the
+// findings view's writer of the same name writes something else.
+func TestRegistryServesTheAuditView(t *testing.T) {
+	if got, want := format.AuditNames(), []string{"html", "json", "markdown"}; !slices.Equal(got, want) || !slices.Equal(audit.Formats(), want) {
+		t.Fatalf("AuditNames() = %v, Formats() = %v, want %v", got, audit.Formats(), want)
+	}
+	run, lr := runWith(t, register+waiverEntry, true, fixtureEnv, lint.SeverityError)
+	for _, name := range format.AuditNames() {
+		w, err := format.NewAudit(name, run)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var viaRegistry, viaModel bytes.Buffer
+		if err := w.Write(&viaRegistry, lr); err != nil {
+			t.Fatal(err)
+		}
+		if err := audit.Render(&viaModel, name, audit.Build(lr, run)); err != nil {
+			t.Fatal(err)
+		}
+		if viaRegistry.Len() == 0 || !bytes.Equal(viaRegistry.Bytes(), viaModel.Bytes()) {
+			t.Fatalf("%s: the registry's writer and Render differ (%d and %d bytes)", name, viaRegistry.Len(), viaModel.Len())
+		}
+		if !strings.Contains(viaRegistry.String(), "0 fail, 1 warn, 0 pass, 2 carve-out, 8 not covered") && name != "json" {
+			t.Errorf("%s lacks the audit summary line:\n%s", name, viaRegistry.String())
+		}
+		if fw, err := format.New(name, run); err == nil {
+			var b bytes.Buffer
+			if err := fw.Write(&b, lr); err != nil {
+				t.Fatal(err)
+			}
+			if bytes.Equal(b.Bytes(), viaRegistry.Bytes()) {
+				t.Fatalf("%s: the findings view wrote the audit", name)
+			}
+		}
+	}
+}
+
 var digestRe = regexp.MustCompile(`sha256:[0-9a-f]{64}`)
 
 func TestJSONGolden(t *testing.T) {
-	r, _ := build(t, register+waiverEntry, true)
+	run, lr := runWith(t, register+waiverEntry, true, fixtureEnv, lint.SeverityError)
+	w, err := format.NewAudit("json", run)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var b bytes.Buffer
-	if err := audit.Render(&b, "json", r); err != nil {
+	if err := w.Write(&b, lr); err != nil {
 		t.Fatal(err)
 	}
 	got := digestRe.ReplaceAll(b.Bytes(), []byte("sha256:CATALOG"))

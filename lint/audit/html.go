@@ -6,9 +6,9 @@ import (
 	"strings"
 )
 
-// RenderHTML writes one self-contained page: inline CSS with print rules, no
+// renderHTML writes one self-contained page: inline CSS with print rules, no
 // scripts, no external resources; the summary table comes first.
-func RenderHTML(w io.Writer, r *Report) error {
+func renderHTML(w io.Writer, r *Report) error {
 	return page.Execute(w, r)
 }
 

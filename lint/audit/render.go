@@ -4,32 +4,58 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"maps"
 	"slices"
 	"strings"
+
+	"github.com/certgate/certgate/lint"
+	"github.com/certgate/certgate/lint/format"
 )
 
-// Renderers by --format name.
-var renderers = map[string]func(io.Writer, *Report) error{
-	"json":     RenderJSON,
-	"markdown": RenderMarkdown,
-	"html":     RenderHTML,
+func init() {
+	register("json", renderJSON)
+	register("markdown", renderMarkdown)
+	register("html", renderHTML)
 }
 
-// Formats lists the report formats, sorted.
-func Formats() []string { return slices.Sorted(maps.Keys(renderers)) }
+// register adds an audit writer to lint/format's registry (its Audit view).
+func register(name string, render func(io.Writer, *Report) error) {
+	format.Register(format.Audit, name, func(run format.Run) format.Writer { return Writer{Run: run, render: render} })
+}
 
-// Render writes r in the named format; an unknown name is an error.
-func Render(w io.Writer, format string, r *Report) error {
-	fn, ok := renderers[format]
-	if !ok {
-		return fmt.Errorf("unknown audit format %q (want one of %s)", format, strings.Join(Formats(), ", "))
+// Writer is a writer of the Audit view (format.NewAudit): it writes the audit
+// that Build derives from a lint report and Run.
+type Writer struct {
+	Run    format.Run
+	render func(io.Writer, *Report) error
+}
+
+// Write writes the audit view of r.
+func (w Writer) Write(out io.Writer, r *lint.Report) error { return w.render(out, Build(r, w.Run)) }
+
+// WriteModel writes an audit built before (or read back from its JSON).
+func (w Writer) WriteModel(out io.Writer, m *Report) error { return w.render(out, m) }
+
+// Formats lists the Audit view's format names, sorted (format.AuditNames).
+func Formats() []string { return format.AuditNames() }
+
+// Render writes the audit m with the Audit view's writer called name; an
+// unknown name is an error.
+func Render(w io.Writer, name string, m *Report) error {
+	wr, err := format.NewAudit(name, format.Run{})
+	if err != nil {
+		return err
 	}
-	return fn(w, r)
+	mw, ok := wr.(interface {
+		WriteModel(io.Writer, *Report) error
+	})
+	if !ok {
+		return fmt.Errorf("audit format %q writes lint reports only", name)
+	}
+	return mw.WriteModel(w, m)
 }
 
-// RenderJSON writes the model, indented.
-func RenderJSON(w io.Writer, r *Report) error {
+// renderJSON writes the model, indented.
+func renderJSON(w io.Writer, r *Report) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
@@ -38,9 +64,9 @@ func RenderJSON(w io.Writer, r *Report) error {
 
 var mdCell = strings.NewReplacer("|", `\|`, "\r\n", " ", "\n", " ", "\r", " ")
 
-// RenderMarkdown writes the summary table, one section per ID, the carve-out
+// renderMarkdown writes the summary table, one section per ID, the carve-out
 // register and the inputs.
-func RenderMarkdown(w io.Writer, r *Report) error {
+func renderMarkdown(w io.Writer, r *Report) error {
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	p("# certgate audit report\n\n")
