@@ -44,7 +44,7 @@ func isYAML(path string) bool {
 func classify(path string) (class, reason string) {
 	src, err := readfile.File(filepath.FromSlash(path))
 	if err != nil {
-		return classNone, "unreadable: " + unwrap(err).Error()
+		return classNone, "unreadable: " + readfile.StripPath(err).Error()
 	}
 	return classifyBytes(filepath.Base(path), src)
 }

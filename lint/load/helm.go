@@ -4,8 +4,8 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"strings"
 
+	"github.com/certgate/certgate/internal/displaypath"
 	"github.com/certgate/certgate/lint"
 	"github.com/certgate/certgate/lint/config"
 	"github.com/certgate/certgate/lint/helm"
@@ -26,7 +26,7 @@ func detectChart(path string, isDir bool) bool {
 func loadCharts(ctx context.Context, paths []string, opts Options) (*lint.Input, error) {
 	var specs []helm.Spec
 	for _, p := range paths {
-		display := displayPath(p, opts.Root)
+		display := displaypath.Rel(opts.Root, p)
 		decl := declaredChart(p, opts)
 		if decl == nil || len(opts.Chart.Values) > 0 || len(opts.Chart.Set) > 0 || len(decl.Profiles) == 0 {
 			s := helm.Spec{Chart: display, Values: opts.Chart.Values, Set: opts.Chart.Set}
@@ -43,7 +43,7 @@ func loadCharts(ctx context.Context, paths []string, opts Options) (*lint.Input,
 				ReleaseName: decl.ReleaseName, Namespace: decl.Namespace,
 			}
 			for _, v := range prof.Values {
-				s.Values = append(s.Values, displayPath(filepath.Join(configDir(opts), filepath.FromSlash(v)), opts.Root))
+				s.Values = append(s.Values, displaypath.Rel(opts.Root, filepath.Join(configDir(opts), filepath.FromSlash(v))))
 			}
 			specs = append(specs, withFlags(s, opts))
 		}
@@ -92,7 +92,7 @@ func DeclaredCharts(opts Options) []string {
 	}
 	var out []string
 	for _, c := range opts.Config.Charts {
-		out = append(out, displayPath(filepath.Join(configDir(opts), filepath.FromSlash(c.Path)), opts.Root))
+		out = append(out, displaypath.Rel(opts.Root, filepath.Join(configDir(opts), filepath.FromSlash(c.Path))))
 	}
 	return out
 }
@@ -105,18 +105,6 @@ func configDir(opts Options) string {
 		return opts.Root
 	}
 	return "."
-}
-
-// displayPath is p relative to root when it lies inside it, slash-separated.
-func displayPath(p, root string) string {
-	if root != "" {
-		if abs, err := filepath.Abs(p); err == nil {
-			if rel, err := filepath.Rel(root, abs); err == nil && !strings.HasPrefix(rel, "..") {
-				return filepath.ToSlash(rel)
-			}
-		}
-	}
-	return filepath.ToSlash(filepath.Clean(p))
 }
 
 // ChartFile is one file of a chart with the sha256 of its bytes.

@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/certgate/certgate/internal/displaypath"
 	"github.com/certgate/certgate/internal/readfile"
 	"github.com/certgate/certgate/lint"
 	"github.com/certgate/certgate/lint/compose"
@@ -134,7 +135,7 @@ func Load(ctx context.Context, paths []string, opts Options) (*lint.Input, error
 	if len(skipped) > 0 {
 		list := make([]lint.Skipped, 0, len(skipped))
 		for _, sk := range skipped {
-			list = append(list, lint.Skipped{Path: displayPath(sk.Path, opts.Root), Reason: sk.Reason})
+			list = append(list, lint.Skipped{Path: displaypath.Rel(opts.Root, sk.Path), Reason: sk.Reason})
 		}
 		if err := in.Merge(&lint.Input{Skipped: list}); err != nil {
 			return nil, err
@@ -149,7 +150,7 @@ func Load(ctx context.Context, paths []string, opts Options) (*lint.Input, error
 func walk(root string, byKind map[string][]string, skipped *[]lint.Skipped) error {
 	st, err := os.Stat(root)
 	if err != nil {
-		return fmt.Errorf("read %s: %w", root, unwrap(err))
+		return fmt.Errorf("read %s: %w", root, readfile.StripPath(err))
 	}
 	if !st.IsDir() {
 		k := detect(root, false)
@@ -165,7 +166,7 @@ func walk(root string, byKind map[string][]string, skipped *[]lint.Skipped) erro
 	}
 	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
-			return fmt.Errorf("read %s: %w", path, unwrap(err))
+			return fmt.Errorf("read %s: %w", path, readfile.StripPath(err))
 		}
 		if d.IsDir() && path != root && skipDirs[d.Name()] {
 			if d.Name() != ".git" {
@@ -246,12 +247,4 @@ func uniq(paths []string) []string {
 	out := slices.Clone(paths)
 	slices.Sort(out)
 	return slices.Compact(out)
-}
-
-func unwrap(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

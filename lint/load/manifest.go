@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/certgate/certgate/internal/displaypath"
 	"github.com/certgate/certgate/internal/readfile"
 	"github.com/certgate/certgate/lint"
 	"github.com/certgate/certgate/lint/compose"
@@ -43,11 +44,11 @@ func loadManifests(ctx context.Context, paths []string, opts Options) (*lint.Inp
 			}
 			src, err = readfile.Reader(opts.Stdin, name)
 		} else {
-			name = displayPath(p, opts.Root)
+			name = displaypath.Rel(opts.Root, p)
 			src, err = readfile.File(p)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", name, unwrap(err))
+			return nil, fmt.Errorf("read %s: %w", name, readfile.StripPath(err))
 		}
 		labels := manifest.Labels{"release": name}
 		demo := p != "-" && opts.Config.IsDemo(filepath.ToSlash(name))
