@@ -472,7 +472,7 @@ func TestChartProfilesBoot(t *testing.T) {
 				t.Fatal(err)
 			}
 			objs := indexObjects(in)
-			values := rel["values"].(map[string]any)
+			values := rel.Values
 			dep := objs["Deployment"]["certctl-server"]
 			if dep == nil {
 				t.Fatalf("no server Deployment in %v", slices.Collect(maps.Keys(objs["Deployment"])))
