@@ -134,59 +134,71 @@ func TestLintNoArgumentsLintsChartsAndCompose(t *testing.T) {
 	}
 }
 
-func TestLintChartPDBOnOneReplica(t *testing.T) {
-	r, rep := lintChart(t, "", "charts/certctl", "-f", tlsValues, "--set", "podDisruptionBudget.enabled=true")
-	if r.code != 1 {
-		t.Fatalf("code %d err %s", r.code, r.err)
-	}
-	want(t, rep, "DEPL-H1", "error", "--set", 0, "a budget on a single replica")
-	want(t, rep, "DEPL-H1", "error", defaults, sectionLine(t, defaults, "podDisruptionBudget", `^  minAvailable:`), "requires minAvailable 1 of the 1 server replica")
-}
-
-func TestLintChartPDBRequiringEveryReplica(t *testing.T) {
-	r, rep := lintChart(t, "", "charts/certctl", "-f", tlsValues, "--set", "server.replicas=3", "--set", "podDisruptionBudget.enabled=true", "--set", "podDisruptionBudget.minAvailable=3")
-	if r.code != 1 {
-		t.Fatalf("code %d err %s", r.code, r.err)
-	}
-	want(t, rep, "DEPL-H1", "error", "--set", 0, "requires minAvailable 3 of the 3 server replica")
-}
-
-func TestLintChartReplicasWithoutAffinity(t *testing.T) {
-	r, rep := lintChart(t, "", "charts/certctl", "-f", tlsValues, "--set", "server.replicas=3")
-	if r.code != 1 {
-		t.Fatalf("code %d err %s", r.code, r.err)
-	}
-	want(t, rep, "DEPL-H1", "error", defaults, sectionLine(t, defaults, "server", `^    sessionAffinity:`), "without sessionAffinity ClientIP")
-	want(t, rep, "DEPL-H1", "warning", defaults, sectionLine(t, defaults, "server", `^    backend:`), "rate limits are counted per replica")
-	want(t, rep, "DEPL-H1", "warning", defaults, sectionLine(t, defaults, "postgresql", `^  enabled:`), "bundled single-pod PostgreSQL")
-	want(t, rep, "DEPL-H1", "warning", defaults, sectionLine(t, defaults, "podDisruptionBudget", `^  enabled:`), "without a PodDisruptionBudget")
-	want(t, rep, "DEPL-H1", "info", defaults, sectionLine(t, defaults, "server", `^  topologySpreadConstraints:`), "without pod anti-affinity")
+// wantMessage asserts a finding of rule whose message contains msg. Where
+// findings are and at which severity, testdata/fixtures/chart states.
+func wantMessage(t *testing.T, rep jsonReport, rule, msg string) {
+	t.Helper()
 	for _, f := range rep.Findings {
-		if f.Rule == "DEPL-H1" && !strings.HasPrefix(f.Subject, "charts/certctl: ") {
-			t.Errorf("subject %q does not name the chart", f.Subject)
+		if f.Rule == rule && strings.Contains(f.Message, msg) {
+			return
 		}
 	}
+	t.Errorf("no %s containing %q in\n%+v", rule, msg, rep.Findings)
 }
 
-func TestLintChartUpstreamAffinityAnnotation(t *testing.T) {
-	r, rep := lintChart(t, "", "charts/certctl", "-f", tlsValues, "-f", "charts/certctl/values-ha.yaml",
-		"--set", "server.service.sessionAffinity=None", "--set", "server.service.annotations.certgate\\.io/session-affinity=upstream", "--fail-on", "info")
-	if r.code != 1 { // the info itself, with --fail-on info
-		t.Fatalf("code %d err %s", r.code, r.err)
+// TestLintChartFindings: what certgate lint adds to the chart renders of
+// testdata/fixtures/chart (which state each finding's place and severity):
+// the exit code, --fail-on, the message text, and the subject naming the
+// chart.
+func TestLintChartFindings(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		code int
+		msgs []string // DEPL-H1 message texts
+	}{
+		{"budget on one replica", []string{"--set", "podDisruptionBudget.enabled=true"}, 1,
+			[]string{"a budget on a single replica", "requires minAvailable 1 of the 1 server replica"}},
+		{"budget requiring every replica", []string{"--set", "server.replicas=3", "--set", "podDisruptionBudget.enabled=true", "--set", "podDisruptionBudget.minAvailable=3"}, 1,
+			[]string{"requires minAvailable 3 of the 3 server replica"}},
+		{"replicas without affinity", []string{"--set", "server.replicas=3"}, 1,
+			[]string{"without sessionAffinity ClientIP", "rate limits are counted per replica", "bundled single-pod PostgreSQL", "without a PodDisruptionBudget", "without pod anti-affinity"}},
+		// Only an info: exit 1 with --fail-on info alone.
+		{"upstream affinity annotation", []string{"-f", "charts/certctl/values-ha.yaml", "--set", "server.service.sessionAffinity=None", "--set", "server.service.annotations.certgate\\.io/session-affinity=upstream", "--fail-on", "info"}, 1,
+			[]string{"load balancer in front"}},
+		{"upstream affinity annotation, default --fail-on", []string{"-f", "charts/certctl/values-ha.yaml", "--set", "server.service.sessionAffinity=None", "--set", "server.service.annotations.certgate\\.io/session-affinity=upstream"}, 0,
+			[]string{"load balancer in front"}},
 	}
-	want(t, rep, "DEPL-H1", "info", "charts/certctl/templates/server-service.yaml", -1, "load balancer in front")
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r, rep := lintChart(t, "", append([]string{"charts/certctl", "-f", tlsValues}, c.args...)...)
+			if r.code != c.code {
+				t.Fatalf("code %d (want %d) err %s", r.code, c.code, r.err)
+			}
+			for _, m := range c.msgs {
+				wantMessage(t, rep, "DEPL-H1", m)
+			}
+			for _, f := range rep.Findings {
+				if f.Rule == "DEPL-H1" && !strings.HasPrefix(f.Subject, "charts/certctl: ") {
+					t.Errorf("subject %q does not name the chart", f.Subject)
+				}
+			}
+		})
+	}
 }
 
-func TestLintChartValuesFileLines(t *testing.T) {
+// TestLintChartValuesFileOutsideTheRepository: a values file outside the
+// working directory is reported by its own path (its lines and the
+// template's finding are in testdata/fixtures/chart/values-file-lines.txtar).
+func TestLintChartValuesFileOutsideTheRepository(t *testing.T) {
 	dir := t.TempDir()
 	vf := writeFile(t, dir, "my-values.yaml", "server:\n  replicas: 2\n  env:\n    - name: CERTCTL_AUTH_SECRET\n      value: change-me-auth\n")
 	r, rep := lintChart(t, "", "charts/certctl", "-f", tlsValues, "-f", vf)
 	if r.code != 1 {
 		t.Fatalf("code %d err %s", r.code, r.err)
 	}
-	// Outside the repository the values file keeps its own path.
-	want(t, rep, "DEPL-M2", "error", filepath.ToSlash(vf), 5, "values key server.env.0.value")
-	want(t, rep, "DEPL-M2", "error", "charts/certctl/templates/server-deployment.yaml", -1, "env CERTCTL_AUTH_SECRET of container server")
+	want(t, rep, "DEPL-M2", "error", filepath.ToSlash(vf), -1, "values key server.env.0.value")
+	wantMessage(t, rep, "DEPL-M2", "env CERTCTL_AUTH_SECRET of container server")
 }
 
 func TestLintChartErrorsExit2(t *testing.T) {
