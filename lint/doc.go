@@ -4,7 +4,7 @@
 // file:line:column, and returns a deterministic Report.
 //
 // The package imports only OPA and yaml.v3. Loaders that turn sources into Input
-// parts live in sub-packages (lint/env, lint/compose, lint/helm, lint/manifest) and
+// parts live in sub-packages (lint/envvar, lint/compose, lint/helm, lint/kube) and
 // writers in lint/format.
 //
 // An Engine is safe for concurrent use: each Eval converts its own input.

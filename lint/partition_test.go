@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/certgate/certgate/lint"
+	"github.com/certgate/certgate/lint/kube"
 	"github.com/certgate/certgate/lint/load"
-	"github.com/certgate/certgate/lint/manifest"
 )
 
 // partitionInputs are inputs of every kind: manifest fixtures (HA budgets,
@@ -40,7 +40,7 @@ func partitionInputs(t *testing.T) map[string]func() *lint.Input {
 		"chart and compose": loadWith(load.Options{Root: "..", Chart: load.ChartSettings{Values: []string{"../charts/certctl/values-tls.yaml", "../charts/certctl/values-ha.yaml"}}}, "../charts/certctl", "../compose", "../testdata/manifest/ha-broken.yaml"),
 		"intent chart":      loadPaths("../testdata/charts/intent"),
 		"joins": func() *lint.Input {
-			in, err := manifest.Load([]byte(joinStream(12)), "joins.yaml", manifest.Labels{"release": "joins.yaml"}, nil)
+			in, err := kube.Load([]byte(joinStream(12)), "joins.yaml", kube.Labels{"release": "joins.yaml"}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -165,9 +165,9 @@ func TestPartitionedEvalMatchesWhole(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func(n int) { manifest.KeepTextFrom = n }(manifest.KeepTextFrom)
+	defer func(n int) { kube.KeepTextFrom = n }(kube.KeepTextFrom)
 	for name, input := range partitionInputs(t) {
-		manifest.KeepTextFrom = 1 << 30
+		kube.KeepTextFrom = 1 << 30
 		restore := lint.Partitioning(1<<30, 1)
 		whole, err := eng.Eval(ctx, input())
 		restore()
@@ -181,7 +181,7 @@ func TestPartitionedEvalMatchesWhole(t *testing.T) {
 		// objects or only their text; and the whole input of a stream that
 		// keeps only its text.
 		for _, c := range []struct{ size, keepText int }{{1, 1 << 30}, {2, 1 << 30}, {7, 1 << 30}, {1, 1}, {7, 1}, {1 << 30, 1}} {
-			manifest.KeepTextFrom = c.keepText
+			kube.KeepTextFrom = c.keepText
 			min := 1
 			if c.size == 1<<30 {
 				min = 1 << 30
@@ -230,7 +230,7 @@ func BenchmarkJoins(b *testing.B) {
 		b.Run(fmt.Sprintf("workloads=%d", n), func(b *testing.B) {
 			b.SetBytes(int64(len(src)))
 			for b.Loop() {
-				in, err := manifest.Load(src, "joins.yaml", manifest.Labels{"release": "joins.yaml"}, nil)
+				in, err := kube.Load(src, "joins.yaml", kube.Labels{"release": "joins.yaml"}, nil)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/certgate/certgate/internal/testutil"
-	"github.com/certgate/certgate/lint/env"
+	"github.com/certgate/certgate/lint/envvar"
 	"github.com/certgate/certgate/server"
 )
 
@@ -63,7 +63,7 @@ func fullEnviron() []string {
 
 func TestFullEnvironBoots(t *testing.T) {
 	environ := fullEnviron()
-	if n := len(env.FromEnviron(environ).Vars); n != 40 {
+	if n := len(envvar.FromEnviron(environ).Vars); n != 40 {
 		t.Fatalf("the benchmark environment has %d variables the policies see, want 40", n)
 	}
 	report, err := server.Check(context.Background(), environ, server.WithoutHost())

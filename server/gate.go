@@ -28,7 +28,7 @@ import (
 
 	"github.com/certgate/certgate/internal/fault"
 	"github.com/certgate/certgate/lint"
-	"github.com/certgate/certgate/lint/env"
+	"github.com/certgate/certgate/lint/envvar"
 )
 
 // DefaultCertctlVersion is the release judged when none is given.
@@ -142,7 +142,7 @@ func Check(ctx context.Context, environ []string, opts ...Option) (report *lint.
 	if err := fault.Inject(ctx, fault.Loader); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrGateUnavailable, err)
 	}
-	e := env.FromEnviron(environ)
+	e := envvar.FromEnviron(environ)
 	AddTrustVars(&e, environ) // SSL_CERT_FILE, SSL_CERT_DIR: what the server trusts
 	if cfg.role != "" {
 		e.Role = cfg.role

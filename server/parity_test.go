@@ -10,7 +10,7 @@ import (
 
 	"github.com/certgate/certgate/internal/testutil"
 	"github.com/certgate/certgate/lint"
-	"github.com/certgate/certgate/lint/env"
+	"github.com/certgate/certgate/lint/envvar"
 	"github.com/certgate/certgate/server"
 )
 
@@ -73,7 +73,7 @@ func parityCheck(ctx context.Context, c testutil.ParityCase, version string) (*l
 	// The cases are about values: the files they name are another host's.
 	opts := []server.Option{server.WithoutHost(), server.WithCertctlVersion(version), server.WithClock(func() time.Time { return time.Unix(c.Now(), 0) })}
 	if c.Role == lint.RoleAgent {
-		e := env.FromEnviron(c.Environ())
+		e := envvar.FromEnviron(c.Environ())
 		e.Role = lint.RoleAgent
 		in := &lint.Input{Meta: lint.Meta{NowUnix: c.Now(), CertctlVersion: version}, Envs: []lint.Env{e}}
 		return server.CheckInput(ctx, in, opts...)

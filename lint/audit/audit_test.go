@@ -17,7 +17,7 @@ import (
 	"github.com/certgate/certgate/lint/audit"
 	"github.com/certgate/certgate/lint/carveout"
 	"github.com/certgate/certgate/lint/config"
-	"github.com/certgate/certgate/lint/env"
+	"github.com/certgate/certgate/lint/envvar"
 	"github.com/certgate/certgate/lint/format"
 )
 
@@ -111,13 +111,13 @@ func runWith(t *testing.T, reg string, applied bool, dotenv string, failOn lint.
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := env.ParseDotenv([]byte(dotenv), "deploy/server.env")
+	d, err := envvar.ParseDotenv([]byte(dotenv), "deploy/server.env")
 	if err != nil {
 		t.Fatal(err)
 	}
 	in := &lint.Input{Meta: lint.Meta{NowUnix: now.Unix(), CertctlVersion: "2.1.0", Profile: "prod"}}
 	in.AddFile(d.File)
-	in.Envs = []lint.Env{env.Env("deploy/server.env", lint.RoleServer, d)}
+	in.Envs = []lint.Env{envvar.Env("deploy/server.env", lint.RoleServer, d)}
 	cfg, err := config.Parse([]byte(reg), "certgate.yaml")
 	if err != nil {
 		t.Fatal(err)

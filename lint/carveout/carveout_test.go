@@ -14,7 +14,7 @@ import (
 	"github.com/certgate/certgate/lint"
 	"github.com/certgate/certgate/lint/carveout"
 	"github.com/certgate/certgate/lint/config"
-	"github.com/certgate/certgate/lint/env"
+	"github.com/certgate/certgate/lint/envvar"
 	"github.com/certgate/certgate/policies"
 )
 
@@ -51,13 +51,13 @@ func engine(t *testing.T) *lint.Engine {
 // error at its line.
 func dotenvInput(t *testing.T, src string) *lint.Input {
 	t.Helper()
-	d, err := env.ParseDotenv([]byte(src), "deploy/.env")
+	d, err := envvar.ParseDotenv([]byte(src), "deploy/.env")
 	if err != nil {
 		t.Fatal(err)
 	}
 	in := &lint.Input{Meta: lint.Meta{NowUnix: now.Unix(), CertctlVersion: "2.1.0"}}
 	in.AddFile(d.File)
-	in.Envs = []lint.Env{env.Env("deploy/.env", lint.RoleServer, d)}
+	in.Envs = []lint.Env{envvar.Env("deploy/.env", lint.RoleServer, d)}
 	return in
 }
 

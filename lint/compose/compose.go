@@ -15,7 +15,7 @@
 //     compose-service), with its role (server, agent, other) and every
 //     variable's ref at the file and key that set it last.
 //
-// Interpolation follows compose (lint/env's Interpolate) but never reads the
+// Interpolation follows compose (lint/envvar's Interpolate) but never reads the
 // machine's environment: values come from Options.EnvFiles and a .env file
 // beside the base file. A variable none of them sets takes the default of
 // ${X:-v} (the variable's Note says so), is unknown and maybe empty in ${X:-},
@@ -40,7 +40,7 @@ import (
 
 	"github.com/certgate/certgate/internal/readfile"
 	"github.com/certgate/certgate/lint"
-	"github.com/certgate/certgate/lint/env"
+	"github.com/certgate/certgate/lint/envvar"
 )
 
 // Roles of the files this package produces.
@@ -293,14 +293,14 @@ func (l *loadState) file(abs, role string) (*rawFile, error) {
 }
 
 // interpolationValues reads --env-file files, later files winning.
-func (l *loadState) interpolationValues() (map[string]env.Value, error) {
-	vals := map[string]env.Value{}
+func (l *loadState) interpolationValues() (map[string]envvar.Value, error) {
+	vals := map[string]envvar.Value{}
 	for _, p := range l.opts.EnvFiles {
 		abs, err := filepath.Abs(p)
 		if err != nil {
 			return nil, err
 		}
-		d, err := env.LoadDotenv(os.DirFS(filepath.Dir(abs)), filepath.Base(abs), displayPath(l.opts.Root, abs))
+		d, err := envvar.LoadDotenv(os.DirFS(filepath.Dir(abs)), filepath.Base(abs), displayPath(l.opts.Root, abs))
 		if err != nil {
 			return nil, err
 		}
@@ -313,7 +313,7 @@ func (l *loadState) interpolationValues() (map[string]env.Value, error) {
 }
 
 // addInterpolationFile keeps an interpolation source as an input file, once.
-func (l *loadState) addInterpolationFile(d *env.Dotenv) {
+func (l *loadState) addInterpolationFile(d *envvar.Dotenv) {
 	if l.in.File(d.File.ID) != nil {
 		return
 	}
@@ -323,19 +323,19 @@ func (l *loadState) addInterpolationFile(d *env.Dotenv) {
 
 // withDotenv adds the .env beside a base file under the --env-file values, as
 // docker compose reads it: --env-file values win.
-func (l *loadState) withDotenv(vals map[string]env.Value, dir string) (map[string]env.Value, error) {
+func (l *loadState) withDotenv(vals map[string]envvar.Value, dir string) (map[string]envvar.Value, error) {
 	p := filepath.Join(dir, ".env")
 	// Only a .env that does not exist is skipped: one that cannot be read (a
 	// symlink loop, no permission, a directory) is an error from LoadDotenv.
 	if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
 		return vals, nil
 	}
-	d, err := env.LoadDotenvRegular(os.DirFS(dir), ".env", displayPath(l.opts.Root, p), nil)
+	d, err := envvar.LoadDotenvRegular(os.DirFS(dir), ".env", displayPath(l.opts.Root, p), nil)
 	if err != nil {
 		return nil, err
 	}
 	l.addInterpolationFile(d)
-	out := map[string]env.Value{}
+	out := map[string]envvar.Value{}
 	for k := range d.Values {
 		out[k], _ = d.Value(k)
 	}

@@ -20,22 +20,22 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 
 	"github.com/certgate/certgate/lint"
-	"github.com/certgate/certgate/lint/env"
+	"github.com/certgate/certgate/lint/envvar"
 )
 
 // unmark shows the unknown parts of a loaded value as the ${NAME} they stand
 // for.
-func unmark(s string) string { return env.Unmark(s) }
+func unmark(s string) string { return envvar.Unmark(s) }
 
 // envFile is an env_file target, loaded once.
 type envFile struct {
-	d       *env.Dotenv
+	d       *envvar.Dotenv
 	nonDemo bool // declared by a base or non-demo overlay file
 }
 
 // loadSet loads one file set with compose-go and records its project and the
 // environment of each service.
-func (l *loadState) loadSet(ctx context.Context, s fileSet, vals map[string]env.Value) error {
+func (l *loadState) loadSet(ctx context.Context, s fileSet, vals map[string]envvar.Value) error {
 	// What compose-go's lookups answer: known values, or markers for values
 	// known only at run time. Included files look their variables up in the
 	// details' environment, so it carries the same values.
@@ -43,7 +43,7 @@ func (l *loadState) loadSet(ctx context.Context, s fileSet, vals map[string]env.
 	for k, v := range vals {
 		environ[k] = v.S
 		if !v.Known {
-			environ[k] = env.Marker(k, v.MaybeEmpty)
+			environ[k] = envvar.Marker(k, v.MaybeEmpty)
 		}
 	}
 	details := types.ConfigDetails{WorkingDir: filepath.Dir(s.files[0].abs), Environment: environ}
@@ -62,14 +62,14 @@ func (l *loadState) loadSet(ctx context.Context, s fileSet, vals map[string]env.
 			// numbers into strings); the lookup and the substitution are ours.
 			o.Interpolate.LookupValue = environ.Resolve
 			o.Interpolate.Substitute = func(text string, m template.Mapping) (string, error) {
-				out, err := env.Substitute(text, env.MappingLookup(m))
+				out, err := envvar.Substitute(text, envvar.MappingLookup(m))
 				if standIn != "" {
-					out = env.ReplaceMarkers(out, standIn)
+					out = envvar.ReplaceMarkers(out, standIn)
 				}
 				return out, err
 			}
 			o.Interpolate.TypeCastMapping = tolerantCasts(o.Interpolate.TypeCastMapping, standIn != "")
-			// env_file targets are read by lint/env, which keeps their lines.
+			// env_file targets are read by lint/envvar, which keeps their lines.
 			o.SkipResolveEnvironment = true
 			if !named {
 				o.SetProjectName("certgate", true)
@@ -78,7 +78,7 @@ func (l *loadState) loadSet(ctx context.Context, s fileSet, vals map[string]env.
 	}
 	project, err := load("")
 	standIn := false
-	if err != nil && env.HasMarker(err.Error()) {
+	if err != nil && envvar.HasMarker(err.Error()) {
 		// A marker where compose parses a value itself (a port, an address):
 		// load again with a plain stand-in and tell unknown values apart by
 		// reading the files' own text instead.
@@ -139,11 +139,11 @@ func tolerantCasts(m map[tree.Path]interpolation.Cast, standInMode bool) map[tre
 	for p, cast := range m {
 		out[p] = func(v string) (any, error) {
 			r, err := cast(v)
-			if err == nil || !(env.HasMarker(v) || standInMode) {
+			if err == nil || !(envvar.HasMarker(v) || standInMode) {
 				return r, err
 			}
 			for _, standIn := range []string{"1", "true"} {
-				if r, err2 := cast(env.ReplaceMarkers(v, standIn)); err2 == nil {
+				if r, err2 := cast(envvar.ReplaceMarkers(v, standIn)); err2 == nil {
 					return r, nil
 				}
 				if standInMode {
@@ -228,7 +228,7 @@ func lookupPath(v any, path []any) (any, bool) {
 
 // serviceEnv builds the environment a service's container would start with:
 // env_file values, overridden by environment:.
-func (l *loadState) serviceEnv(s fileSet, layers []layer, name string, svc types.ServiceConfig, vals map[string]env.Value, standIn bool) (lint.Env, error) {
+func (l *loadState) serviceEnv(s fileSet, layers []layer, name string, svc types.ServiceConfig, vals map[string]envvar.Value, standIn bool) (lint.Env, error) {
 	vars := map[string]lint.Var{}
 	for _, ef := range svc.EnvFiles {
 		d, err := l.envFile(s, layers, name, ef, vals)
@@ -247,12 +247,12 @@ func (l *loadState) serviceEnv(s fileSet, layers []layer, name string, svc types
 			continue
 		}
 		ref := envKeyRef(layers, k)
-		var v env.Value
+		var v envvar.Value
 		if p == nil {
 			// A bare KEY is inherited from the environment compose runs in.
 			v = vals[k]
 		} else {
-			v = env.Marked(*p)
+			v = envvar.Marked(*p)
 			if r, ok := l.written(ref, vals); ok && (standIn || r.Known == v.Known && r.S == v.S) {
 				// The written text says which defaults the value took (and, when
 				// compose was given stand-ins, what is unknown).
@@ -280,23 +280,23 @@ func (l *loadState) serviceEnv(s fileSet, layers []layer, name string, svc types
 
 // written interpolates the text that writes an environment value (at ref):
 // false when it is not a string (a YAML boolean or number) or not found.
-func (l *loadState) written(ref *lint.Ref, vals map[string]env.Value) (env.Value, bool) {
+func (l *loadState) written(ref *lint.Ref, vals map[string]envvar.Value) (envvar.Value, bool) {
 	if ref == nil {
-		return env.Value{}, false
+		return envvar.Value{}, false
 	}
 	f := l.byID(ref.File)
 	if f == nil {
-		return env.Value{}, false
+		return envvar.Value{}, false
 	}
 	raw, _ := lookupPath(f.file.Docs[ref.Doc], ref.Path)
 	text, ok := raw.(string)
 	if !ok {
-		return env.Value{}, false
+		return envvar.Value{}, false
 	}
 	if _, list := ref.Path[len(ref.Path)-1].(int); list {
 		_, text, _ = strings.Cut(text, "=")
 	}
-	v, err := env.Interpolate(text, func(name string) (env.Value, bool) {
+	v, err := envvar.Interpolate(text, func(name string) (envvar.Value, bool) {
 		v, ok := vals[name]
 		return v, ok
 	})
@@ -314,7 +314,7 @@ func (l *loadState) byID(id string) *rawFile {
 }
 
 func relevant(name string) bool {
-	for _, p := range env.Prefixes {
+	for _, p := range envvar.Prefixes {
 		if strings.HasPrefix(name, p) {
 			return true
 		}
@@ -325,7 +325,7 @@ func relevant(name string) bool {
 // envFile loads an env_file target once. A missing optional target
 // (required: false) is skipped, as compose does; a missing required one is an
 // error at the env_file key of the file that names it.
-func (l *loadState) envFile(s fileSet, layers []layer, svc string, ef types.EnvFile, vals map[string]env.Value) (*env.Dotenv, error) {
+func (l *loadState) envFile(s fileSet, layers []layer, svc string, ef types.EnvFile, vals map[string]envvar.Value) (*envvar.Dotenv, error) {
 	declaredBy, nonDemo := declarers(layers, ef.Path)
 	if e, ok := l.envFiles[ef.Path]; ok {
 		e.nonDemo = e.nonDemo || nonDemo
@@ -333,7 +333,7 @@ func (l *loadState) envFile(s fileSet, layers []layer, svc string, ef types.EnvF
 	}
 	display := displayPath(l.opts.Root, ef.Path)
 	// compose interpolates an env_file with the project's environment.
-	d, err := env.LoadDotenvRegular(os.DirFS(filepath.Dir(ef.Path)), filepath.Base(ef.Path), display, func(name string) (env.Value, bool) {
+	d, err := envvar.LoadDotenvRegular(os.DirFS(filepath.Dir(ef.Path)), filepath.Base(ef.Path), display, func(name string) (envvar.Value, bool) {
 		v, ok := vals[name]
 		return v, ok
 	})

@@ -6,7 +6,7 @@
 // helm-values) with positions; its merged values and, for every dotted key, the
 // ref of the source that set it last (the chart's values.yaml, a -f file, or
 // "--set") go into input.releases; each rendered template (NOTES.txt and
-// partials excluded) is parsed by lint/manifest as its own file, so every object
+// partials excluded) is parsed by lint/kube as its own file, so every object
 // points at its template and a line of the rendered text. Schema violations,
 // template errors (required, fail) and rendered text that is not valid
 // Kubernetes YAML are errors carrying Helm's message. Render is safe for
@@ -34,7 +34,7 @@ import (
 
 	"github.com/certgate/certgate/internal/readfile"
 	"github.com/certgate/certgate/lint"
-	"github.com/certgate/certgate/lint/manifest"
+	"github.com/certgate/certgate/lint/kube"
 )
 
 // SetFile is the ref file of values given with --set: they have no line.
@@ -62,7 +62,7 @@ type Spec struct {
 	// Profile names the value profile (certgate.yaml); Demo marks a demo profile.
 	Profile string
 	Demo    bool
-	// Roles are certgate.yaml's role overrides (see manifest.RoleOverride).
+	// Roles are certgate.yaml's role overrides (see kube.RoleOverride).
 	Roles map[string]string
 }
 
@@ -208,7 +208,7 @@ func Render(s Spec) (*lint.Input, *lint.Release, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("render %s: %w", where, err)
 	}
-	labels := manifest.Labels{"release": s.ID(), "profile": s.Profile, "chart": chrt.Name(), "prefix": s.ID() + ": "}
+	labels := kube.Labels{"release": s.ID(), "profile": s.Profile, "chart": chrt.Name(), "prefix": s.ID() + ": "}
 	if s.Demo {
 		labels["demo"] = "true"
 	}
@@ -225,7 +225,7 @@ func Render(s Spec) (*lint.Input, *lint.Release, error) {
 		display := templatePath(s.Chart, chrt, name)
 		l := maps.Clone(labels)
 		l["template"] = display
-		f, o, err := manifest.Parse([]byte(text), display, l)
+		f, o, err := kube.Parse([]byte(text), display, l)
 		if err != nil {
 			return nil, nil, fmt.Errorf("render %s: template output is not valid Kubernetes YAML: %w", where, err)
 		}
@@ -250,7 +250,7 @@ func Render(s Spec) (*lint.Input, *lint.Release, error) {
 		objs = append(objs, o...)
 	}
 	in.Manifests = objs
-	in.Envs = manifest.EnvsWithRoles(objs, s.Roles)
+	in.Envs = kube.EnvsWithRoles(objs, s.Roles)
 	rel := &lint.Release{
 		ID:        s.ID(),
 		Name:      s.ReleaseName,

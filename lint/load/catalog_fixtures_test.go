@@ -8,7 +8,7 @@ import (
 
 	"github.com/certgate/certgate/internal/testutil"
 	"github.com/certgate/certgate/lint"
-	"github.com/certgate/certgate/lint/env"
+	"github.com/certgate/certgate/lint/envvar"
 )
 
 // notInFixtures are the rules no fixture can make fire, with the reason: they
@@ -44,7 +44,7 @@ func TestEveryRuleHasFixtures(t *testing.T) {
 		}
 		parity = []map[string]bool{}
 		for _, c := range testutil.ParityCases(t) {
-			e := env.FromEnviron(c.Environ())
+			e := envvar.FromEnviron(c.Environ())
 			if c.Role == lint.RoleAgent {
 				e.Role = lint.RoleAgent
 			}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/certgate/certgate/internal/fault"
 	"github.com/certgate/certgate/lint"
-	"github.com/certgate/certgate/lint/env"
+	"github.com/certgate/certgate/lint/envvar"
 )
 
 // EnvSettings are the inputs of the env kind, which no walk detects: a
@@ -36,20 +36,20 @@ func loadEnv(ctx context.Context, paths []string, opts Options) (*lint.Input, er
 	}
 	in := &lint.Input{}
 	if len(paths) == 0 {
-		in.Envs = []lint.Env{env.Process(opts.Env.Environ, role)}
+		in.Envs = []lint.Env{envvar.Process(opts.Env.Environ, role)}
 		return in, nil
 	}
-	files := make([]*env.Dotenv, 0, len(paths))
+	files := make([]*envvar.Dotenv, 0, len(paths))
 	for _, p := range paths {
 		fsys, name := osPath(p)
-		d, err := env.LoadDotenv(fsys, name, p)
+		d, err := envvar.LoadDotenv(fsys, name, p)
 		if err != nil {
 			return nil, err
 		}
 		in.AddFile(d.File)
 		files = append(files, d)
 	}
-	in.Envs = []lint.Env{env.Env("env files", role, files...)}
+	in.Envs = []lint.Env{envvar.Env("env files", role, files...)}
 	return in, nil
 }
 

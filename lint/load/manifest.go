@@ -9,7 +9,7 @@ import (
 	"github.com/certgate/certgate/internal/readfile"
 	"github.com/certgate/certgate/lint"
 	"github.com/certgate/certgate/lint/compose"
-	"github.com/certgate/certgate/lint/manifest"
+	"github.com/certgate/certgate/lint/kube"
 )
 
 // StdinName is how the stream read from "-" is named in findings.
@@ -50,14 +50,14 @@ func loadManifests(ctx context.Context, paths []string, opts Options) (*lint.Inp
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", name, readfile.StripPath(err))
 		}
-		labels := manifest.Labels{"release": name}
+		labels := kube.Labels{"release": name}
 		demo := p != "-" && opts.Config.IsDemo(filepath.ToSlash(name))
 		if demo {
 			// A stream certgate.yaml's demo_globs name is a demo deployment:
 			// DEPL-DEMO and DEPL-M2 let its acknowledgement and placeholders be.
 			labels["demo"] = "true"
 		}
-		part, err := manifest.Load(src, name, labels, roles(opts))
+		part, err := kube.Load(src, name, labels, roles(opts))
 		if err != nil {
 			return nil, err
 		}

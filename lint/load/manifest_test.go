@@ -10,7 +10,7 @@ import (
 
 	"github.com/certgate/certgate/lint"
 	"github.com/certgate/certgate/lint/config"
-	"github.com/certgate/certgate/lint/manifest"
+	"github.com/certgate/certgate/lint/kube"
 )
 
 func write(t *testing.T, dir, name, body string) string {
@@ -77,7 +77,7 @@ func TestLoadStdinStream(t *testing.T) {
 		t.Fatalf("manifests %+v files %+v", in.Manifests, in.Files)
 	}
 	_, err = Load(context.Background(), []string{"-"}, Options{Stdin: strings.NewReader("")})
-	if !errors.Is(err, manifest.ErrEmpty) {
+	if !errors.Is(err, kube.ErrEmpty) {
 		t.Fatalf("empty stdin: %v", err)
 	}
 }

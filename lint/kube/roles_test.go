@@ -1,11 +1,11 @@
-package manifest_test
+package kube_test
 
 import (
 	"maps"
 	"testing"
 
 	"github.com/certgate/certgate/lint"
-	"github.com/certgate/certgate/lint/manifest"
+	"github.com/certgate/certgate/lint/kube"
 )
 
 // A server Deployment with a sidecar, an agent DaemonSet, a Deployment of
@@ -62,7 +62,7 @@ data: {CERTCTL_DATABASE_URL: "postgres://db/certctl"}
 func objectRole(o *lint.Object) string { return o.Labels["role"] }
 
 func TestEnvsLeaveLabelsAlone(t *testing.T) {
-	_, objs, err := manifest.Parse([]byte(roleStream), "roles.yaml", manifest.Labels{"release": "r"})
+	_, objs, err := kube.Parse([]byte(roleStream), "roles.yaml", kube.Labels{"release": "r"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func TestEnvsLeaveLabelsAlone(t *testing.T) {
 	for i := range objs {
 		made[i], before[i] = objs[i].Labels, maps.Clone(objs[i].Labels)
 	}
-	envs := manifest.EnvsWithRoles(objs, map[string]string{"web": lint.RoleOther})
+	envs := kube.EnvsWithRoles(objs, map[string]string{"web": lint.RoleOther})
 	if len(envs) != 5 {
 		t.Fatalf("%d environments, want 5", len(envs))
 	}
@@ -106,9 +106,9 @@ func TestEnvsLeaveLabelsAlone(t *testing.T) {
 // be the server's (its replicas and images), which it is only when the role is
 // decided before the view is packed.
 func TestKeptViewCarriesRole(t *testing.T) {
-	defer func(n int) { manifest.KeepTextFrom = n }(manifest.KeepTextFrom)
-	manifest.KeepTextFrom = 0
-	in, err := manifest.Load([]byte(roleStream), "roles.yaml", manifest.Labels{"release": "r"}, nil)
+	defer func(n int) { kube.KeepTextFrom = n }(kube.KeepTextFrom)
+	kube.KeepTextFrom = 0
+	in, err := kube.Load([]byte(roleStream), "roles.yaml", kube.Labels{"release": "r"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package manifest_test
+package kube_test
 
 import (
 	"bytes"
@@ -12,7 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/certgate/certgate/lint"
-	"github.com/certgate/certgate/lint/manifest"
+	"github.com/certgate/certgate/lint/kube"
 )
 
 // locateStreams are layouts a stream may have: markers with comments, an
@@ -34,7 +34,7 @@ var locateStreams = []string{
 func TestStreamLocatorMatchesNodes(t *testing.T) {
 	streams := append(locateStreams, string(bigStream(40)), joinStreamText())
 	for si, src := range streams {
-		file, _, err := manifest.Parse([]byte(src), "s.yaml", nil)
+		file, _, err := kube.Parse([]byte(src), "s.yaml", nil)
 		if err != nil {
 			t.Fatalf("stream %d: %v", si, err)
 		}
@@ -114,7 +114,7 @@ func joinStreamText() string {
 // the stream loaded whole, also when a Secret or ConfigMap a workload reads
 // comes after it or is defined again later.
 func TestLoadKeepingTextMatchesDecoded(t *testing.T) {
-	defer func(n int) { manifest.KeepTextFrom = n }(manifest.KeepTextFrom)
+	defer func(n int) { kube.KeepTextFrom = n }(kube.KeepTextFrom)
 	redefined := `---
 apiVersion: apps/v1
 kind: Deployment
@@ -164,13 +164,13 @@ metadata: {name: late}
 stringData: {CERTCTL_KEYGEN_MODE: agent}
 `
 	for i, src := range append(locateStreams[:5], redefined, string(bigStream(30)), joinStreamText()) {
-		manifest.KeepTextFrom = 1 << 30
-		want, err := manifest.Load([]byte(src), "s.yaml", manifest.Labels{"release": "s"}, nil)
+		kube.KeepTextFrom = 1 << 30
+		want, err := kube.Load([]byte(src), "s.yaml", kube.Labels{"release": "s"}, nil)
 		if err != nil {
 			t.Fatalf("stream %d: %v", i, err)
 		}
-		manifest.KeepTextFrom = 0
-		got, err := manifest.Load([]byte(src), "s.yaml", manifest.Labels{"release": "s"}, nil)
+		kube.KeepTextFrom = 0
+		got, err := kube.Load([]byte(src), "s.yaml", kube.Labels{"release": "s"}, nil)
 		if err != nil {
 			t.Fatalf("stream %d kept as text: %v", i, err)
 		}

@@ -1,4 +1,4 @@
-package env_test
+package envvar_test
 
 import (
 	"errors"
@@ -6,17 +6,17 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/certgate/certgate/lint/env"
+	"github.com/certgate/certgate/lint/envvar"
 )
 
 // TestReadErrorNamesTheFileOnce: an env file that cannot be read is named
 // once, by its display path, with the cause (no "open PATH:" of Go's own).
 func TestReadErrorNamesTheFileOnce(t *testing.T) {
 	fsys := fstest.MapFS{}
-	for name, load := range map[string]func() (*env.Dotenv, error){
-		"LoadDotenv": func() (*env.Dotenv, error) { return env.LoadDotenv(fsys, "missing.env", "conf/missing.env") },
-		"LoadDotenvRegular": func() (*env.Dotenv, error) {
-			return env.LoadDotenvRegular(fsys, "missing.env", "conf/missing.env", nil)
+	for name, load := range map[string]func() (*envvar.Dotenv, error){
+		"LoadDotenv": func() (*envvar.Dotenv, error) { return envvar.LoadDotenv(fsys, "missing.env", "conf/missing.env") },
+		"LoadDotenvRegular": func() (*envvar.Dotenv, error) {
+			return envvar.LoadDotenvRegular(fsys, "missing.env", "conf/missing.env", nil)
 		},
 	} {
 		_, err := load()

@@ -1,9 +1,9 @@
-package manifest_test
+package kube_test
 
 import (
 	"testing"
 
-	"github.com/certgate/certgate/lint/manifest"
+	"github.com/certgate/certgate/lint/kube"
 )
 
 // FuzzLoad: any stream either loads or is an error; it never panics, and every
@@ -19,7 +19,7 @@ func FuzzLoad(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
-		in, err := manifest.Load(src, "fuzz.yaml", manifest.Labels{}, nil)
+		in, err := kube.Load(src, "fuzz.yaml", kube.Labels{}, nil)
 		if err != nil {
 			return
 		}
@@ -32,6 +32,6 @@ func FuzzLoad(f *testing.F) {
 				t.Fatalf("object %v does not locate in the stream", o.Ref)
 			}
 		}
-		manifest.Envs(in.Manifests)
+		kube.Envs(in.Manifests)
 	})
 }

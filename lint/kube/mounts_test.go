@@ -1,11 +1,11 @@
-package manifest_test
+package kube_test
 
 import (
 	"encoding/json"
 	"testing"
 
 	"github.com/certgate/certgate/lint"
-	"github.com/certgate/certgate/lint/manifest"
+	"github.com/certgate/certgate/lint/kube"
 )
 
 func TestContainerMounts(t *testing.T) {
@@ -47,7 +47,7 @@ spec:
         - name: dir
           emptyDir: {}
 `
-	in, err := manifest.Load([]byte(src), "d.yaml", nil, nil)
+	in, err := kube.Load([]byte(src), "d.yaml", nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ spec:
     - name: v
       secret: {secretName: s, defaultMode: "0400", items: [{key: a, path: a, mode: rw}]}
 `
-	in, err := manifest.Load([]byte(src), "p.yaml", nil, nil)
+	in, err := kube.Load([]byte(src), "p.yaml", nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package env_test
+package envvar_test
 
 import (
 	"slices"
@@ -7,56 +7,56 @@ import (
 	"testing/fstest"
 
 	"github.com/certgate/certgate/lint"
-	"github.com/certgate/certgate/lint/env"
+	"github.com/certgate/certgate/lint/envvar"
 )
 
 func TestInterpolate(t *testing.T) {
-	files := map[string]env.Value{
+	files := map[string]envvar.Value{
 		"SET":       {S: "v", Known: true},
 		"EMPTY":     {S: "", Known: true},
 		"RUNTIME":   {},
 		"MAYBE":     {MaybeEmpty: true},
 		"DEFAULTED": {S: "d", Known: true, Defaults: []string{"OUTER"}},
 	}
-	lookup := func(name string) (env.Value, bool) { v, ok := files[name]; return v, ok }
+	lookup := func(name string) (envvar.Value, bool) { v, ok := files[name]; return v, ok }
 	cases := []struct {
 		text string
-		want env.Value
+		want envvar.Value
 	}{
-		{"plain", env.Value{S: "plain", Known: true}},
-		{"$$literal", env.Value{S: "$literal", Known: true}},
-		{"${SET}-$SET", env.Value{S: "v-v", Known: true}},
-		{"${X:-true}", env.Value{S: "true", Known: true, Defaults: []string{"X"}}},
-		{"${X-true}", env.Value{S: "true", Known: true, Defaults: []string{"X"}}},
-		{"${SET:-true}", env.Value{S: "v", Known: true}},
-		{"${EMPTY:-true}", env.Value{S: "true", Known: true, Defaults: []string{"EMPTY"}}},
-		{"${EMPTY-true}", env.Value{S: "", Known: true}},
-		{"${X:-}", env.Value{MaybeEmpty: true}},
-		{"${X-}", env.Value{MaybeEmpty: true}},
-		{"${X:-}${Y-}", env.Value{MaybeEmpty: true}},
-		{"pre-${X:-}", env.Value{}},
-		{"${X}", env.Value{}},
-		{"$X", env.Value{}},
-		{"${X:?set X}", env.Value{}},
-		{"${X?set X}", env.Value{}},
-		{"${RUNTIME:-a}", env.Value{}},
-		{"${MAYBE}", env.Value{MaybeEmpty: true}},
-		{"${X:-${Y:-v}}", env.Value{S: "v", Known: true, Defaults: []string{"Y", "X"}}},
-		{"${X:-${SET}}", env.Value{S: "v", Known: true, Defaults: []string{"X"}}},
-		{"${X:-${Y}}", env.Value{}},
-		{"pre-${X:-a}-post", env.Value{S: "pre-a-post", Known: true, Defaults: []string{"X"}}},
-		{"${X:-a}-${Y:-b}", env.Value{S: "a-b", Known: true, Defaults: []string{"X", "Y"}}},
-		{"${X:-a}-${Y}", env.Value{}},
-		{"${DEFAULTED}", env.Value{S: "d", Known: true, Defaults: []string{"OUTER"}}},
-		{"${SET:+alt}", env.Value{S: "alt", Known: true}},
-		{"${EMPTY:+alt}", env.Value{S: "", Known: true}},
-		{"${X:+alt}", env.Value{MaybeEmpty: true}},
-		{"${X:+}", env.Value{S: "", Known: true}},
-		{"${SET:?msg}", env.Value{S: "v", Known: true}},
-		{"a ${X:?run with $$(date +%s)} b", env.Value{}},
+		{"plain", envvar.Value{S: "plain", Known: true}},
+		{"$$literal", envvar.Value{S: "$literal", Known: true}},
+		{"${SET}-$SET", envvar.Value{S: "v-v", Known: true}},
+		{"${X:-true}", envvar.Value{S: "true", Known: true, Defaults: []string{"X"}}},
+		{"${X-true}", envvar.Value{S: "true", Known: true, Defaults: []string{"X"}}},
+		{"${SET:-true}", envvar.Value{S: "v", Known: true}},
+		{"${EMPTY:-true}", envvar.Value{S: "true", Known: true, Defaults: []string{"EMPTY"}}},
+		{"${EMPTY-true}", envvar.Value{S: "", Known: true}},
+		{"${X:-}", envvar.Value{MaybeEmpty: true}},
+		{"${X-}", envvar.Value{MaybeEmpty: true}},
+		{"${X:-}${Y-}", envvar.Value{MaybeEmpty: true}},
+		{"pre-${X:-}", envvar.Value{}},
+		{"${X}", envvar.Value{}},
+		{"$X", envvar.Value{}},
+		{"${X:?set X}", envvar.Value{}},
+		{"${X?set X}", envvar.Value{}},
+		{"${RUNTIME:-a}", envvar.Value{}},
+		{"${MAYBE}", envvar.Value{MaybeEmpty: true}},
+		{"${X:-${Y:-v}}", envvar.Value{S: "v", Known: true, Defaults: []string{"Y", "X"}}},
+		{"${X:-${SET}}", envvar.Value{S: "v", Known: true, Defaults: []string{"X"}}},
+		{"${X:-${Y}}", envvar.Value{}},
+		{"pre-${X:-a}-post", envvar.Value{S: "pre-a-post", Known: true, Defaults: []string{"X"}}},
+		{"${X:-a}-${Y:-b}", envvar.Value{S: "a-b", Known: true, Defaults: []string{"X", "Y"}}},
+		{"${X:-a}-${Y}", envvar.Value{}},
+		{"${DEFAULTED}", envvar.Value{S: "d", Known: true, Defaults: []string{"OUTER"}}},
+		{"${SET:+alt}", envvar.Value{S: "alt", Known: true}},
+		{"${EMPTY:+alt}", envvar.Value{S: "", Known: true}},
+		{"${X:+alt}", envvar.Value{MaybeEmpty: true}},
+		{"${X:+}", envvar.Value{S: "", Known: true}},
+		{"${SET:?msg}", envvar.Value{S: "v", Known: true}},
+		{"a ${X:?run with $$(date +%s)} b", envvar.Value{}},
 	}
 	for _, c := range cases {
-		got, err := env.Interpolate(c.text, lookup)
+		got, err := envvar.Interpolate(c.text, lookup)
 		if err != nil {
 			t.Errorf("%q: %v", c.text, err)
 			continue
@@ -66,27 +66,27 @@ func TestInterpolate(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"${EMPTY:?empty}", "${}", "${X:a}"} {
-		if _, err := env.Interpolate(bad, lookup); err == nil {
+		if _, err := envvar.Interpolate(bad, lookup); err == nil {
 			t.Errorf("%q: no error", bad)
 		}
 	}
 }
 
 func TestSubstituteMarksUnknownParts(t *testing.T) {
-	s, err := env.Substitute("img:${TAG}-${X:-}", func(string) (env.Value, bool) { return env.Value{}, false })
-	if err != nil || !env.HasMarker(s) || env.Unmark(s) != "img:${TAG}-${X}" || env.ReplaceMarkers(s, "1") != "img:1-1" {
+	s, err := envvar.Substitute("img:${TAG}-${X:-}", func(string) (envvar.Value, bool) { return envvar.Value{}, false })
+	if err != nil || !envvar.HasMarker(s) || envvar.Unmark(s) != "img:${TAG}-${X}" || envvar.ReplaceMarkers(s, "1") != "img:1-1" {
 		t.Fatalf("%q, %v", s, err)
 	}
 }
 
 func TestNote(t *testing.T) {
-	if n := (env.Value{Defaults: []string{"X"}}).Note(); n != "default of ${X}; export X to override" {
+	if n := (envvar.Value{Defaults: []string{"X"}}).Note(); n != "default of ${X}; export X to override" {
 		t.Errorf("one: %q", n)
 	}
-	if n := (env.Value{Defaults: []string{"X", "Y"}}).Note(); n != "defaults of ${X}, ${Y}; export X or Y to override" {
+	if n := (envvar.Value{Defaults: []string{"X", "Y"}}).Note(); n != "defaults of ${X}, ${Y}; export X or Y to override" {
 		t.Errorf("two: %q", n)
 	}
-	if n := (env.Value{}).Note(); n != "" {
+	if n := (envvar.Value{}).Note(); n != "" {
 		t.Errorf("none: %q", n)
 	}
 }
@@ -104,11 +104,11 @@ func TestDotenvInterpolation(t *testing.T) {
 		`CERTCTL_PLAIN=p # comment`,
 		`CERTCTL_DOLLARS=a$$b`,
 	}, "\n") + "\n"
-	d, err := env.ParseDotenv([]byte(src), "x.env")
+	d, err := envvar.ParseDotenv([]byte(src), "x.env")
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := env.Env("x", lint.RoleServer, d)
+	e := envvar.Env("x", lint.RoleServer, d)
 	for name, want := range map[string]lint.Var{
 		"CERTCTL_REQUIRED": {},
 		"CERTCTL_DEFAULT":  {Value: "true", Known: true, Note: "default of ${ACME_INSECURE}; export ACME_INSECURE to override"},
@@ -130,7 +130,7 @@ func TestDotenvInterpolation(t *testing.T) {
 
 func TestDotenvRequiredFormsLoad(t *testing.T) {
 	for _, src := range []string{"CERTCTL_X=${X:?set X}\n", "CERTCTL_X=${X?set X}\n", "CERTCTL_X=\"${X:?set X}\"\n"} {
-		d, err := env.LoadDotenv(fstest.MapFS{".env": {Data: []byte(src)}}, ".env", "")
+		d, err := envvar.LoadDotenv(fstest.MapFS{".env": {Data: []byte(src)}}, ".env", "")
 		if err != nil {
 			t.Errorf("%q: %v", src, err)
 			continue
@@ -140,7 +140,7 @@ func TestDotenvRequiredFormsLoad(t *testing.T) {
 		}
 	}
 	// A required variable the file itself sets empty fails as compose fails.
-	if _, err := env.ParseDotenv([]byte("A=\nCERTCTL_X=${A:?set A}\n"), "e.env"); err == nil || !strings.Contains(err.Error(), "e.env") {
+	if _, err := envvar.ParseDotenv([]byte("A=\nCERTCTL_X=${A:?set A}\n"), "e.env"); err == nil || !strings.Contains(err.Error(), "e.env") {
 		t.Errorf("required but empty: err = %v", err)
 	}
 }
@@ -148,13 +148,13 @@ func TestDotenvRequiredFormsLoad(t *testing.T) {
 // TestDotenvOuterValues: an env_file is interpolated with the project's
 // environment; the file's own values come first.
 func TestDotenvOuterValues(t *testing.T) {
-	outer := func(name string) (env.Value, bool) {
+	outer := func(name string) (envvar.Value, bool) {
 		if name == "FROM_PROJECT" || name == "CERTCTL_BARE" {
-			return env.Value{S: "p", Known: true}, true
+			return envvar.Value{S: "p", Known: true}, true
 		}
-		return env.Value{}, false
+		return envvar.Value{}, false
 	}
-	d, err := env.ParseDotenvWith([]byte("CERTCTL_A=${FROM_PROJECT:-d}\nCERTCTL_B=${OTHER:-d}\nCERTCTL_BARE\nCERTCTL_C=$CERTCTL_A\n"), "s.env", outer)
+	d, err := envvar.ParseDotenvWith([]byte("CERTCTL_A=${FROM_PROJECT:-d}\nCERTCTL_B=${OTHER:-d}\nCERTCTL_BARE\nCERTCTL_C=$CERTCTL_A\n"), "s.env", outer)
 	if err != nil {
 		t.Fatal(err)
 	}

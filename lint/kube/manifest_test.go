@@ -1,4 +1,4 @@
-package manifest_test
+package kube_test
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/certgate/certgate/lint"
-	"github.com/certgate/certgate/lint/manifest"
+	"github.com/certgate/certgate/lint/kube"
 )
 
 // line locates an object's ref (plus path) in its stream.
@@ -43,7 +43,7 @@ items:
       name: b
 ---
 `
-	f, objs, err := manifest.Parse([]byte(src), "s.yaml", manifest.Labels{"release": "s.yaml"})
+	f, objs, err := kube.Parse([]byte(src), "s.yaml", kube.Labels{"release": "s.yaml"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,8 +71,8 @@ items:
 
 func TestEmptyStreamIsAnError(t *testing.T) {
 	for _, src := range []string{"", "---\n", "# nothing\n---\n---\n"} {
-		_, err := manifest.Load([]byte(src), "<stdin>", nil, nil)
-		if !errors.Is(err, manifest.ErrEmpty) || !strings.Contains(err.Error(), "<stdin>") {
+		_, err := kube.Load([]byte(src), "<stdin>", nil, nil)
+		if !errors.Is(err, kube.ErrEmpty) || !strings.Contains(err.Error(), "<stdin>") {
 			t.Errorf("%q: err = %v, want ErrEmpty naming the stream", src, err)
 		}
 	}
@@ -88,7 +88,7 @@ func TestMalformedStreams(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, _, err := manifest.Parse([]byte(c.src), "s.yaml", nil)
+			_, _, err := kube.Parse([]byte(c.src), "s.yaml", nil)
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("err = %v, want %q", err, c.want)
 			}
@@ -165,7 +165,7 @@ spec:
 
 func TestEnvResolution(t *testing.T) {
 	src := fmt.Sprintf(envStream, base64.StdEncoding.EncodeToString([]byte("tok")))
-	in, err := manifest.Load([]byte(src), "s.yaml", manifest.Labels{"release": "s.yaml"}, nil)
+	in, err := kube.Load([]byte(src), "s.yaml", kube.Labels{"release": "s.yaml"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,7 +230,7 @@ func TestRoleDetection(t *testing.T) {
 		if c.env == "" {
 			src = strings.Replace(src, "env: []", "env: []", 1)
 		}
-		in, err := manifest.Load([]byte(src), "p.yaml", nil, nil)
+		in, err := kube.Load([]byte(src), "p.yaml", nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -254,7 +254,7 @@ func TestTenMegabyteStream(t *testing.T) {
 	if len(src) < 10<<20 {
 		t.Fatalf("stream is %d bytes, want >= 10 MiB", len(src))
 	}
-	in, err := manifest.Load(src, "big.yaml", nil, nil)
+	in, err := kube.Load(src, "big.yaml", nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,7 +274,7 @@ func BenchmarkStream5000(b *testing.B) {
 	src := bigStream(2500) // 5,000 documents
 	b.SetBytes(int64(len(src)))
 	for b.Loop() {
-		if _, err := manifest.Load(src, "s.yaml", nil, nil); err != nil {
+		if _, err := kube.Load(src, "s.yaml", nil, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -294,7 +294,7 @@ func BenchmarkStream5000Lint(b *testing.B) {
 	}
 	src := bigStream(benchPairs)
 	for b.Loop() {
-		in, err := manifest.Load(src, "s.yaml", manifest.Labels{"release": "s.yaml"}, nil)
+		in, err := kube.Load(src, "s.yaml", kube.Labels{"release": "s.yaml"}, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

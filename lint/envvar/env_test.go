@@ -1,4 +1,4 @@
-package env_test
+package envvar_test
 
 import (
 	"strings"
@@ -6,11 +6,11 @@ import (
 	"testing/fstest"
 
 	"github.com/certgate/certgate/lint"
-	"github.com/certgate/certgate/lint/env"
+	"github.com/certgate/certgate/lint/envvar"
 )
 
 func TestFromEnvironKeepsOnlyCertctlVariables(t *testing.T) {
-	e := env.FromEnviron([]string{"PATH=/bin", "AWS_SECRET_ACCESS_KEY=x", "CERTCTL_A=1", "CERTCTL_A=2", "POSTGRES_PASSWORD=p", "CERTCTL_EMPTY=", "NOEQUALS"})
+	e := envvar.FromEnviron([]string{"PATH=/bin", "AWS_SECRET_ACCESS_KEY=x", "CERTCTL_A=1", "CERTCTL_A=2", "POSTGRES_PASSWORD=p", "CERTCTL_EMPTY=", "NOEQUALS"})
 	if len(e.Vars) != 3 || e.Vars["CERTCTL_A"].Value != "2" || !e.Vars["CERTCTL_EMPTY"].Known || e.Role != lint.RoleServer {
 		t.Fatalf("%+v", e.Vars)
 	}
@@ -18,11 +18,11 @@ func TestFromEnvironKeepsOnlyCertctlVariables(t *testing.T) {
 
 func TestDotenvValuesLinesAndUnknowns(t *testing.T) {
 	src := "# comment\nCERTCTL_A=1\n  export CERTCTL_B=\"two words\"\nCERTCTL_C=${FROM_CALLER}\nCERTCTL_D=${CERTCTL_A}-x\nCERTCTL_INHERITED\nCERTCTL_A=3\n"
-	d, err := env.LoadDotenv(fstest.MapFS{"x.env": {Data: []byte(src)}}, "x.env", "deploy/x.env")
+	d, err := envvar.LoadDotenv(fstest.MapFS{"x.env": {Data: []byte(src)}}, "x.env", "deploy/x.env")
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := env.Env("files", lint.RoleServer, d)
+	e := envvar.Env("files", lint.RoleServer, d)
 	check := func(name, value string, known bool, line, col int) {
 		t.Helper()
 		v, ok := e.Vars[name]
@@ -43,9 +43,9 @@ func TestDotenvValuesLinesAndUnknowns(t *testing.T) {
 
 func TestLaterFilesWin(t *testing.T) {
 	fsys := fstest.MapFS{"a.env": {Data: []byte("X_A=1\nCERTCTL_X=a\n")}, "b.env": {Data: []byte("CERTCTL_X=b\n")}}
-	a, _ := env.LoadDotenv(fsys, "a.env", "")
-	b, _ := env.LoadDotenv(fsys, "b.env", "")
-	e := env.Env("files", lint.RoleServer, a, b)
+	a, _ := envvar.LoadDotenv(fsys, "a.env", "")
+	b, _ := envvar.LoadDotenv(fsys, "b.env", "")
+	e := envvar.Env("files", lint.RoleServer, a, b)
 	if e.Vars["CERTCTL_X"].Value != "b" || e.Vars["CERTCTL_X"].Ref.File != "b.env" {
 		t.Fatalf("%+v", e.Vars["CERTCTL_X"])
 	}
@@ -57,7 +57,7 @@ func TestDotenvErrors(t *testing.T) {
 		"latin1.env": {Data: []byte("A=caf\xe9\n")},
 	}
 	for name, want := range map[string]string{"bad.env": "line 2", "latin1.env": "not valid UTF-8", "missing.env": "file does not exist"} {
-		_, err := env.LoadDotenv(fsys, name, "")
+		_, err := envvar.LoadDotenv(fsys, name, "")
 		if err == nil || !strings.Contains(err.Error(), name) || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: err = %v, want it to name the file and say %q", name, err, want)
 		}
@@ -69,7 +69,7 @@ func FuzzParseDotenv(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
-		d, err := env.ParseDotenv(src, "fuzz.env")
+		d, err := envvar.ParseDotenv(src, "fuzz.env")
 		if err != nil {
 			return
 		}

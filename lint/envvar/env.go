@@ -1,8 +1,10 @@
-// Package env loads the environments a certctl server would start with: the live
-// process environment and .env files. It reads .env files with compose-go's dotenv
-// parser (the same one docker compose uses) and records the line of every
-// variable so findings point at it.
-package env
+// Package envvar is how certctl and docker compose read environment
+// variables: the process environment (only the prefixes certctl reads, plus
+// the trust variables Go reads), .env files through compose-go's dotenv parser
+// (the one docker compose uses) with the line of every variable, and compose
+// interpolation. It reads files but is no kind of its own: the env kind
+// (lint/load), compose's interpolation and the startup gate build on it.
+package envvar
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package env_test
+package envvar_test
 
 import (
 	"os"
@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/certgate/certgate/lint/env"
+	"github.com/certgate/certgate/lint/envvar"
 )
 
 var dotenvFixtures = os.DirFS(filepath.Join("..", "..", "testdata", "dotenv"))
@@ -15,7 +15,7 @@ var dotenvFixtures = os.DirFS(filepath.Join("..", "..", "testdata", "dotenv"))
 // mark; so does certgate, and the first variable keeps its name, line and
 // column. The file's digest is of its bytes on disk.
 func TestDotenvBOMIsStripped(t *testing.T) {
-	d, err := env.LoadDotenv(dotenvFixtures, "bom.env", "deploy/.env")
+	d, err := envvar.LoadDotenv(dotenvFixtures, "bom.env", "deploy/.env")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +26,7 @@ func TestDotenvBOMIsStripped(t *testing.T) {
 		t.Errorf("CERTCTL_MAX_BODY_SIZE at %d:%d, want 2:1", l, c)
 	}
 	// A BOM before the first assignment itself.
-	d, err = env.ParseDotenv([]byte("\uFEFFCERTCTL_A=1\n"), "x.env")
+	d, err = envvar.ParseDotenv([]byte("\uFEFFCERTCTL_A=1\n"), "x.env")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,8 +34,8 @@ func TestDotenvBOMIsStripped(t *testing.T) {
 		t.Errorf("values %q, CERTCTL_A at %d:%d", d.Values, l, c)
 	}
 	raw, _ := os.ReadFile(filepath.Join("..", "..", "testdata", "dotenv", "bom.env"))
-	other, _ := env.ParseDotenv(raw[3:], "x.env")
-	if d2, _ := env.LoadDotenv(dotenvFixtures, "bom.env", ""); d2.File.SHA256 == other.File.SHA256 {
+	other, _ := envvar.ParseDotenv(raw[3:], "x.env")
+	if d2, _ := envvar.LoadDotenv(dotenvFixtures, "bom.env", ""); d2.File.SHA256 == other.File.SHA256 {
 		t.Error("the digest ignores the byte-order mark")
 	}
 }
@@ -58,12 +58,12 @@ func TestDotenvControlCharacters(t *testing.T) {
 		"del":           {"CERTCTL_A=a\x7fb\n", "x.env:1: CERTCTL_A: "},
 	}
 	for name, c := range bad {
-		_, err := env.ParseDotenv([]byte(c.src), "x.env")
+		_, err := envvar.ParseDotenv([]byte(c.src), "x.env")
 		if err == nil || !strings.Contains(err.Error(), "env file "+c.want) || !strings.Contains(err.Error(), "control character") {
 			t.Errorf("%s: err = %v, want %q and the control character", name, err, c.want)
 		}
 	}
-	if _, err := env.LoadDotenv(dotenvFixtures, "nul.env", "deploy/nul.env"); err == nil || !strings.Contains(err.Error(), "deploy/nul.env:2: CERTCTL_MAX_BODY_SIZE: ") || !strings.Contains(err.Error(), "U+0000") {
+	if _, err := envvar.LoadDotenv(dotenvFixtures, "nul.env", "deploy/nul.env"); err == nil || !strings.Contains(err.Error(), "deploy/nul.env:2: CERTCTL_MAX_BODY_SIZE: ") || !strings.Contains(err.Error(), "U+0000") {
 		t.Errorf("nul.env: err = %v", err)
 	}
 	good := map[string]map[string]string{
@@ -75,7 +75,7 @@ func TestDotenvControlCharacters(t *testing.T) {
 		"CERTCTL_A=${UNSET}\n":                  {"CERTCTL_A": ""},
 	}
 	for src, want := range good {
-		d, err := env.ParseDotenv([]byte(src), "x.env")
+		d, err := envvar.ParseDotenv([]byte(src), "x.env")
 		if err != nil {
 			t.Errorf("%q: %v", src, err)
 			continue
@@ -105,7 +105,7 @@ func TestDotenvUnreadable(t *testing.T) {
 		cases["secret.env"] = "permission denied"
 	}
 	for name, want := range cases {
-		_, err := env.LoadDotenv(os.DirFS(dir), name, "deploy/"+name)
+		_, err := envvar.LoadDotenv(os.DirFS(dir), name, "deploy/"+name)
 		if err == nil || !strings.Contains(err.Error(), "deploy/"+name) || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: err = %v, want it to name the file and say %q", name, err, want)
 		}

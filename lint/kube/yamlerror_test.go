@@ -1,11 +1,11 @@
-package manifest_test
+package kube_test
 
 import (
 	"fmt"
 	"strings"
 	"testing"
 
-	"github.com/certgate/certgate/lint/manifest"
+	"github.com/certgate/certgate/lint/kube"
 )
 
 // A syntax error in a later document of a stream names the line of the
@@ -32,7 +32,7 @@ func TestSyntaxErrorLine(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			want := fmt.Sprintf("s.yaml:%d: document 2: %s", c.line, c.msg)
-			_, _, err := manifest.Parse([]byte(first+c.second), "s.yaml", nil)
+			_, _, err := kube.Parse([]byte(first+c.second), "s.yaml", nil)
 			if err == nil || err.Error() != want {
 				t.Fatalf("err = %v, want %q", err, want)
 			}
@@ -53,7 +53,7 @@ func TestSyntaxErrorLineLargeStream(t *testing.T) {
 	src := b.String()
 	line := strings.Count(src[:strings.Index(src, "metadata: {name: broken")], "\n") + 1
 	want := fmt.Sprintf("big.yaml:%d: document %d: did not find expected ',' or '}'", line, n+1)
-	_, _, err := manifest.Parse([]byte(src), "big.yaml", nil)
+	_, _, err := kube.Parse([]byte(src), "big.yaml", nil)
 	if err == nil || err.Error() != want {
 		t.Fatalf("err = %v, want %q", err, want)
 	}

@@ -1,5 +1,8 @@
-// Package manifest loads streams of Kubernetes YAML (files, stdin, the output of
-// helm template, the templates of an in-process Helm render) into lint.Input parts.
+// Package kube turns streams of Kubernetes YAML (manifest files, stdin, the
+// output of helm template, the templates of an in-process Helm render) into
+// lint.Input parts: objects, and the environments of their containers. It is
+// the library under the manifest kind (lint/load) and the chart kind's
+// renders (lint/helm), no kind of its own.
 //
 // A stream is split with yaml.v3's decoder, never by bytes: a `--- # comment`
 // line and a trailing `---` are fine, null documents are skipped and `kind: List`
@@ -16,7 +19,7 @@
 // configMapKeyRef and envFrom resolve from Secrets and ConfigMaps of the same
 // object set and are unknown otherwise; fieldRef and resourceFieldRef are
 // unknown. The functions are pure and safe for concurrent use.
-package manifest
+package kube
 
 import (
 	"crypto/sha256"
