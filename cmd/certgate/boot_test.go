@@ -24,9 +24,8 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/certgate/certgate/lint"
-	"github.com/certgate/certgate/lint/compose"
 	"github.com/certgate/certgate/lint/config"
-	"github.com/certgate/certgate/lint/helm"
+	"github.com/certgate/certgate/lint/load"
 )
 
 // bootReleases are the certctl releases every shipped environment must boot:
@@ -467,12 +466,16 @@ func TestChartProfilesBoot(t *testing.T) {
 	}
 	for _, boot := range chartBoots(t) {
 		t.Run(boot.name, func(t *testing.T) {
-			in, rel, err := helm.Render(helm.Spec{Chart: "charts/certctl", Values: boot.values, Set: boot.set, Profile: boot.name})
+			// The chart kind of the kinds table, as certgate lint renders it.
+			in, err := load.Load(context.Background(), []string{"charts/certctl"}, load.Options{Chart: load.ChartSettings{Values: boot.values, Set: boot.set}})
 			if err != nil {
 				t.Fatal(err)
 			}
+			if len(in.Releases) != 1 {
+				t.Fatalf("%d releases rendered", len(in.Releases))
+			}
 			objs := indexObjects(in)
-			values := rel.Values
+			values := in.Releases[0].Values
 			dep := objs["Deployment"]["certctl-server"]
 			if dep == nil {
 				t.Fatalf("no server Deployment in %v", slices.Collect(maps.Keys(objs["Deployment"])))
@@ -644,7 +647,7 @@ func mountOf(t *testing.T, svc any, dir string) (typ, source string) {
 func TestComposeFileSetsBoot(t *testing.T) {
 	root := chartRepoRoot()
 	envFile := filepath.Join(root, "testdata", "compose-boot", "operator.env")
-	in, err := compose.Load(context.Background(), []string{filepath.Join(root, "compose")}, compose.Options{Root: root, EnvFiles: []string{envFile}})
+	in, err := load.Load(context.Background(), []string{filepath.Join(root, "compose")}, load.Options{Root: root, Compose: load.ComposeSettings{EnvFiles: []string{envFile}}})
 	if err != nil {
 		t.Fatal(err)
 	}
