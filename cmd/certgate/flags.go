@@ -140,12 +140,3 @@ func lookupEnv(environ []string, name string) (string, bool) {
 	}
 	return "", false
 }
-
-// runError is a run's error as the command's result: exit 2, with the
-// message of what stopped it.
-func runError(err error) error {
-	if err == nil {
-		return nil
-	}
-	return inputError(err)
-}

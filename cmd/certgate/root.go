@@ -46,6 +46,15 @@ func usageError(format string, args ...any) error {
 // inputError wraps err as exit 2.
 func inputError(err error) error { return &exitError{code: lint.ExitError, err: err} }
 
+// runError is a run's error as the command's result: exit 2, with the
+// message of what stopped it.
+func runError(err error) error {
+	if err == nil {
+		return nil
+	}
+	return inputError(err)
+}
+
 func run(args []string, s streams, environ func() []string) int {
 	a := &app{streams: s, environ: environ}
 	root := a.rootCmd()
