@@ -142,11 +142,9 @@ func Check(ctx context.Context, environ []string, opts ...Option) (report *lint.
 	if err := fault.Inject(ctx, fault.Loader); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrGateUnavailable, err)
 	}
-	e := envvar.FromEnviron(environ)
-	AddTrustVars(&e, environ) // SSL_CERT_FILE, SSL_CERT_DIR: what the server trusts
-	if cfg.role != "" {
-		e.Role = cfg.role
-	}
+	// The env kind's reading of a process environment: certctl's variables
+	// and SSL_CERT_FILE, SSL_CERT_DIR (what the server trusts).
+	e := envvar.Process(environ, cfg.role)
 	in := &lint.Input{
 		Meta: lint.Meta{NowUnix: cfg.now().Unix()},
 		Envs: []lint.Env{e},
@@ -223,7 +221,7 @@ func (cfg *config) check(ctx context.Context, in *lint.Input) (report *lint.Repo
 	}
 	var errs []error
 	for _, f := range report.Findings {
-		if f.Carveout == nil && f.Severity.AtLeast(cfg.failOn) {
+		if f.Blocks(cfg.failOn) {
 			errs = append(errs, &ViolationError{Finding: f})
 			cfg.log(ctx, slog.LevelError, "certgate: refusing to start", "rule", f.Rule, "message", f.Message)
 			continue

@@ -26,6 +26,7 @@ import (
 	"github.com/go-acme/lego/v4/acme/api"
 
 	"github.com/certgate/certgate/lint"
+	"github.com/certgate/certgate/lint/envvar"
 	"github.com/certgate/certgate/lint/redact"
 )
 
@@ -260,21 +261,11 @@ func isLoopback(host string) bool {
 
 // TrustVars are the variables outside certctl's own prefixes that decide what
 // a certctl server trusts: Go's crypto/x509 reads them for its system roots.
-var TrustVars = []string{"SSL_CERT_FILE", "SSL_CERT_DIR"}
+var TrustVars = envvar.TrustVars
 
 // AddTrustVars copies the TrustVars that environ (os.Environ form) sets into
 // e, as known values, so the probes see the trust of the process being judged.
-func AddTrustVars(e *lint.Env, environ []string) {
-	for _, kv := range environ {
-		name, value, ok := strings.Cut(kv, "=")
-		if ok && slices.Contains(TrustVars, name) {
-			if e.Vars == nil {
-				e.Vars = map[string]lint.Var{}
-			}
-			e.Vars[name] = lint.Var{Value: value, Known: true}
-		}
-	}
-}
+func AddTrustVars(e *lint.Env, environ []string) { envvar.AddTrustVars(e, environ) }
 
 // Roots are the roots a certctl server trusts for outgoing TLS (its ACME
 // directory): Go's system roots as its runtime loads them.
