@@ -10,7 +10,7 @@ import (
 // TestCheckedListsSkipped: what a loader lists in Input.Skipped reaches
 // Report.Checked.Skipped, sorted and without duplicates.
 func TestCheckedListsSkipped(t *testing.T) {
-	eng, err := lint.New(context.Background(), lint.WithInputKinds("manifest"))
+	eng, err := lint.New(context.Background(), lint.WithInputs("manifest"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ func TestDocumentIsTheEvaluatedValue(t *testing.T) {
 	fs := int64(2000)
 	in := &Input{
 		Meta:  Meta{NowUnix: 1800000000, CertctlVersion: "2.2.0", CertctlVersionSource: ReleaseFromDefault},
-		Files: []*File{{ID: "a.env", Path: "a.env", Kind: KindDotenv, Docs: []any{map[string]any{"X": "1"}}}},
+		Files: []*File{{ID: "a.env", Path: "a.env", Kind: FileDotenv, Docs: []any{map[string]any{"X": "1"}}}},
 		Envs: []Env{{
 			ID: "a.env", Origin: OriginDotenv, Role: RoleServer, Release: "2.1.4",
 			Ref: &Ref{File: "a.env", Path: []any{"X", 0}},

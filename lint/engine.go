@@ -38,11 +38,11 @@ type engineConfig struct {
 	inputs   []string
 }
 
-// WithInputKinds compiles only the rules that judge one of these input kinds
+// WithInputs compiles only the rules that judge one of these input kinds
 // (their custom.inputs; a rule that declares none judges "env"). The startup
 // gate uses it: it sees environments and probes, never manifests, so it need
 // not compile the chart rules.
-func WithInputKinds(kinds ...string) Option {
+func WithInputs(kinds ...string) Option {
 	return func(c *engineConfig) { c.inputs = append(c.inputs, kinds...) }
 }
 

@@ -99,7 +99,7 @@ info contains {"msg": "from extra", "ref": null} if input.probes.db.reachable ==
 		t.Fatal(err)
 	}
 	in := &lint.Input{Probes: map[string]lint.ProbeFacts{"db": {Name: "db"}}}
-	in.AddFile(&lint.File{ID: "f1", Path: "compose/docker-compose.yml", Kind: lint.KindCompose, Docs: []any{doc}, Locator: lint.YAMLLocator{Docs: []*yaml.Node{&node}}})
+	in.AddFile(&lint.File{ID: "f1", Path: "compose/docker-compose.yml", Kind: lint.FileCompose, Docs: []any{doc}, Locator: lint.YAMLLocator{Docs: []*yaml.Node{&node}}})
 	r, err := eng.Eval(context.Background(), in)
 	if err != nil {
 		t.Fatal(err)
@@ -356,8 +356,8 @@ func TestBuiltinCatalog(t *testing.T) {
 	}
 }
 
-func TestWithInputKinds(t *testing.T) {
-	eng, err := lint.New(context.Background(), lint.WithInputKinds("env", "probe"))
+func TestWithInputs(t *testing.T) {
+	eng, err := lint.New(context.Background(), lint.WithInputs("env", "probe"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,12 +10,12 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 )
 
-// File kinds.
+// File formats (File.Kind, input.files[].kind).
 const (
-	KindDotenv     = "dotenv"
-	KindCompose    = "compose"
-	KindManifest   = "manifest"
-	KindHelmValues = "helm-values"
+	FileDotenv     = "dotenv"
+	FileCompose    = "compose"
+	FileManifest   = "manifest"
+	FileHelmValues = "helm-values"
 )
 
 // Environment origins and roles.
@@ -429,7 +429,7 @@ func (in *Input) filesTerm(noManifestDocs bool) (*ast.Term, error) {
 	files := make([]*ast.Term, 0, len(in.Files))
 	for _, f := range in.Files {
 		var docs ast.Value = ast.NewArray()
-		if !noManifestDocs || f.Kind != KindManifest {
+		if !noManifestDocs || f.Kind != FileManifest {
 			d, err := f.Documents()
 			if err != nil {
 				return nil, err

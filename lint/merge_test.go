@@ -9,7 +9,7 @@ import (
 
 func helmPart(id, sha string, rel string) *lint.Input {
 	return &lint.Input{
-		Files:     []*lint.File{{ID: id, Path: id, Kind: lint.KindHelmValues, SHA256: sha}},
+		Files:     []*lint.File{{ID: id, Path: id, Kind: lint.FileHelmValues, SHA256: sha}},
 		Envs:      []lint.Env{{ID: rel + " env"}},
 		Manifests: []lint.Object{{Ref: &lint.Ref{File: id}}},
 		Releases:  []lint.Release{{ID: rel, ChartPath: "charts/certctl"}},

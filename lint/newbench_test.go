@@ -20,7 +20,7 @@ func BenchmarkNew(b *testing.B) {
 // BenchmarkNewGate measures compiling only the rules the startup gate can judge.
 func BenchmarkNewGate(b *testing.B) {
 	for b.Loop() {
-		if _, err := lint.New(context.Background(), lint.WithInputKinds("env", "probe")); err != nil {
+		if _, err := lint.New(context.Background(), lint.WithInputs("env", "probe")); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -47,8 +47,8 @@ type Policy struct {
 	Builtin bool `json:"builtin"`
 }
 
-// InputKinds are the values custom.inputs may list.
-var InputKinds = []string{"env", "compose", "manifest", "probe", "host", "carveout"}
+// Inputs are the values custom.inputs may list.
+var Inputs = []string{"env", "compose", "manifest", "probe", "host", "carveout"}
 
 var releaseRange = regexp.MustCompile(`^(>=|<=|>|<|=)?[0-9]+\.[0-9]+\.[0-9]+( +(>=|<=|>|<|=)?[0-9]+\.[0-9]+\.[0-9]+)*$`)
 
@@ -281,8 +281,8 @@ func (p Policy) Validate() error {
 		errs = append(errs, fmt.Errorf("custom.severity %q is not error, warning or info", p.Severity))
 	}
 	for _, k := range p.Inputs {
-		if !slices.Contains(InputKinds, k) {
-			errs = append(errs, fmt.Errorf("custom.inputs: %q is not one of %s", k, strings.Join(InputKinds, ", ")))
+		if !slices.Contains(Inputs, k) {
+			errs = append(errs, fmt.Errorf("custom.inputs: %q is not one of %s", k, strings.Join(Inputs, ", ")))
 		}
 	}
 	if p.Releases != "" && !releaseRange.MatchString(p.Releases) {

@@ -82,7 +82,7 @@ func TestBuiltinRemediationPerCheck(t *testing.T) {
 		}}, map[string]string{"role": "server"}),
 		object("Service", "srv", map[string]any{"selector": pods}, nil),
 	}}
-	in.AddFile(&lint.File{ID: "stream.yaml", Path: "stream.yaml", Kind: lint.KindManifest})
+	in.AddFile(&lint.File{ID: "stream.yaml", Path: "stream.yaml", Kind: lint.FileManifest})
 	r, err := eng.Eval(ctx, in)
 	if err != nil {
 		t.Fatal(err)

@@ -21,7 +21,7 @@ type SourceFile struct {
 
 // Sources returns the policy files New reads with the same options (never a
 // _test.rego file), sorted by name: what a bundle or a Gatekeeper template must
-// carry to judge as the Engine judges. WithInputKinds is ignored.
+// carry to judge as the Engine judges. WithInputs is ignored.
 func Sources(opts ...Option) ([]SourceFile, error) {
 	srcs, err := configOf(opts).sources()
 	if err != nil {

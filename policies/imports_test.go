@@ -13,7 +13,7 @@ import (
 // TestRulesImportOnlyLib: a rule package shares helpers through
 // data.certgate.lib and its subpackages (data.certgate.lib.k8s), never by
 // importing another rule's package, so each rule compiles, evaluates and is
-// left out (lint.WithInputKinds) on its own.
+// left out (lint.WithInputs) on its own.
 func TestRulesImportOnlyLib(t *testing.T) {
 	modules := map[string]*ast.Module{}
 	err := fs.WalkDir(policies.FS, ".", func(path string, d fs.DirEntry, err error) error {

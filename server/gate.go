@@ -116,9 +116,9 @@ func WithHostEnviron(environ []string) Option {
 	return func(c *config) { c.hostEnviron = environ }
 }
 
-// InputKinds are what the gate can judge: the server's environment and the
+// Inputs are what the gate can judge: the server's environment and the
 // live probes. Its engine compiles only the rules that judge them.
-var InputKinds = []string{"env", "probe", "host"}
+var Inputs = []string{"env", "probe", "host"}
 
 var (
 	builtinOnce   sync.Once
@@ -128,7 +128,7 @@ var (
 
 // builtin compiles the embedded catalog once per process.
 func builtin(ctx context.Context) (*lint.Engine, error) {
-	builtinOnce.Do(func() { builtinEngine, builtinErr = lint.New(ctx, lint.WithInputKinds(InputKinds...)) })
+	builtinOnce.Do(func() { builtinEngine, builtinErr = lint.New(ctx, lint.WithInputs(Inputs...)) })
 	return builtinEngine, builtinErr
 }
 

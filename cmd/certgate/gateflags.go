@@ -48,7 +48,7 @@ func (g *gateFlags) runner(environ, envFiles []string) (*gateRun, error) {
 	if g.role != lint.RoleServer && g.role != lint.RoleAgent {
 		return nil, usageError("--role %q: want server or agent", g.role)
 	}
-	r, failOn, notes, err := g.eval.runner(environ, lint.WithInputKinds(server.InputKinds...))
+	r, failOn, notes, err := g.eval.runner(environ, lint.WithInputs(server.Inputs...))
 	if err != nil {
 		return nil, err
 	}

@@ -224,7 +224,7 @@ func TestLintStreamErrorsExit2(t *testing.T) {
 		{"", "<stdin>: no Kubernetes object in the stream"},
 		{"---\n---\n", "<stdin>: no Kubernetes object in the stream"},
 		{"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n- a\n", "<stdin>:5: document 2 is a sequence"},
-		{"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: [\n", "<stdin>:3: document 1"},
+		{"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: [\n", "<stdin>:4: document 1"},
 		{"apiVersion: v1\nmetadata: {name: a}\n", "<stdin>:1: document 1 has no kind"},
 	}
 	for _, c := range cases {

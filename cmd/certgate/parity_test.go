@@ -25,7 +25,7 @@ import (
 // command per release rather than one per format.
 func TestEnvParity(t *testing.T) {
 	dir := t.TempDir()
-	engine, err := lint.New(context.Background(), lint.WithInputKinds(server.InputKinds...))
+	engine, err := lint.New(context.Background(), lint.WithInputs(server.Inputs...))
 	if err != nil {
 		t.Fatal(err)
 	}

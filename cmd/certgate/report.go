@@ -22,7 +22,7 @@ func (a *app) dump(res *pipeline.Result) error {
 func runFor(res *pipeline.Result) format.Run {
 	desc := format.Run{Policies: res.Engine.Policies(), Version: version, Root: res.Root}
 	for _, f := range res.Input.Files {
-		if f.Kind != carveout.KindConfig {
+		if f.Kind != carveout.FileConfig {
 			desc.Inputs = append(desc.Inputs, f.Path)
 		}
 	}

@@ -179,7 +179,7 @@ func covered(in *lint.Input, p lint.Policy) bool {
 				return true
 			}
 			for _, f := range in.Files {
-				if f.Kind == lint.KindHelmValues || f.Kind == lint.KindManifest {
+				if f.Kind == lint.FileHelmValues || f.Kind == lint.FileManifest {
 					return true
 				}
 			}
@@ -317,7 +317,7 @@ func item(id string, catalog map[string]lint.Policy, docs []*carveout.Carveout, 
 func inputs(in *lint.Input, chartFiles []Input) []Input {
 	charts := ChartDirs(in)
 	rendered := func(f *lint.File) bool {
-		if f.Kind != lint.KindManifest {
+		if f.Kind != lint.FileManifest {
 			return false
 		}
 		for _, d := range charts {
@@ -372,7 +372,7 @@ func joinText(a, b string) string {
 
 func carveoutRow(c *carveout.Carveout, now time.Time, applied bool) Carveout {
 	out := Carveout{
-		ID: c.ID, Kind: cmp.Or(c.Kind, carveout.KindWaiver), Source: c.Source,
+		ID: c.ID, Kind: cmp.Or(c.Kind, carveout.TypeWaiver), Source: c.Source,
 		Where: orEmpty(c.Where), Paths: orEmpty(c.Paths), Reason: c.Reason, Action: c.Action,
 		Owner: c.Owner, Expires: c.Expires, Matched: c.Matched, State: "active",
 	}

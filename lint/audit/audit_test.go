@@ -236,10 +236,10 @@ func TestInputsAreWhatTheUserGave(t *testing.T) {
 		{ChartPath: "charts/app", ID: "charts/app"},
 		{ChartPath: "charts/app", ID: "charts/app profile ha"},
 	}}
-	in.AddFile(&lint.File{ID: "charts/app/values.yaml", Path: "charts/app/values.yaml", Kind: lint.KindHelmValues, SHA256: "v"})
-	in.AddFile(&lint.File{ID: "charts/app/templates/secret.yaml@charts/app", Path: "charts/app/templates/secret.yaml", Kind: lint.KindManifest, SHA256: "random-1"})
-	in.AddFile(&lint.File{ID: "charts/app/templates/secret.yaml@charts/app profile ha", Path: "charts/app/templates/secret.yaml", Kind: lint.KindManifest, SHA256: "random-2"})
-	in.AddFile(&lint.File{ID: "k8s/app.yaml", Path: "k8s/app.yaml", Kind: lint.KindManifest, SHA256: "m"})
+	in.AddFile(&lint.File{ID: "charts/app/values.yaml", Path: "charts/app/values.yaml", Kind: lint.FileHelmValues, SHA256: "v"})
+	in.AddFile(&lint.File{ID: "charts/app/templates/secret.yaml@charts/app", Path: "charts/app/templates/secret.yaml", Kind: lint.FileManifest, SHA256: "random-1"})
+	in.AddFile(&lint.File{ID: "charts/app/templates/secret.yaml@charts/app profile ha", Path: "charts/app/templates/secret.yaml", Kind: lint.FileManifest, SHA256: "random-2"})
+	in.AddFile(&lint.File{ID: "k8s/app.yaml", Path: "k8s/app.yaml", Kind: lint.FileManifest, SHA256: "m"})
 	run := format.Run{Input: in, Now: now, FailOn: lint.SeverityError, ChartFiles: []audit.Input{
 		{Path: "charts/app/Chart.yaml", SHA256: "c"},
 		{Path: "charts/app/templates/secret.yaml", SHA256: "t"},
@@ -249,8 +249,8 @@ func TestInputsAreWhatTheUserGave(t *testing.T) {
 	want := []audit.Input{
 		{Path: "charts/app/Chart.yaml", Kind: audit.KindChart, SHA256: "c"},
 		{Path: "charts/app/templates/secret.yaml", Kind: audit.KindChart, SHA256: "t"},
-		{Path: "charts/app/values.yaml", Kind: lint.KindHelmValues, SHA256: "v"},
-		{Path: "k8s/app.yaml", Kind: lint.KindManifest, SHA256: "m"},
+		{Path: "charts/app/values.yaml", Kind: lint.FileHelmValues, SHA256: "v"},
+		{Path: "k8s/app.yaml", Kind: lint.FileManifest, SHA256: "m"},
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("inputs\n%+v\nwant\n%+v", got, want)

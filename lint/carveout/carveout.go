@@ -35,15 +35,15 @@ import (
 // RuleID is the catalog entry whose findings report carve-out problems.
 const RuleID = "CFG-WAIVER"
 
-// Kinds of register entries.
+// Types of register entries (the kind: key of certgate.yaml keeps its name).
 const (
-	KindWaiver     = "waiver"
-	KindDocumented = "documented"
+	TypeWaiver     = "waiver"
+	TypeDocumented = "documented"
 )
 
-// KindConfig is the Input file kind of certgate.yaml when it is added to an
+// FileConfig is the Input file kind of certgate.yaml when it is added to an
 // input for carve-out positions.
-const KindConfig = "certgate-config"
+const FileConfig = "certgate-config"
 
 // DateLayout is the form of expires and until=.
 const DateLayout = "2006-01-02"
@@ -95,7 +95,7 @@ type Carveout struct {
 }
 
 // Documented reports whether c is an audit entry that waives nothing.
-func (c *Carveout) Documented() bool { return c.Kind == KindDocumented }
+func (c *Carveout) Documented() bool { return c.Kind == TypeDocumented }
 
 // Expired reports whether c no longer applies at now.
 func (c *Carveout) Expired(now time.Time) bool { return !now.Before(c.End) }
@@ -170,7 +170,7 @@ func Prepare(in *lint.Input, reg Register, catalog []lint.Policy, now time.Time)
 	if len(reg.Carveouts) > 0 {
 		s.regLoc = registerLocator(reg.Source)
 		sum := sha256.Sum256(reg.Source)
-		prep.File = &lint.File{ID: reg.File, Path: reg.File, Kind: KindConfig, Docs: []any{}, SHA256: hex.EncodeToString(sum[:]), Locator: s.regLoc, Source: reg.Source}
+		prep.File = &lint.File{ID: reg.File, Path: reg.File, Kind: FileConfig, Docs: []any{}, SHA256: hex.EncodeToString(sum[:]), Locator: s.regLoc, Source: reg.Source}
 	}
 	for i, rc := range reg.Carveouts {
 		c := &Carveout{Carveout: rc, index: i, fileID: reg.File}
@@ -186,7 +186,7 @@ func Prepare(in *lint.Input, reg Register, catalog []lint.Policy, now time.Time)
 		s.carveouts = append(s.carveouts, c)
 	}
 	for _, f := range in.Files {
-		if f.Source == nil || f.Kind == KindConfig {
+		if f.Source == nil || f.Kind == FileConfig {
 			continue
 		}
 		found, err := scanInline(f)
@@ -227,7 +227,7 @@ func Prepare(in *lint.Input, reg Register, catalog []lint.Policy, now time.Time)
 
 func (c *Carveout) kind() string {
 	if c.Kind == "" {
-		return KindWaiver
+		return TypeWaiver
 	}
 	return c.Kind
 }
@@ -241,11 +241,11 @@ func (s *Set) validate(c *Carveout) error {
 		probs = append(probs, fmt.Sprintf("id %s is not in the policy catalog (a carve-out for a rule without a policy is kind: documented)", c.ID))
 	}
 	switch c.Kind {
-	case "", KindWaiver:
+	case "", TypeWaiver:
 		if !c.Inline && len(c.Paths) == 0 {
 			probs = append(probs, "paths is empty (list the files it covers, or use kind: documented for an audit entry)")
 		}
-	case KindDocumented:
+	case TypeDocumented:
 		if c.Match != "" {
 			probs = append(probs, "match is set on a documented entry, which waives nothing")
 		}

@@ -290,7 +290,7 @@ func TestInlineYAML(t *testing.T) {
 		t.Fatal(err)
 	}
 	in := &lint.Input{Meta: lint.Meta{CertctlVersion: "2.1.0"}}
-	in.AddFile(&lint.File{ID: "compose.yml", Path: "compose/compose.yml", Kind: lint.KindCompose, Docs: []any{map[string]any{}}, Locator: lint.YAMLLocator{Docs: []*yaml.Node{&doc}}, Source: src})
+	in.AddFile(&lint.File{ID: "compose.yml", Path: "compose/compose.yml", Kind: lint.FileCompose, Docs: []any{map[string]any{}}, Locator: lint.YAMLLocator{Docs: []*yaml.Node{&doc}}, Source: src})
 	path := func(k string) *lint.Ref {
 		return &lint.Ref{File: "compose.yml", Path: []any{"services", "server", "environment", k}}
 	}

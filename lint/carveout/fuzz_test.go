@@ -52,9 +52,9 @@ func FuzzInline(f *testing.F) {
 	at := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 	catalog := []lint.Policy{{ID: "SEC-L3"}, {ID: "SEC-H1"}, {ID: "CFG-WAIVER"}}
 	f.Fuzz(func(t *testing.T, src []byte, dotenv bool) {
-		file := &lint.File{ID: "x.yaml", Path: "x.yaml", Kind: lint.KindCompose, Source: src}
+		file := &lint.File{ID: "x.yaml", Path: "x.yaml", Kind: lint.FileCompose, Source: src}
 		if dotenv {
-			file.ID, file.Path, file.Kind = "x.env", "x.env", lint.KindDotenv
+			file.ID, file.Path, file.Kind = "x.env", "x.env", lint.FileDotenv
 		} else {
 			var n yaml.Node
 			if yaml.Unmarshal(src, &n) == nil {

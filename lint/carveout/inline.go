@@ -53,7 +53,7 @@ func scanInline(f *lint.File) ([]*Carveout, error) {
 	var out []*Carveout
 	var errs []string
 	comment := func(_ int, line []byte) []byte { return line }
-	if f.Kind != lint.KindDotenv {
+	if f.Kind != lint.FileDotenv {
 		// A text that is not YAML (a chart template) keeps the line scan.
 		if yc, err := yamlComments(f.Source); err == nil {
 			comment = yc

@@ -18,7 +18,7 @@ func composeInput(t *testing.T, src string) *lint.Input {
 		t.Fatal(err)
 	}
 	in := &lint.Input{Meta: lint.Meta{CertctlVersion: "2.1.0"}}
-	in.AddFile(&lint.File{ID: "compose.yml", Path: "compose.yml", Kind: lint.KindCompose, Docs: []any{map[string]any{}}, Locator: lint.YAMLLocator{Docs: []*yaml.Node{&doc}}, Source: []byte(src)})
+	in.AddFile(&lint.File{ID: "compose.yml", Path: "compose.yml", Kind: lint.FileCompose, Docs: []any{map[string]any{}}, Locator: lint.YAMLLocator{Docs: []*yaml.Node{&doc}}, Source: []byte(src)})
 	ref := func(k string) *lint.Ref {
 		return &lint.Ref{File: "compose.yml", Path: []any{"services", "server", "environment", k}}
 	}

@@ -44,7 +44,7 @@ func readFile(abs, display, role string, given bool) (*rawFile, error) {
 	}
 	sum := sha256.Sum256(src)
 	f := &lint.File{
-		ID: display, Path: display, Kind: lint.KindCompose, Role: role,
+		ID: display, Path: display, Kind: lint.FileCompose, Role: role,
 		Docs: docs, SHA256: hex.EncodeToString(sum[:]),
 		Locator: lint.YAMLLocator{Docs: nodes}, Source: src,
 	}

@@ -105,7 +105,7 @@ func TestExtends(t *testing.T) {
 	if !slices.Equal(g, wantF) {
 		t.Errorf("findings\n got %v\nwant %v", g, wantF)
 	}
-	if f := in.File(tc + "extends/common.yml"); f == nil || f.Role != compose.RoleBase || f.Kind != lint.KindCompose {
+	if f := in.File(tc + "extends/common.yml"); f == nil || f.Role != compose.RoleBase || f.Kind != lint.FileCompose {
 		t.Errorf("common.yml loaded as %+v", f)
 	}
 	server := findEnv(t, in, tc+"extends/docker-compose.yml service server")

@@ -221,7 +221,7 @@ func ParseDotenvWith(src []byte, display string, outer Lookup) (*Dotenv, error) 
 		docs[k] = v
 	}
 	d.File = &lint.File{
-		ID: display, Path: display, Kind: lint.KindDotenv,
+		ID: display, Path: display, Kind: lint.FileDotenv,
 		Docs: []any{docs}, SHA256: hex.EncodeToString(sum[:]), Locator: lines, Source: src,
 	}
 	return d, nil

@@ -331,7 +331,7 @@ func valuesFile(src []byte, display, role string) (*lint.File, map[string]any, e
 	m := map[string]any(vals)
 	sum := sha256.Sum256(src)
 	f := &lint.File{
-		ID: display, Path: display, Kind: lint.KindHelmValues, Role: role,
+		ID: display, Path: display, Kind: lint.FileHelmValues, Role: role,
 		Docs: []any{m}, SHA256: hex.EncodeToString(sum[:]), Locator: lint.YAMLLocator{Docs: []*yaml.Node{&n}}, Source: src,
 	}
 	return f, m, nil

@@ -100,7 +100,7 @@ func TestObjectsPointAtTheirTemplates(t *testing.T) {
 	}
 	want := filepath.ToSlash(filepath.Clean(chartDir)) + "/templates/server-service.yaml"
 	f := in.File(server.Ref.File)
-	if f == nil || f.Path != want || f.Kind != lint.KindManifest {
+	if f == nil || f.Path != want || f.Kind != lint.FileManifest {
 		t.Fatalf("server Service file = %+v, want %s", f, want)
 	}
 	if server.Labels["subject"] != "../../charts/certctl profile p: Service certctl-server" {
@@ -140,7 +140,7 @@ func TestValueRefs(t *testing.T) {
 			return
 		}
 		f := in.File(file)
-		if f == nil || f.Kind != lint.KindHelmValues {
+		if f == nil || f.Kind != lint.FileHelmValues {
 			t.Fatalf("values file %s not in the input", file)
 		}
 		if l, _ := f.Locator.Locate(r.Doc, r.Path); l != wantLine {
@@ -241,7 +241,7 @@ func TestLoadDeduplicatesValuesFiles(t *testing.T) {
 	}
 	seen := map[string]string{}
 	for _, f := range in.Files {
-		if f.Kind == lint.KindHelmValues {
+		if f.Kind == lint.FileHelmValues {
 			if _, dup := seen[f.ID]; dup {
 				t.Errorf("values file %s loaded twice", f.ID)
 			}

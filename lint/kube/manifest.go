@@ -63,7 +63,7 @@ func Parse(src []byte, path string, labels Labels) (*lint.File, []lint.Object, e
 // on every core (parallelDocs); errChunked then asks for a sequential parse.
 func parse(src []byte, path string, labels Labels, visit func(objs []lint.Object, i int), parallel bool) (*lint.File, []lint.Object, error) {
 	sum := sha256.Sum256(src)
-	file := &lint.File{ID: path, Path: path, Kind: lint.KindManifest, SHA256: hex.EncodeToString(sum[:]), Source: src}
+	file := &lint.File{ID: path, Path: path, Kind: lint.FileManifest, SHA256: hex.EncodeToString(sum[:]), Source: src}
 	var roots []int // the line of each document's root, for the locator
 	var objs []lint.Object
 	docs, stop := sequentialDocs(src)
