@@ -196,6 +196,11 @@ type Object struct {
 	Value map[string]any `json:"value"`
 	// Labels carry loader facts (profile, release, template, set).
 	Labels map[string]string `json:"labels,omitempty"`
+	// Role is a workload's role (RoleServer, RoleAgent or RoleOther) as its
+	// loader decided it (DecideWorkloadRoles) while assembling the objects;
+	// "" for an object that is not a workload. The Input document shows it as
+	// labels.role, which the rules that join objects select workloads by.
+	Role string `json:"role,omitempty"`
 	// Full, when set, decodes the object's whole value again from its stream,
 	// and the object keeps only CrossView of it (see KeepCrossView): a large
 	// stream keeps its text and what the rules that join objects read, and
@@ -219,11 +224,11 @@ func (o *Object) FullValue() (map[string]any, error) {
 // CrossView packed into View (Value nil), or kept as Value when it holds a
 // value of another type than yaml.v3 decodes to.
 func (o *Object) KeepCrossView() {
-	if v, ok := PackCrossView(o.Value, o.Labels); ok {
+	if v, ok := PackCrossView(o.Value, o.Role); ok {
 		o.Value, o.View = nil, v
 		return
 	}
-	o.Value, o.View = CrossView(o.Value, o.Labels), ""
+	o.Value, o.View = CrossView(o.Value, o.Role), ""
 }
 
 // CrossValue is CrossView of the object's value, as the cross partition of
@@ -235,7 +240,7 @@ func (o *Object) CrossValue() (map[string]any, error) {
 	case o.Full != nil:
 		return o.Value, nil // the view already
 	}
-	return CrossView(o.Value, o.Labels), nil
+	return CrossView(o.Value, o.Role), nil
 }
 
 // crossTerm is CrossValue converted to an OPA value, sharing the terms of
@@ -618,10 +623,20 @@ func objectsTerm(objs []Object, cross bool) (*ast.Term, error) {
 		terms = append(terms, ast.ObjectTerm(
 			[2]*ast.Term{c.str("ref"), o.Ref.termWith(c)},
 			[2]*ast.Term{c.str("value"), ast.NewTerm(v)},
-			[2]*ast.Term{c.str("labels"), labelsTermWith(o.Labels, c)},
+			[2]*ast.Term{c.str("labels"), o.labelsTerm(c)},
 		))
 	}
 	return ast.ArrayTerm(terms...), nil
+}
+
+// labelsTerm is the object's labels as the document shows them: Labels and,
+// for a workload, its Role as "role".
+func (o *Object) labelsTerm(c termCache) *ast.Term {
+	t := labelsTermWith(o.Labels, c)
+	if o.Role != "" {
+		t.Value.(ast.Object).Insert(c.str("role"), c.str(o.Role))
+	}
+	return t
 }
 
 func labelsTerm(labels map[string]string) *ast.Term { return labelsTermWith(labels, nil) }

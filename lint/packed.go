@@ -62,8 +62,8 @@ var (
 	serverPlan *keepPlan
 )
 
-// crossPlan is the plan of CrossView for an object of kind with labels.
-func crossPlan(kind string, labels map[string]string) *keepPlan {
+// crossPlan is the plan of CrossView for an object of kind and role.
+func crossPlan(kind, role string) *keepPlan {
 	plansOnce.Do(func() {
 		plansOf = make(map[string]*keepPlan, len(crossKeepOf))
 		for k, keep := range crossKeepOf {
@@ -71,7 +71,7 @@ func crossPlan(kind string, labels map[string]string) *keepPlan {
 		}
 		namePlan, serverPlan = planOf(nameKeep), planOf(serverKeep)
 	})
-	if labels["role"] == RoleServer && (kind == "Deployment" || kind == "StatefulSet") {
+	if role == RoleServer && (kind == "Deployment" || kind == "StatefulSet") {
 		return serverPlan
 	}
 	if p, ok := plansOf[kind]; ok {
@@ -82,14 +82,14 @@ func crossPlan(kind string, labels map[string]string) *keepPlan {
 
 var packBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
-// PackCrossView packs CrossView(v, labels) without building it; false when
+// PackCrossView packs CrossView(v, role) without building it; false when
 // the view holds a value of another type than yaml.v3 decodes to (then keep
 // CrossView itself).
-func PackCrossView(v map[string]any, labels map[string]string) (PackedView, bool) {
+func PackCrossView(v map[string]any, role string) (PackedView, bool) {
 	kind, _ := v["kind"].(string)
 	bp := packBuffers.Get().(*[]byte)
 	defer packBuffers.Put(bp)
-	b, ok := appendKept((*bp)[:0], v, crossPlan(kind, labels))
+	b, ok := appendKept((*bp)[:0], v, crossPlan(kind, role))
 	*bp = b
 	if !ok {
 		return "", false

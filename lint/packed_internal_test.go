@@ -35,23 +35,23 @@ spec:
 	}
 	lists := map[string]any{"kind": "List", "metadata": map[string]any{"name": []any{nil, false, int64(-1), uint64(math.MaxUint64), math.Inf(-1), math.NaN()}}}
 	cases := []struct {
-		v      map[string]any
-		labels map[string]string
+		v    map[string]any
+		role string
 	}{
-		{m, nil},
-		{m, map[string]string{"role": RoleServer}},
-		{map[string]any{"kind": "Service", "metadata": map[string]any{"name": "s", "annotations": map[string]any{"x": "y"}}, "spec": map[string]any{"selector": map[string]any{"app": "d"}}}, nil},
-		{map[string]any{"kind": "CronJob", "spec": "not a mapping"}, nil},
-		{map[string]any{"kind": []any{1}}, nil},
-		{lists, nil},
-		{map[string]any{}, nil},
+		{m, ""},
+		{m, RoleServer},
+		{map[string]any{"kind": "Service", "metadata": map[string]any{"name": "s", "annotations": map[string]any{"x": "y"}}, "spec": map[string]any{"selector": map[string]any{"app": "d"}}}, ""},
+		{map[string]any{"kind": "CronJob", "spec": "not a mapping"}, ""},
+		{map[string]any{"kind": []any{1}}, ""},
+		{lists, ""},
+		{map[string]any{}, ""},
 	}
 	for i, c := range cases {
-		p, ok := PackCrossView(c.v, c.labels)
+		p, ok := PackCrossView(c.v, c.role)
 		if !ok {
 			t.Fatalf("case %d: not packed", i)
 		}
-		want := CrossView(c.v, c.labels)
+		want := CrossView(c.v, c.role)
 		got, err := p.Value()
 		if err != nil {
 			t.Fatalf("case %d: %v", i, err)
@@ -81,10 +81,10 @@ spec:
 	// Every kind CrossView knows packs its own view.
 	for kind := range crossKeepOf {
 		v := map[string]any{"kind": kind, "metadata": map[string]any{"name": "n", "labels": map[string]any{"a": "b"}, "annotations": map[string]any{"c": "d"}}, "spec": m["spec"]}
-		p, _ := PackCrossView(v, nil)
+		p, _ := PackCrossView(v, "")
 		got, err := p.Value()
-		if err != nil || !reflect.DeepEqual(got, CrossView(v, nil)) {
-			t.Errorf("%s: unpacked %v (%v), want %v", kind, got, err, CrossView(v, nil))
+		if err != nil || !reflect.DeepEqual(got, CrossView(v, "")) {
+			t.Errorf("%s: unpacked %v (%v), want %v", kind, got, err, CrossView(v, ""))
 		}
 	}
 }
@@ -98,9 +98,9 @@ func TestKeepCrossView(t *testing.T) {
 		{"kind": "Pod", "metadata": map[string]any{"name": "p", "labels": map[string]any{"a": time.Unix(0, 0).UTC()}}},
 	} {
 		o := Object{Value: v, Labels: map[string]string{"kind": "Pod"}, Full: func() (map[string]any, error) { return v, nil }}
-		want := CrossView(v, o.Labels)
+		want := CrossView(v, o.Role)
 		o.KeepCrossView()
-		if _, packable := PackCrossView(v, nil); packable != (o.View != "") || packable != (o.Value == nil) {
+		if _, packable := PackCrossView(v, ""); packable != (o.View != "") || packable != (o.Value == nil) {
 			t.Errorf("%v: View %q, Value %v", v, o.View, o.Value)
 		}
 		got, err := o.CrossValue()

@@ -293,15 +293,16 @@ var (
 )
 
 // CrossView reduces an object's value to what the rules that join objects
-// read of an object of its kind (and role label): pod labels, selectors,
-// replica counts, autoscaler targets, images; never data or environments.
-func CrossView(v map[string]any, labels map[string]string) map[string]any {
+// read of an object of its kind (and role, Object.Role): pod labels,
+// selectors, replica counts, autoscaler targets, images; never data or
+// environments.
+func CrossView(v map[string]any, role string) map[string]any {
 	kind, _ := v["kind"].(string)
 	keep, ok := crossKeepOf[kind]
 	if !ok {
 		keep = nameKeep
 	}
-	if labels["role"] == RoleServer && (kind == "Deployment" || kind == "StatefulSet") {
+	if role == RoleServer && (kind == "Deployment" || kind == "StatefulSet") {
 		keep = serverKeep
 	}
 	return keepOf(v, keep).(map[string]any)

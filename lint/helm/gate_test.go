@@ -241,7 +241,7 @@ func TestGateIsNotAWorkload(t *testing.T) {
 			}
 			var servers []string
 			for _, o := range withIn.Manifests {
-				if o.Labels["role"] == lint.RoleServer {
+				if o.Role == lint.RoleServer {
 					servers = append(servers, o.Labels["kind"]+"/"+o.Labels["name"])
 				}
 			}

@@ -70,7 +70,7 @@ func objects(in *lint.Input, kind string) []lint.Object {
 func TestDefaultsStayConservative(t *testing.T) {
 	in, _ := render(t, helm.Spec{})
 	deps := objects(in, "Deployment")
-	if len(deps) != 1 || deps[0].Labels["role"] != lint.RoleServer {
+	if len(deps) != 1 || deps[0].Role != lint.RoleServer {
 		t.Fatalf("want one server Deployment, got %d", len(deps))
 	}
 	spec := deps[0].Value["spec"].(map[string]any)

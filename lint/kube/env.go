@@ -118,7 +118,7 @@ func Envs(objs []lint.Object) []lint.Env { return EnvsWithRoles(objs, nil) }
 // containers and the workload's own role (server when a container runs the
 // server, else agent when one runs the agent, else other) are decided once, by
 // lint.DecideWorkloadRoles. The containers' roles go on their environments,
-// the workload's onto the object (setRole), which rules use to find the
+// the workload's onto the object (lint.Object.Role), which rules use to find the
 // server workload of a release instead of guessing again; an object's Labels
 // map is never changed.
 func EnvsWithRoles(objs []lint.Object, roles map[string]string) []lint.Env {
@@ -133,19 +133,9 @@ func EnvsWithRoles(objs []lint.Object, roles map[string]string) []lint.Env {
 }
 
 // setRole records the role of a workload (role "": not a workload) on its
-// object. The object's Labels map stays as the loader made it: the object gets
-// a copy with "role" set.
-func setRole(o *lint.Object, role string) {
-	if role == "" || o.Labels["role"] == role {
-		return
-	}
-	l := make(map[string]string, len(o.Labels)+1)
-	for k, v := range o.Labels {
-		l[k] = v
-	}
-	l["role"] = role
-	o.Labels = l
-}
+// object (lint.Object.Role); the object's Labels map stays as the loader
+// made it.
+func setRole(o *lint.Object, role string) { o.Role = role }
 
 // objectEnvs returns the environments of the containers of o, resolved
 // against st, and the role of the workload; nil and "" for objects that are

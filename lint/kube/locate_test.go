@@ -204,11 +204,11 @@ stringData: {CERTCTL_KEYGEN_MODE: agent}
 		for j := range got.Manifests {
 			g, w := &got.Manifests[j], &want.Manifests[j]
 			full, err := g.FullValue()
-			if err != nil || !reflect.DeepEqual(full, w.Value) || !reflect.DeepEqual(g.Labels, w.Labels) || !reflect.DeepEqual(g.Ref, w.Ref) {
+			if err != nil || !reflect.DeepEqual(full, w.Value) || !reflect.DeepEqual(g.Labels, w.Labels) || g.Role != w.Role || !reflect.DeepEqual(g.Ref, w.Ref) {
 				t.Errorf("stream %d object %d differs (%v)", i, j, err)
 			}
 			view, err := g.CrossValue()
-			if kept && (err != nil || g.View == "" || g.Value != nil || !reflect.DeepEqual(view, lint.CrossView(w.Value, w.Labels))) {
+			if kept && (err != nil || g.View == "" || g.Value != nil || !reflect.DeepEqual(view, lint.CrossView(w.Value, w.Role))) {
 				t.Errorf("stream %d object %d: kept value is not its cross view", i, j)
 			}
 		}

@@ -206,8 +206,8 @@ func TestEnvResolution(t *testing.T) {
 			deploy = o
 		}
 	}
-	if deploy.Labels["role"] != lint.RoleServer {
-		t.Errorf("server workload not labelled: %v", deploy.Labels)
+	if deploy.Role != lint.RoleServer {
+		t.Errorf("server workload's role %q, want server", deploy.Role)
 	}
 	sweep := in.Envs[1]
 	if sweep.Role != lint.RoleAgent || sweep.Vars["CERTCTL_SERVER_URL"].Value != "https://certctl-server:8443" {

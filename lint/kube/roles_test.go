@@ -59,7 +59,7 @@ data: {CERTCTL_DATABASE_URL: "postgres://db/certctl"}
 `
 
 // objectRole is the role the loader gave a workload object.
-func objectRole(o *lint.Object) string { return o.Labels["role"] }
+func objectRole(o *lint.Object) string { return o.Role }
 
 func TestEnvsLeaveLabelsAlone(t *testing.T) {
 	_, objs, err := kube.Parse([]byte(roleStream), "roles.yaml", kube.Labels{"release": "r"})

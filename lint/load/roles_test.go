@@ -132,8 +132,8 @@ func TestRolesOverrideKubernetes(t *testing.T) {
 		if got := roleOf(in, "pki"); got != lint.RoleServer {
 			t.Fatalf("roles %s: role %q, want server", key, got)
 		}
-		if in.Manifests[0].Labels["role"] != lint.RoleServer {
-			t.Errorf("roles %s: workload label role %q", key, in.Manifests[0].Labels["role"])
+		if in.Manifests[0].Role != lint.RoleServer {
+			t.Errorf("roles %s: workload role %q", key, in.Manifests[0].Role)
 		}
 		if !slices.Contains(rulesOf(r, "Deployment pki"), "DEPL-M3") {
 			t.Errorf("roles %s: the server workload was not judged by DEPL-M3: %v", key, r.Findings)
