@@ -215,7 +215,7 @@ func Build(report *lint.Report, run format.Run) *Report {
 	r.Inputs = inputs(in, run.ChartFiles)
 	documented := map[string][]*carveout.Carveout{}
 	for _, c := range run.Carveouts {
-		r.Carveouts = append(r.Carveouts, carveoutRow(c, now, run.Applied))
+		r.Carveouts = append(r.Carveouts, carveoutRow(c, run.Applied))
 		if c.Documented() {
 			documented[c.ID] = append(documented[c.ID], c)
 		}
@@ -370,19 +370,18 @@ func joinText(a, b string) string {
 	return a + " " + b
 }
 
-func carveoutRow(c *carveout.Carveout, now time.Time, applied bool) Carveout {
+func carveoutRow(c *carveout.Carveout, applied bool) Carveout {
 	out := Carveout{
 		ID: c.ID, Kind: cmp.Or(c.Kind, carveout.TypeWaiver), Source: c.Source,
 		Where: orEmpty(c.Where), Paths: orEmpty(c.Paths), Reason: c.Reason, Action: c.Action,
-		Owner: c.Owner, Expires: c.Expires, Matched: c.Matched, State: "active",
+		Owner: c.Owner, Expires: c.Expires, Matched: c.Matched, State: carveout.StateActive,
 	}
 	switch {
 	case !applied:
 		out.State = "not applied"
-	case !c.End.IsZero() && c.Expired(now):
-		out.State = "expired"
-	case !c.End.IsZero() && c.End.Sub(now) <= carveout.SoonDays*24*time.Hour:
-		out.State = "expiring"
+	case c.State != "":
+		// As CFG-WAIVER judged it (Set.Apply).
+		out.State = c.State
 	}
 	return out
 }

@@ -17,6 +17,7 @@
 package carveout
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -50,9 +51,6 @@ const DateLayout = "2006-01-02"
 
 // MaxAhead is how far after the report date an end date may be.
 const MaxAhead = 1 // year
-
-// SoonDays is how close an end date must be to warn (CFG-WAIVER judges it).
-const SoonDays = 14
 
 var idRe = regexp.MustCompile(`^(SEC|DEPL|CFG)-[A-Z0-9]+(-[A-Z0-9]+)*$`)
 
@@ -88,6 +86,9 @@ type Carveout struct {
 	End time.Time `json:"-"`
 	// Matched counts the findings it matched in the last Apply.
 	Matched int `json:"matched"`
+	// State is what CFG-WAIVER made of it in the last Apply (StateActive,
+	// StateExpiring, StateExpired); "" before.
+	State string `json:"-"`
 
 	fileID string
 	index  int
@@ -97,8 +98,12 @@ type Carveout struct {
 // Documented reports whether c is an audit entry that waives nothing.
 func (c *Carveout) Documented() bool { return c.Kind == TypeDocumented }
 
-// Expired reports whether c no longer applies at now.
-func (c *Carveout) Expired(now time.Time) bool { return !now.Before(c.End) }
+// States of a carve-out after Apply, as CFG-WAIVER judged it.
+const (
+	StateActive   = "active"
+	StateExpiring = "expiring" // CFG-WAIVER warns: it ends within 14 days
+	StateExpired  = "expired"  // CFG-WAIVER errs: it no longer applies
+)
 
 // Set is the carve-outs of one run.
 type Set struct {
@@ -317,12 +322,30 @@ func (c *Carveout) matches(f *lint.Finding) bool {
 }
 
 // Apply returns a copy of r with the carve-outs applied: matched findings of an
-// active carve-out carry a Waiver; those of an expired one say when it ended;
-// an active carve-out that matched nothing adds a stale CFG-WAIVER warning.
+// active carve-out carry it (Finding.Carveout); those of an expired one say
+// when it ended; an active carve-out that matched nothing adds a stale
+// CFG-WAIVER warning. Expiry is CFG-WAIVER's judgement, read from r (an error
+// about a carve-out: expired; a warning: expiring), never decided again here,
+// so the report, the waiving and the audit agree with the policy.
 func (s *Set) Apply(r *lint.Report) *lint.Report {
 	findings := slices.Clone(r.Findings)
+	judged := map[string]string{} // carve-out source -> state CFG-WAIVER gave
+	for _, f := range findings {
+		if f.Rule != RuleID {
+			continue
+		}
+		switch f.Severity {
+		case lint.SeverityError:
+			judged[f.Subject] = StateExpired
+		case lint.SeverityWarning:
+			if judged[f.Subject] == "" {
+				judged[f.Subject] = StateExpiring
+			}
+		}
+	}
 	for _, c := range s.carveouts {
 		c.Matched = 0
+		c.State = cmp.Or(judged[c.Source], StateActive)
 	}
 	for i := range findings {
 		f := &findings[i]
@@ -334,7 +357,7 @@ func (s *Set) Apply(r *lint.Report) *lint.Report {
 				continue
 			}
 			c.Matched++
-			if c.Expired(s.now) {
+			if c.State == StateExpired {
 				f.Message += fmt.Sprintf(" (carve-out %s expired after %s)", c.Source, c.Expires)
 				continue
 			}
@@ -344,7 +367,7 @@ func (s *Set) Apply(r *lint.Report) *lint.Report {
 		}
 	}
 	for _, c := range s.carveouts {
-		if c.Documented() || c.Matched > 0 || c.Expired(s.now) {
+		if c.Documented() || c.Matched > 0 || c.State == StateExpired {
 			continue
 		}
 		findings = append(findings, s.stale(c))

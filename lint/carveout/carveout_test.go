@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -378,5 +379,44 @@ func TestStaleFingerprint(t *testing.T) {
 	}
 	if cw[0].Fingerprint == "" || cw[0].Fingerprint != cw[0].ComputeFingerprint() {
 		t.Errorf("fingerprint %q, want %q", cw[0].Fingerprint, cw[0].ComputeFingerprint())
+	}
+}
+
+// TestExpiryIsCFGWaiversJudgement: Apply takes a carve-out's expiry from
+// CFG-WAIVER's findings in the report, never from its own clock: the same
+// carve-out waives under a report where the policy found it current and
+// does not where the policy found it expired, and its State says so.
+func TestExpiryIsCFGWaiversJudgement(t *testing.T) {
+	in := dotenvInput(t, badBody)
+	set, prep, err := carveout.Prepare(in, reg(t, "2026-12-20"), engine(t).Policies(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := prep.AddTo(in); err != nil {
+		t.Fatal(err)
+	}
+	r, err := engine(t).Eval(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := set.Apply(r)
+	if l3 := byRule(got, "SEC-L3"); len(l3) != 1 || l3[0].Carveout == nil || set.Carveouts()[0].State != carveout.StateActive {
+		t.Fatalf("a current carve-out: SEC-L3 %+v, state %q", l3, set.Carveouts()[0].State)
+	}
+	source := set.Carveouts()[0].Source
+	for _, c := range []struct {
+		severity lint.Severity
+		state    string
+		waived   bool
+	}{
+		{lint.SeverityError, carveout.StateExpired, false},
+		{lint.SeverityWarning, carveout.StateExpiring, true},
+	} {
+		judged := &lint.Report{Findings: append(slices.Clone(r.Findings), lint.Finding{Rule: carveout.RuleID, Severity: c.severity, Subject: source, Message: "judged"})}
+		got := set.Apply(judged)
+		l3 := byRule(got, "SEC-L3")
+		if len(l3) != 1 || (l3[0].Carveout != nil) != c.waived || set.Carveouts()[0].State != c.state {
+			t.Errorf("CFG-WAIVER %s: SEC-L3 %+v, state %q (want %s, waived %v)", c.severity, l3, set.Carveouts()[0].State, c.state, c.waived)
+		}
 	}
 }
