@@ -188,7 +188,55 @@ func onlyJudging(modules map[string]*ast.Module, pols []Policy, kinds []string) 
 			delete(modules, name)
 		}
 	}
+	dropUnusedHelpers(modules, kept)
 	return kept
+}
+
+// dropUnusedHelpers removes the modules of helper packages that no kept rule
+// refers to, through an import or a data reference, directly or through
+// another helper it keeps: the gate's engine compiles no Kubernetes helpers
+// (data.certgate.lib.k8s) it never calls. A reference keeps every package
+// that is a prefix of it, so nothing a kept rule reads can be dropped.
+func dropUnusedHelpers(modules map[string]*ast.Module, kept []Policy) {
+	byPkg := map[string][]*ast.Module{}
+	for _, m := range modules {
+		byPkg[m.Package.Path.String()] = append(byPkg[m.Package.Path.String()], m)
+	}
+	used := map[string]bool{}
+	var visit func(pkg string)
+	visit = func(pkg string) {
+		if used[pkg] {
+			return
+		}
+		used[pkg] = true
+		for _, m := range byPkg[pkg] {
+			var refs []string
+			for _, imp := range m.Imports {
+				refs = append(refs, imp.Path.String())
+			}
+			ast.WalkRefs(m, func(r ast.Ref) bool {
+				if r.HasPrefix(ast.DefaultRootRef) {
+					refs = append(refs, r.String())
+				}
+				return false
+			})
+			for other := range byPkg {
+				if slices.ContainsFunc(refs, func(r string) bool {
+					return r == other || strings.HasPrefix(r, other+".") || strings.HasPrefix(r, other+"[")
+				}) {
+					visit(other)
+				}
+			}
+		}
+	}
+	for _, p := range kept {
+		visit(p.Package)
+	}
+	for name, m := range modules {
+		if !used[m.Package.Path.String()] {
+			delete(modules, name)
+		}
+	}
 }
 
 // compileErrors keeps every compiler message, each with its file and line.
