@@ -1,6 +1,6 @@
 # The Gatekeeper wrapper: builds from one admitted object the Input document
 # certgate's rules read (input.meta, input.files, input.manifests, input.envs),
-# the way lint/manifest builds it for a manifest stream, so the rule packages
+# the way lint/kube builds it for a manifest stream, so the rule packages
 # run unchanged under data.lib.certgate. The constants it reads (known
 # releases, role variables and images) are generated beside it from certgate's
 # Go code (package lib.certgate.gatekeeper, module facts).
@@ -60,7 +60,7 @@ name(obj) := object.get(obj, ["metadata", "name"], "")
 
 subject(obj) := sprintf("%s %s", [obj.kind, name(obj)])
 
-# manifest is input.manifests[0], labelled as lint/manifest labels an object.
+# manifest is input.manifests[0], labelled as lint/kube labels an object.
 manifest(obj) := {"ref": {"file": file, "doc": 0, "path": []}, "value": obj, "labels": object.union(base_labels(obj), role_label(obj))}
 
 base_labels(obj) := {"kind": obj.kind, "name": name(obj), "release": file, "subject": subject(obj)}
@@ -79,7 +79,7 @@ object_role(obj) := "server" if {
 	d.role == "agent"
 } else := "other"
 
-# pod_spec_path: where a kind keeps its pod spec (as lint/manifest).
+# pod_spec_path: where a kind keeps its pod spec (as lint/kube).
 pod_spec_path(kind) := ["spec"] if kind == "Pod"
 
 pod_spec_path(kind) := ["spec", "template", "spec"] if kind in {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController"}

@@ -15,7 +15,7 @@
 #   docs: docs/policies.md#cfg-waiver
 package certgate.cfg_waiver
 
-# input.carveouts is filled by lint/waiver: one entry per carve-out with id,
+# input.carveouts is filled by lint/carveout: one entry per carve-out with id,
 # source (where it is declared), owner, expires (the last day it applies) and
 # expires_unix (the first second it no longer applies), and a ref.
 
