@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/certgate/certgate/internal/readfile"
 	"github.com/certgate/certgate/lint"
 )
 
@@ -126,11 +127,7 @@ func fileError(err error) string {
 	case errors.Is(err, fs.ErrPermission):
 		return "permission denied"
 	}
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
+	return readfile.StripPath(err).Error()
 }
 
 // parsePEM records the PEM structure of b: block types, the certificates and

@@ -25,6 +25,7 @@ import (
 	"github.com/go-acme/lego/v4/acme"
 	"github.com/go-acme/lego/v4/acme/api"
 
+	"github.com/certgate/certgate/internal/readfile"
 	"github.com/certgate/certgate/lint"
 	"github.com/certgate/certgate/lint/envvar"
 	"github.com/certgate/certgate/lint/redact"
@@ -230,22 +231,13 @@ func extraPool(roots *x509.CertPool, paths []string) (*x509.CertPool, error) {
 	for _, p := range paths {
 		pem, err := os.ReadFile(p)
 		if err != nil {
-			return nil, fmt.Errorf("--ca-certificates %s (an extra bundle for the gate's check) cannot be read: %w", p, unwrapPath(err))
+			return nil, fmt.Errorf("--ca-certificates %s (an extra bundle for the gate's check) cannot be read: %w", p, readfile.StripPath(err))
 		}
 		if !pool.AppendCertsFromPEM(pem) {
 			return nil, fmt.Errorf("--ca-certificates %s (an extra bundle for the gate's check) holds no PEM certificate", p)
 		}
 	}
 	return pool, nil
-}
-
-// unwrapPath drops the path a *fs.PathError repeats.
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // isTrue reads a boolean as certctl does.
@@ -320,7 +312,7 @@ func ServerRoots(get func(string) string) *Roots {
 	r := &Roots{File: get("SSL_CERT_FILE"), Dir: get("SSL_CERT_DIR")}
 	if r.File != "" {
 		if data, err := os.ReadFile(r.File); err != nil {
-			r.FileError = unwrapPath(err).Error()
+			r.FileError = readfile.StripPath(err).Error()
 		} else if !x509.NewCertPool().AppendCertsFromPEM(data) {
 			r.FileError = "it holds no PEM certificate"
 		}

@@ -319,6 +319,9 @@ func templatePath(dir string, chrt *chart.Chart, name string) string {
 func valuesFile(src []byte, display, role string) (*lint.File, map[string]any, error) {
 	var n yaml.Node
 	if err := yaml.Unmarshal(src, &n); err != nil {
+		if line, msg := lint.YAMLErrorAt(err); line > 0 {
+			return nil, nil, fmt.Errorf("values file %s: line %d: %s", display, line, msg)
+		}
 		return nil, nil, fmt.Errorf("values file %s: %s", display, strings.TrimPrefix(err.Error(), "yaml: "))
 	}
 	if root := content(&n); root != nil && root.Kind != yaml.MappingNode {

@@ -171,6 +171,8 @@ func TestRenderErrors(t *testing.T) {
 		{"bad set", helm.Spec{Set: []string{"server.replicas"}}, "--set server.replicas"},
 		{"missing values file", helm.Spec{Values: []string{"nope.yaml"}}, "read values file nope.yaml"},
 		{"bad kube version", helm.Spec{KubeVersion: "banana"}, "--kube-version"},
+		// yaml.v3 prints a parser error's line 0-based: the flow sequence opens on line 2.
+		{"values file syntax", helm.Spec{Values: []string{badValues(t)}}, "bad-values.yaml: line 2: did not find expected ',' or ']'"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -182,6 +184,17 @@ func TestRenderErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// badValues writes a values file whose line 2 opens a flow sequence that
+// never closes.
+func badValues(t *testing.T) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "bad-values.yaml")
+	if err := os.WriteFile(p, []byte("a: 1\nb: [x, y\nc: 2\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // tinyChart writes a chart whose one template is tmpl.

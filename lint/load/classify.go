@@ -12,6 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/certgate/certgate/internal/readfile"
+	"github.com/certgate/certgate/lint"
 	"github.com/certgate/certgate/lint/config"
 )
 
@@ -66,6 +67,9 @@ func classifyBytes(base string, src []byte) (class, reason string) {
 				return classManifest, ""
 			case looseServices.Match(src):
 				return classCompose, ""
+			}
+			if line, msg := lint.YAMLErrorAt(err); line > 0 {
+				return classNone, fmt.Sprintf("not valid YAML: line %d: %s", line, msg)
 			}
 			return classNone, "not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")
 		}

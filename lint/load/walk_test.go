@@ -101,3 +101,26 @@ func TestLoadReportsSkipped(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestSkippedYAMLNamesTheLine: a YAML file that does not parse is skipped
+// with the line yaml.v3 means (a parser error's printed line is 0-based).
+func TestSkippedYAMLNamesTheLine(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "flow.yaml", "{apiVersion: v1, kind: ConfigMap, metadata: {name: flow}}\n")
+	for name, c := range map[string]struct{ src, want string }{
+		"parser.yaml":  {"a: 1\nb: [x, y\nc: 2\n", "not valid YAML: line 2: did not find expected ',' or ']'"},
+		"scanner.yaml": {"a: 1\n\nb: c: d\n", "not valid YAML: line 3: mapping values are not allowed in this context"},
+	} {
+		write(t, dir, name, c.src)
+		in, err := Load(context.Background(), []string{dir}, Options{Root: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(in.Skipped) != 1 || in.Skipped[0].Path != name || in.Skipped[0].Reason != c.want {
+			t.Errorf("%s: skipped %+v, want reason %q", name, in.Skipped, c.want)
+		}
+		if err := os.Remove(filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
