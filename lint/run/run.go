@@ -11,11 +11,11 @@
 package run
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -137,10 +137,10 @@ func (r Runner) Run(ctx context.Context, paths []string) (res *Result, err error
 func (r Runner) Prepare(ctx context.Context, paths []string) (res *Result, err error) {
 	defer recoverPanic("load", &err)
 	res = &Result{Root: r.Root, Now: r.Now}
-	if res.Root == "" {
-		if res.Root, err = os.Getwd(); err != nil {
-			return nil, &Error{Stage: "config", Err: err}
-		}
+	// Absolute, so paths in findings are relative to it whatever the
+	// working directory (default: the working directory itself).
+	if res.Root, err = filepath.Abs(cmp.Or(res.Root, ".")); err != nil {
+		return nil, &Error{Stage: "config", Err: err}
 	}
 	if res.Now.IsZero() {
 		res.Now = time.Now()
