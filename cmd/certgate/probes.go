@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -48,95 +46,23 @@ func (p *probeFlags) options() ([]server.Option, error) {
 	return opts, nil
 }
 
-// writeWithProbes writes the report like evalFlags.write and adds the probe
-// results and notes: "probes" and "notes" keys in JSON, short sections in
-// text. Other formats carry the report only; their notes go to notesTo.
+// writeWithProbes writes the report through the registry, with the probe
+// results and notes in the run: text and JSON carry them; other formats
+// carry the report only, and their notes go to notesTo.
 func (f *evalFlags) writeWithProbes(w, notesTo io.Writer, r *lint.Report, eng *lint.Engine, results []*server.ProbeResult, notes []string) error {
 	run := format.Run{Policies: eng.Policies(), Version: version}
 	if f.format != "json" && f.format != "text" {
 		writeNotes(notesTo, notes)
 		return f.writeRun(w, r, run)
 	}
-	if len(results) == 0 && len(notes) == 0 {
-		return f.writeRun(w, r, run)
+	for _, p := range results {
+		run.Probes = append(run.Probes, format.Probe{
+			Name: p.Name, Skipped: p.Skipped, Reachable: p.Reachable, TLS: p.TLS,
+			LatencyMS: p.LatencyMS(), Error: p.Error, Facts: p.Facts,
+		})
 	}
-	return emit(w, f.output, func(w io.Writer) error {
-		var buf bytes.Buffer
-		if err := f.render(&buf, r, run); err != nil {
-			return err
-		}
-		if f.format == "json" {
-			var doc map[string]any
-			if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
-				return inputError(fmt.Errorf("add probes to the JSON report: %w", err))
-			}
-			if len(results) > 0 {
-				doc["probes"] = probesJSON(results)
-			}
-			if len(notes) > 0 {
-				doc["notes"] = notes
-			}
-			buf.Reset()
-			enc := json.NewEncoder(&buf)
-			enc.SetIndent("", "  ")
-			enc.SetEscapeHTML(false)
-			if err := enc.Encode(doc); err != nil {
-				return inputError(err)
-			}
-		} else {
-			if len(results) > 0 {
-				writeProbesText(&buf, results)
-			}
-			for _, n := range notes {
-				fmt.Fprintf(&buf, "note: %s\n", n)
-			}
-		}
-		_, err := w.Write(buf.Bytes())
-		return err
-	})
-}
-
-// probesJSON is the "probes" key: one object per probe, no secret values.
-func probesJSON(results []*server.ProbeResult) []map[string]any {
-	out := make([]map[string]any, 0, len(results))
-	for _, r := range results {
-		m := map[string]any{"name": r.Name, "reachable": r.Reachable, "tls": r.TLS, "latency_ms": r.LatencyMS()}
-		if r.Skipped != "" {
-			m["skipped"] = r.Skipped
-		}
-		if r.Error != "" {
-			m["error"] = r.Error
-		}
-		if len(r.Facts) > 0 {
-			m["facts"] = r.Facts
-		}
-		out = append(out, m)
-	}
-	return out
-}
-
-// writeProbesText is the text section: name, reachable, TLS, latency.
-func writeProbesText(w io.Writer, results []*server.ProbeResult) {
-	fmt.Fprintln(w, "\nProbes:")
-	for _, r := range results {
-		if r.Skipped != "" {
-			fmt.Fprintf(w, "  %-5s skipped: %s\n", r.Name, r.Skipped)
-			continue
-		}
-		tls := "-"
-		if r.TLS != nil {
-			tls = map[bool]string{true: "yes", false: "no"}[*r.TLS]
-			if v, ok := r.Facts["tls_verified"].(bool); ok && *r.TLS {
-				tls += map[bool]string{true: " (verified)", false: " (not verified)"}[v]
-			}
-		}
-		reach := map[bool]string{true: "yes", false: "no"}[r.Reachable]
-		fmt.Fprintf(w, "  %-5s reachable=%s tls=%s latency=%.1fms", r.Name, reach, tls, r.LatencyMS())
-		if r.Error != "" {
-			fmt.Fprintf(w, " error=%q", r.Error)
-		}
-		fmt.Fprintln(w)
-	}
+	run.Notes = notes
+	return f.writeRun(w, r, run)
 }
 
 // writeNotes prints notes one per line, for outputs that have no place for them.

@@ -62,6 +62,12 @@ type Run struct {
 	// ChartFiles are the files of the rendered charts (helm.ChartFiles),
 	// listed as inputs in place of the rendered templates.
 	ChartFiles []File
+
+	// Probes are the live probes' results (certgate env and exec) and Notes
+	// what the run says beside its report (a SOURCE_DATE_EPOCH the gate
+	// ignored): the text and JSON writers of the findings view add them.
+	Probes []Probe
+	Notes  []string
 }
 
 // File is one file the user gave, with the sha256 of its bytes on disk.
@@ -91,8 +97,8 @@ var registry = struct {
 	sync.RWMutex
 	m map[key]func(Run) Writer
 }{m: map[key]func(Run) Writer{
-	{Findings, "text"}:     func(Run) Writer { return Text{} },
-	{Findings, "json"}:     func(Run) Writer { return JSON{} },
+	{Findings, "text"}:     func(r Run) Writer { return Text{extrasOf(r)} },
+	{Findings, "json"}:     func(r Run) Writer { return JSON{extrasOf(r)} },
 	{Findings, "sarif"}:    func(r Run) Writer { return SARIF{Run: r} },
 	{Findings, "junit"}:    func(r Run) Writer { return JUnit{Run: r} },
 	{Findings, "github"}:   func(Run) Writer { return GitHub{} },

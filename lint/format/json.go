@@ -1,18 +1,28 @@
 package format
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 
 	"github.com/certgate/certgate/lint"
 )
 
-// JSON writes {"findings": [...], "summary": {...}}, indented.
-type JSON struct{}
+// JSON writes {"findings": [...], "summary": {...}}, indented, plus
+// "probes" and "notes" when the run has them (Run.Probes, Run.Notes).
+type JSON struct{ extras }
 
-func (JSON) Write(w io.Writer, r *lint.Report) error {
-	enc := json.NewEncoder(w)
+func (j JSON) Write(w io.Writer, r *lint.Report) error {
+	out := w
+	var buf bytes.Buffer
+	if !j.empty() {
+		out = &buf
+	}
+	enc := json.NewEncoder(out)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(r)
+	if err := enc.Encode(r); err != nil || j.empty() {
+		return err
+	}
+	return j.addJSON(buf.Bytes(), w)
 }

@@ -8,10 +8,11 @@ import (
 )
 
 // Text is the human format: one line per finding, its remediation indented
-// below, and a summary line.
-type Text struct{}
+// below, and a summary line; then the probe results and notes of the run
+// when it has them (Run.Probes, Run.Notes).
+type Text struct{ extras }
 
-func (Text) Write(w io.Writer, r *lint.Report) error {
+func (t Text) Write(w io.Writer, r *lint.Report) error {
 	ew := &errWriter{w: w}
 	for _, f := range r.Findings {
 		loc := f.Location()
@@ -45,10 +46,11 @@ func (Text) Write(w io.Writer, r *lint.Report) error {
 		}
 		ew.printf(")")
 	}
-	if t := r.Target; t != nil {
-		ew.printf("; certctl %s", t)
+	if target := r.Target; target != nil {
+		ew.printf("; certctl %s", target)
 	}
 	ew.printf("\n")
+	t.writeText(ew)
 	return ew.err
 }
 
