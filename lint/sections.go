@@ -1,7 +1,9 @@
 package lint
 
 import (
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 )
@@ -291,4 +293,17 @@ func (in *Input) sectionTerms() ([][2]*ast.Term, error) {
 		out = append(out, [2]*ast.Term{ast.StringTerm("host"), ast.NewTerm(v)})
 	}
 	return out, nil
+}
+
+// ChartDirs are the chart directories rendered for in (input.releases'
+// chart_path), sorted and unique: what an audit lists the files of.
+func (in *Input) ChartDirs() []string {
+	var out []string
+	for _, r := range in.Releases {
+		if d := r.ChartPath; d != "" {
+			out = append(out, strings.TrimSuffix(d, "/"))
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }

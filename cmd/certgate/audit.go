@@ -10,7 +10,6 @@ import (
 	"github.com/certgate/certgate/lint"
 	"github.com/certgate/certgate/lint/audit"
 	"github.com/certgate/certgate/lint/format"
-	"github.com/certgate/certgate/lint/load"
 	pipeline "github.com/certgate/certgate/lint/run"
 )
 
@@ -71,7 +70,7 @@ func auditRun(res *pipeline.Result, failOn lint.Severity) (format.Run, error) {
 	desc := runFor(res)
 	desc.Digest, desc.Now, desc.FailOn, desc.Input = res.Engine.Digest(), res.Now, failOn, res.Input
 	desc.Carveouts, desc.Applied = res.Described(), res.Carveouts != nil
-	files, err := load.ChartFiles(audit.ChartDirs(res.Input))
+	files, err := res.ChartFiles()
 	for _, f := range files {
 		desc.ChartFiles = append(desc.ChartFiles, format.File{Path: f.Path, Kind: audit.KindChart, SHA256: f.SHA256})
 	}

@@ -315,7 +315,7 @@ func item(id string, catalog map[string]lint.Policy, docs []*carveout.Carveout, 
 // file; a template renders once per profile) is listed once, its loader kind
 // first.
 func inputs(in *lint.Input, chartFiles []Input) []Input {
-	charts := ChartDirs(in)
+	charts := in.ChartDirs()
 	rendered := func(f *lint.File) bool {
 		if f.Kind != lint.FileManifest {
 			return false
@@ -345,19 +345,6 @@ func inputs(in *lint.Input, chartFiles []Input) []Input {
 	}
 	slices.SortFunc(out, func(a, b Input) int { return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Kind, b.Kind)) })
 	return out
-}
-
-// ChartDirs are the chart directories rendered for in (input.releases'
-// chart_path), sorted and unique.
-func ChartDirs(in *lint.Input) []string {
-	var out []string
-	for _, r := range in.Releases {
-		if d := r.ChartPath; d != "" {
-			out = append(out, strings.TrimSuffix(d, "/"))
-		}
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
 }
 
 func joinText(a, b string) string {

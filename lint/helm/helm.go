@@ -64,6 +64,21 @@ type Spec struct {
 	Demo    bool
 	// Roles are certgate.yaml's role overrides (see kube.RoleOverride).
 	Roles map[string]string
+	// Root is the directory a relative Chart or Values path is read from
+	// when it is not the working directory; the paths are displayed as
+	// given. Empty: read them as they are.
+	Root string
+}
+
+// read is where p, a displayed path, is read from.
+func (s Spec) read(p string) string { return under(s.Root, p) }
+
+// under is p read from root (p itself when root is empty or p absolute).
+func under(root, p string) string {
+	if root == "" || filepath.IsAbs(filepath.FromSlash(p)) {
+		return filepath.FromSlash(p)
+	}
+	return filepath.Join(root, filepath.FromSlash(p))
 }
 
 // ID names the release in subjects and labels: the chart, plus its profile.
@@ -118,10 +133,10 @@ func Render(s Spec) (*lint.Input, *lint.Release, error) {
 	}
 	s.Chart = filepath.ToSlash(filepath.Clean(s.Chart))
 	where := "chart " + s.ID()
-	if err := onlyRegular(s.Chart); err != nil {
+	if err := onlyRegular(s.read(s.Chart)); err != nil {
 		return nil, nil, fmt.Errorf("load %s: %w", where, err)
 	}
-	chrt, err := loader.Load(filepath.FromSlash(s.Chart))
+	chrt, err := loader.Load(s.read(s.Chart))
 	if err != nil {
 		return nil, nil, fmt.Errorf("load %s: %w", where, err)
 	}
@@ -136,7 +151,7 @@ func Render(s Spec) (*lint.Input, *lint.Release, error) {
 	}
 	// The chart's own values.yaml: where every default comes from.
 	defaults := path.Join(s.Chart, "values.yaml")
-	if src, err := readfile.Regular(filepath.FromSlash(defaults)); err == nil {
+	if src, err := readfile.Regular(s.read(defaults)); err == nil {
 		f, _, err := valuesFile(src, defaults, role)
 		if err != nil {
 			return nil, nil, err
@@ -154,7 +169,7 @@ func Render(s Spec) (*lint.Input, *lint.Release, error) {
 	}
 	for _, vf := range s.Values {
 		vf = filepath.ToSlash(filepath.Clean(vf))
-		src, err := readfile.File(filepath.FromSlash(vf))
+		src, err := readfile.File(s.read(vf))
 		if err != nil {
 			return nil, nil, fmt.Errorf("read values file %s: %w", vf, unwrap(err))
 		}
@@ -276,12 +291,13 @@ type ChartFile struct {
 // ChartFiles lists the files Helm loads from the chart directory dir
 // (.helmignore applied, vendored subcharts included), sorted by path: the
 // chart's own sources, never rendered output.
-func ChartFiles(dir string) ([]ChartFile, error) {
+// A relative dir is read from root (see Spec.Root) and displayed as given.
+func ChartFiles(root, dir string) ([]ChartFile, error) {
 	dir = filepath.ToSlash(filepath.Clean(dir))
-	if err := onlyRegular(dir); err != nil {
+	if err := onlyRegular(under(root, dir)); err != nil {
 		return nil, fmt.Errorf("load chart %s: %w", dir, err)
 	}
-	chrt, err := loader.Load(filepath.FromSlash(dir))
+	chrt, err := loader.Load(under(root, dir))
 	if err != nil {
 		return nil, fmt.Errorf("load chart %s: %w", dir, err)
 	}

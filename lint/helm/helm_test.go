@@ -294,11 +294,11 @@ func BenchmarkRenderAndLint(b *testing.B) {
 // and templates (partials and NOTES.txt included), with the digest of the
 // bytes on disk; the same twice, whatever the templates generate at render.
 func TestChartFilesAreSources(t *testing.T) {
-	files, err := helm.ChartFiles(chartDir)
+	files, err := helm.ChartFiles("", chartDir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := helm.ChartFiles(chartDir)
+	again, err := helm.ChartFiles("", chartDir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -320,7 +320,7 @@ func TestChartFilesAreSources(t *testing.T) {
 			t.Errorf("%s: sha256 %q, want the digest of the file on disk", p, got)
 		}
 	}
-	if _, err := helm.ChartFiles(t.TempDir()); err == nil {
+	if _, err := helm.ChartFiles("", t.TempDir()); err == nil {
 		t.Error("a directory without Chart.yaml is listed as a chart")
 	}
 }

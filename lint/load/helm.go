@@ -29,7 +29,7 @@ func loadCharts(ctx context.Context, paths []string, opts Options) (*lint.Input,
 		display := displaypath.Rel(opts.Root, p)
 		decl := declaredChart(p, opts)
 		if decl == nil || len(opts.Chart.Values) > 0 || len(opts.Chart.Set) > 0 || len(decl.Profiles) == 0 {
-			s := helm.Spec{Chart: display, Values: opts.Chart.Values, Set: opts.Chart.Set}
+			s := helm.Spec{Chart: display, Values: flagValues(opts), Set: opts.Chart.Set}
 			if decl != nil {
 				s.ReleaseName, s.Namespace = decl.ReleaseName, decl.Namespace
 			}
@@ -62,7 +62,39 @@ func withFlags(s helm.Spec, opts Options) helm.Spec {
 	}
 	s.KubeVersion = opts.Chart.KubeVersion
 	s.Roles = roles(opts)
+	s.Root = readRoot(opts.Root)
 	return s
+}
+
+// flagValues are the -f files, which name paths from the working directory:
+// absolute when displayed paths are read from another root (readRoot).
+func flagValues(opts Options) []string {
+	if readRoot(opts.Root) == "" {
+		return opts.Chart.Values
+	}
+	out := make([]string, len(opts.Chart.Values))
+	for i, v := range opts.Chart.Values {
+		abs, err := filepath.Abs(v)
+		if err != nil {
+			abs = v
+		}
+		out[i] = abs
+	}
+	return out
+}
+
+// readRoot is the directory displayed paths are read from: the root, unless
+// it is the working directory (they are then read, and named in Helm's
+// errors, as they are displayed).
+func readRoot(root string) string {
+	if root == "" {
+		return ""
+	}
+	abs, err := filepath.Abs(root)
+	if wd, werr := os.Getwd(); err != nil || werr != nil || abs == wd {
+		return ""
+	}
+	return abs
 }
 
 // declaredChart returns the certgate.yaml entry for the chart directory p.
@@ -110,13 +142,13 @@ func configDir(opts Options) string {
 // ChartFile is one file of a chart with the sha256 of its bytes.
 type ChartFile = helm.ChartFile
 
-// ChartFiles lists the files of the chart directories dirs (vendored
-// subcharts included), sorted by path per chart, for the audit's list of
-// what was judged.
-func ChartFiles(dirs []string) ([]ChartFile, error) {
+// ChartFiles lists the files of the chart directories dirs, displayed
+// relative to root (vendored subcharts included), sorted by path per chart,
+// for the audit's list of what was judged.
+func ChartFiles(root string, dirs []string) ([]ChartFile, error) {
 	var out []ChartFile
 	for _, dir := range dirs {
-		files, err := helm.ChartFiles(dir)
+		files, err := helm.ChartFiles(readRoot(root), dir)
 		if err != nil {
 			return nil, err
 		}

@@ -277,3 +277,10 @@ func recoverPanic(stage string, err *error) {
 		*err = &Error{Stage: stage, Err: fmt.Errorf("panic: %v", p)}
 	}
 }
+
+// ChartFiles lists the files of the charts the run rendered (vendored
+// subcharts included) with their sha256: what an audit names as judged in
+// place of the rendered templates.
+func (r *Result) ChartFiles() ([]load.ChartFile, error) {
+	return load.ChartFiles(r.Root, r.Input.ChartDirs())
+}

@@ -171,3 +171,28 @@ func TestRunErrorsNameTheirStage(t *testing.T) {
 		})
 	}
 }
+
+// TestChartFiles: a run that rendered a chart lists the chart's own files
+// (what an audit names as judged); a run without a chart lists none.
+func TestChartFiles(t *testing.T) {
+	r := run.Runner{Root: "../..", Now: now, Chart: load.ChartSettings{Values: []string{"../../charts/certctl/values-tls.yaml"}}}
+	res, err := r.Run(context.Background(), []string{"../../charts/certctl"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := res.ChartFiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(files, func(f load.ChartFile) bool { return f.Path == "charts/certctl/Chart.yaml" && len(f.SHA256) == 64 }) {
+		t.Fatalf("chart files %v", files)
+	}
+	dir := write(t, map[string]string{"docker-compose.yml": noToken})
+	res, err = run.Runner{Root: dir, Now: now}.Run(context.Background(), []string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files, err := res.ChartFiles(); err != nil || len(files) != 0 {
+		t.Fatalf("a compose run lists chart files %v (%v)", files, err)
+	}
+}
