@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -252,8 +253,14 @@ func (r Runner) load(ctx context.Context, paths []string, res *Result) (*lint.In
 	} else {
 		opts.Env = load.EnvSettings{}
 		if len(paths) == 0 {
-			// Duplicates of walked charts collapse.
-			paths = append([]string{"."}, load.DeclaredCharts(opts)...)
+			// The root ("." when it is the working directory, as messages
+			// name it) and the charts certgate.yaml declares, wherever they
+			// are; duplicates of walked charts collapse.
+			root := "."
+			if wd, err := os.Getwd(); err != nil || wd != res.Root {
+				root = res.Root
+			}
+			paths = append([]string{root}, load.DeclaredCharts(opts)...)
 		}
 	}
 	return load.Load(ctx, paths, opts)

@@ -196,3 +196,18 @@ func TestChartFiles(t *testing.T) {
 		t.Fatalf("a compose run lists chart files %v (%v)", files, err)
 	}
 }
+
+// TestNoPathsWalksTheRoot: without paths a run walks its Root, wherever the
+// working directory is.
+func TestNoPathsWalksTheRoot(t *testing.T) {
+	dir := write(t, map[string]string{"compose/docker-compose.yml": noToken})
+	res, err := run.Runner{Root: dir, Now: now}.Run(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(res.Report.Findings, func(f lint.Finding) bool {
+		return f.Rule == "SEC-H1" && f.File == "compose/docker-compose.yml"
+	}) {
+		t.Fatalf("findings %v", res.Report.Findings)
+	}
+}
