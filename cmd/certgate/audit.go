@@ -72,7 +72,7 @@ func auditRun(res *pipeline.Result, failOn lint.Severity) (format.Run, error) {
 	desc.Carveouts, desc.Applied = res.Described(), res.Carveouts != nil
 	files, err := res.ChartFiles()
 	for _, f := range files {
-		desc.ChartFiles = append(desc.ChartFiles, format.File{Path: f.Path, Kind: audit.KindChart, SHA256: f.SHA256})
+		desc.ChartFiles = append(desc.ChartFiles, format.File{Path: f.Path, Kind: audit.FileChart, SHA256: f.SHA256})
 	}
 	return desc, runError(err)
 }

@@ -294,9 +294,9 @@ func TestAuditRepositoryIsReproducible(t *testing.T) {
 		}
 	}
 	for path, kind := range map[string]string{
-		"charts/certctl/Chart.yaml":                 audit.KindChart,
-		"charts/certctl/templates/auth-secret.yaml": audit.KindChart,
-		"charts/certctl/templates/_helpers.tpl":     audit.KindChart,
+		"charts/certctl/Chart.yaml":                 audit.FileChart,
+		"charts/certctl/templates/auth-secret.yaml": audit.FileChart,
+		"charts/certctl/templates/_helpers.tpl":     audit.FileChart,
 		"charts/certctl/values.yaml":                "helm-values",
 		"charts/certctl/values-ha.yaml":             "helm-values",
 		"compose/docker-compose.yml":                "compose",

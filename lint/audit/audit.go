@@ -139,10 +139,10 @@ type Carveout struct {
 	Matched int    `json:"matched"`
 }
 
-// Input kinds beyond the loaders' file kinds (lint.Kind*).
+// File formats beyond the loaders' (lint.File*).
 const (
-	// KindChart is a file of a rendered chart (Chart.yaml, templates, helpers).
-	KindChart = "helm-chart"
+	// FileChart is a file of a rendered chart (Chart.yaml, templates, helpers).
+	FileChart = "helm-chart"
 )
 
 // Input is one file the user gave: a compose, env, values, manifest or chart
@@ -341,7 +341,7 @@ func inputs(in *lint.Input, chartFiles []Input) []Input {
 		}
 	}
 	for _, f := range chartFiles {
-		add(Input{Path: f.Path, Kind: cmp.Or(f.Kind, KindChart), SHA256: f.SHA256})
+		add(Input{Path: f.Path, Kind: cmp.Or(f.Kind, FileChart), SHA256: f.SHA256})
 	}
 	slices.SortFunc(out, func(a, b Input) int { return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Kind, b.Kind)) })
 	return out

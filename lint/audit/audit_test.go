@@ -247,8 +247,8 @@ func TestInputsAreWhatTheUserGave(t *testing.T) {
 	}}
 	got := audit.Build(&lint.Report{}, run).Inputs
 	want := []audit.Input{
-		{Path: "charts/app/Chart.yaml", Kind: audit.KindChart, SHA256: "c"},
-		{Path: "charts/app/templates/secret.yaml", Kind: audit.KindChart, SHA256: "t"},
+		{Path: "charts/app/Chart.yaml", Kind: audit.FileChart, SHA256: "c"},
+		{Path: "charts/app/templates/secret.yaml", Kind: audit.FileChart, SHA256: "t"},
 		{Path: "charts/app/values.yaml", Kind: lint.FileHelmValues, SHA256: "v"},
 		{Path: "k8s/app.yaml", Kind: lint.FileManifest, SHA256: "m"},
 	}
