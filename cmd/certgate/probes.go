@@ -56,10 +56,7 @@ func (f *evalFlags) writeWithProbes(w, notesTo io.Writer, r *lint.Report, eng *l
 		return f.writeRun(w, r, run)
 	}
 	for _, p := range results {
-		run.Probes = append(run.Probes, format.Probe{
-			Name: p.Name, Skipped: p.Skipped, Reachable: p.Reachable, TLS: p.TLS,
-			LatencyMS: p.LatencyMS(), Error: p.Error, Facts: p.Facts,
-		})
+		run.Probes = append(run.Probes, p.ProbeFacts())
 	}
 	run.Notes = notes
 	return f.writeRun(w, r, run)

@@ -66,7 +66,7 @@ type Run struct {
 	// Probes are the live probes' results (certgate env and exec) and Notes
 	// what the run says beside its report (a SOURCE_DATE_EPOCH the gate
 	// ignored): the text and JSON writers of the findings view add them.
-	Probes []Probe
+	Probes []lint.ProbeFacts
 	Notes  []string
 }
 

@@ -4,26 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+
+	"github.com/certgate/certgate/lint"
 )
 
-// Probe is one live probe's result as the findings view shows it beside the
-// report (certgate env and exec with --probe): no secret value, errors
-// already redacted by the gate.
-type Probe struct {
-	Name string
-	// Skipped says why the probe had nothing to check; "" when it ran.
-	Skipped   string
-	Reachable bool
-	// TLS is whether the connection used TLS; nil when unknown.
-	TLS       *bool
-	LatencyMS float64
-	Error     string
-	// Facts are the probe's own findings (JSON-shaped).
-	Facts map[string]any
-}
-
-// json is the "probes" entry of the JSON writer.
-func (p Probe) json() map[string]any {
+// probeJSON is a probe's entry under "probes" in the JSON writer: no secret
+// value, errors already redacted by the gate.
+func probeJSON(p lint.ProbeFacts) map[string]any {
 	m := map[string]any{"name": p.Name, "reachable": p.Reachable, "tls": p.TLS, "latency_ms": p.LatencyMS}
 	if p.Skipped != "" {
 		m["skipped"] = p.Skipped
@@ -40,7 +27,7 @@ func (p Probe) json() map[string]any {
 // extras are what the text and JSON writers of the findings view add after
 // the report: the probe results and the notes of the run.
 type extras struct {
-	probes []Probe
+	probes []lint.ProbeFacts
 	notes  []string
 }
 
@@ -58,7 +45,7 @@ func (x extras) addJSON(doc []byte, w io.Writer) error {
 	if len(x.probes) > 0 {
 		list := make([]map[string]any, 0, len(x.probes))
 		for _, p := range x.probes {
-			list = append(list, p.json())
+			list = append(list, probeJSON(p))
 		}
 		m["probes"] = list
 	}

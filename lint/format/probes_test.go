@@ -6,13 +6,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/certgate/certgate/lint"
+
 	"github.com/certgate/certgate/lint/format"
 )
 
 func probeRun() format.Run {
 	tls := true
 	return format.Run{
-		Probes: []format.Probe{
+		Probes: []lint.ProbeFacts{
 			{Name: "db", Reachable: true, TLS: &tls, LatencyMS: 1.5, Facts: map[string]any{"tls_verified": true}},
 			{Name: "acme", Skipped: "CERTCTL_ACME_DIRECTORY_URL is not set"},
 		},
