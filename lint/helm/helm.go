@@ -32,6 +32,7 @@ import (
 	"helm.sh/helm/v3/pkg/engine"
 	"helm.sh/helm/v3/pkg/strvals"
 
+	"github.com/certgate/certgate/internal/displaypath"
 	"github.com/certgate/certgate/internal/readfile"
 	"github.com/certgate/certgate/lint"
 	"github.com/certgate/certgate/lint/kube"
@@ -64,14 +65,19 @@ type Spec struct {
 	Demo    bool
 	// Roles are certgate.yaml's role overrides (see kube.RoleOverride).
 	Roles map[string]string
-	// Root is the directory a relative Chart or Values path is read from
-	// when it is not the working directory; the paths are displayed as
-	// given. Empty: read them as they are.
+	// Root is the run's root: Chart and Values, which are read as given
+	// (from the working directory, or absolute), are displayed relative to it
+	// when they lie inside it (displaypath.Rel). Empty: displayed as given.
 	Root string
 }
 
-// read is where p, a displayed path, is read from.
-func (s Spec) read(p string) string { return under(s.Root, p) }
+// display is how the path p (as read) is named in findings and messages.
+func (s Spec) display(p string) string {
+	if s.Root == "" {
+		return filepath.ToSlash(filepath.Clean(p))
+	}
+	return displaypath.Rel(s.Root, p)
+}
 
 // under is p read from root (p itself when root is empty or p absolute).
 func under(root, p string) string {
@@ -131,12 +137,13 @@ func Render(s Spec) (*lint.Input, *lint.Release, error) {
 	if s.Namespace == "" {
 		s.Namespace = DefaultNamespace
 	}
-	s.Chart = filepath.ToSlash(filepath.Clean(s.Chart))
+	dir := filepath.Clean(s.Chart)
+	s.Chart = s.display(s.Chart)
 	where := "chart " + s.ID()
-	if err := onlyRegular(s.read(s.Chart)); err != nil {
+	if err := onlyRegular(dir); err != nil {
 		return nil, nil, fmt.Errorf("load %s: %w", where, err)
 	}
-	chrt, err := loader.Load(s.read(s.Chart))
+	chrt, err := loader.Load(dir)
 	if err != nil {
 		return nil, nil, fmt.Errorf("load %s: %w", where, err)
 	}
@@ -151,7 +158,7 @@ func Render(s Spec) (*lint.Input, *lint.Release, error) {
 	}
 	// The chart's own values.yaml: where every default comes from.
 	defaults := path.Join(s.Chart, "values.yaml")
-	if src, err := readfile.Regular(s.read(defaults)); err == nil {
+	if src, err := readfile.Regular(filepath.Join(dir, "values.yaml")); err == nil {
 		f, _, err := valuesFile(src, defaults, role)
 		if err != nil {
 			return nil, nil, err
@@ -167,9 +174,9 @@ func Render(s Spec) (*lint.Input, *lint.Release, error) {
 	} else {
 		role = "overlay"
 	}
-	for _, vf := range s.Values {
-		vf = filepath.ToSlash(filepath.Clean(vf))
-		src, err := readfile.File(s.read(vf))
+	for _, read := range s.Values {
+		vf := s.display(read)
+		src, err := readfile.File(filepath.Clean(read))
 		if err != nil {
 			return nil, nil, fmt.Errorf("read values file %s: %w", vf, unwrap(err))
 		}

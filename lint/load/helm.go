@@ -26,10 +26,9 @@ func detectChart(path string, isDir bool) bool {
 func loadCharts(ctx context.Context, paths []string, opts Options) (*lint.Input, error) {
 	var specs []helm.Spec
 	for _, p := range paths {
-		display := displaypath.Rel(opts.Root, p)
 		decl := declaredChart(p, opts)
 		if decl == nil || len(opts.Chart.Values) > 0 || len(opts.Chart.Set) > 0 || len(decl.Profiles) == 0 {
-			s := helm.Spec{Chart: display, Values: flagValues(opts), Set: opts.Chart.Set}
+			s := helm.Spec{Chart: p, Values: opts.Chart.Values, Set: opts.Chart.Set}
 			if decl != nil {
 				s.ReleaseName, s.Namespace = decl.ReleaseName, decl.Namespace
 			}
@@ -39,11 +38,11 @@ func loadCharts(ctx context.Context, paths []string, opts Options) (*lint.Input,
 		for _, name := range decl.ProfileNames() {
 			prof := decl.Profiles[name]
 			s := helm.Spec{
-				Chart: display, Profile: name, Demo: prof.Demo, Set: prof.Set,
+				Chart: p, Profile: name, Demo: prof.Demo, Set: prof.Set,
 				ReleaseName: decl.ReleaseName, Namespace: decl.Namespace,
 			}
 			for _, v := range prof.Values {
-				s.Values = append(s.Values, displaypath.Rel(opts.Root, filepath.Join(configDir(opts), filepath.FromSlash(v))))
+				s.Values = append(s.Values, filepath.Join(configDir(opts), filepath.FromSlash(v)))
 			}
 			specs = append(specs, withFlags(s, opts))
 		}
@@ -62,33 +61,16 @@ func withFlags(s helm.Spec, opts Options) helm.Spec {
 	}
 	s.KubeVersion = opts.Chart.KubeVersion
 	s.Roles = roles(opts)
-	s.Root = readRoot(opts.Root)
+	s.Root = opts.Root
 	return s
 }
 
-// flagValues are the -f files, which name paths from the working directory:
-// absolute when displayed paths are read from another root (readRoot).
-func flagValues(opts Options) []string {
-	if readRoot(opts.Root) == "" {
-		return opts.Chart.Values
-	}
-	out := make([]string, len(opts.Chart.Values))
-	for i, v := range opts.Chart.Values {
-		abs, err := filepath.Abs(v)
-		if err != nil {
-			abs = v
-		}
-		out[i] = abs
-	}
-	return out
-}
-
-// readRoot is the directory displayed paths are read from: the root, unless
-// it is the working directory (they are then read, and named in Helm's
-// errors, as they are displayed).
+// readRoot is the directory a chart's displayed path (input.releases'
+// chart_path) is read from, for its files (ChartFiles): an absolute root,
+// unless it is the working directory.
 func readRoot(root string) string {
-	if root == "" {
-		return ""
+	if !filepath.IsAbs(root) {
+		return "" // displayed paths are then as given (displaypath.Rel)
 	}
 	abs, err := filepath.Abs(root)
 	if wd, werr := os.Getwd(); err != nil || werr != nil || abs == wd {
