@@ -17,11 +17,7 @@ import (
 	"github.com/certgate/certgate/internal/testutil"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	testutil.RemoveBinary()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testutil.Main(m) }
 
 func TestMedian(t *testing.T) {
 	s := func(ms int, mib int64) sample {

@@ -16,11 +16,7 @@ import (
 	"github.com/certgate/certgate/internal/testutil"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	testutil.RemoveBinary()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testutil.Main(m) }
 
 // helmBinary finds the helm CLI (make tools installs it).
 func helmBinary(t *testing.T) string {
@@ -234,7 +230,7 @@ func TestREADMEExample(t *testing.T) {
 	if r := h.run(t, "plugin", "uninstall", "certgate"); r.code != 0 {
 		t.Fatalf("helm plugin uninstall: exit %d\n%s", r.code, r.err)
 	}
-	block := readmeBlock(t, filepath.Join(h.root, "README.md"), "## Helm plugin")
+	block := testutil.ReadmeBlock(t, "## Helm plugin", "sh")
 	if !strings.Contains(block, "helm plugin install ./helm-plugin") || !strings.Contains(block, "helm certgate lint") {
 		t.Fatalf("the README block does not install and run the plugin:\n%s", block)
 	}
@@ -249,26 +245,4 @@ func TestREADMEExample(t *testing.T) {
 	if !strings.Contains(string(out), "0 errors, 0 warnings") {
 		t.Errorf("the README's example is not clean:\n%s", out)
 	}
-}
-
-// readmeBlock is the first ```sh block after heading (up to the next "## ").
-func readmeBlock(t *testing.T, file, heading string) string {
-	t.Helper()
-	b, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, rest, ok := strings.Cut(string(b), "\n"+heading+"\n")
-	if !ok {
-		t.Fatalf("README.md has no %q section", heading)
-	}
-	if i := strings.Index(rest, "\n## "); i >= 0 {
-		rest = rest[:i]
-	}
-	_, block, ok := strings.Cut(rest, "```sh\n")
-	if !ok {
-		t.Fatalf("README.md %q has no sh block", heading)
-	}
-	block, _, _ = strings.Cut(block, "```")
-	return block
 }

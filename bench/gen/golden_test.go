@@ -26,11 +26,7 @@ var update = flag.Bool("update", false, "rewrite testdata/golden/bench from the 
 // now is the clock of every run, so time-based rules judge alike on any day.
 const now = "2026-06-01T00:00:00Z"
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	testutil.RemoveBinary()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testutil.Main(m) }
 
 // goldenFinding is what must not change: a finding's rule, severity,
 // location, message and subject.

@@ -165,24 +165,17 @@ func stderrOf(err error) string {
 // certgate binary and the given tools first on PATH, and returns its output.
 func runReadmeBlock(t *testing.T, heading, dir string, tools ...string) string {
 	t.Helper()
-	readme, err := os.ReadFile(filepath.Join(testutil.RepoRoot(t), "README.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	blocks := fencedBlocksUnder(t, string(readme), heading, "sh")
-	if len(blocks) != 1 {
-		t.Fatalf("the %s section has %d sh blocks, want 1", heading, len(blocks))
-	}
+	block := testutil.ReadmeBlock(t, heading, "sh")
 	path := []string{filepath.Dir(testutil.CertgateBinary(t))}
 	for _, tool := range tools {
 		path = append(path, filepath.Dir(tool))
 	}
-	cmd := exec.Command("sh", "-e", "-c", blocks[0])
+	cmd := exec.Command("sh", "-e", "-c", block)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "PATH="+strings.Join(append(path, os.Getenv("PATH")), string(os.PathListSeparator)))
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		t.Fatalf("the %s example failed: %v\n%s\n%s", heading, err, blocks[0], out)
+		t.Fatalf("the %s example failed: %v\n%s\n%s", heading, err, block, out)
 	}
 	return string(out)
 }

@@ -5,11 +5,11 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/certgate/certgate/internal/testutil"
 	"github.com/certgate/certgate/lint/policytest"
 )
 
@@ -208,35 +208,11 @@ func TestPoliciesTestErrors(t *testing.T) {
 	}
 }
 
-// fencedBlocksUnder returns the fenced code blocks of language lang in the
-// README section under heading (up to the next heading of the same level).
-func fencedBlocksUnder(t *testing.T, readme, heading, lang string) []string {
-	t.Helper()
-	_, rest, ok := strings.Cut(readme, "\n"+heading+"\n")
-	if !ok {
-		t.Fatalf("README has no %q section", heading)
-	}
-	level := heading[:strings.Index(heading, " ")+1]
-	if i := strings.Index(rest, "\n"+level); i >= 0 {
-		rest = rest[:i]
-	}
-	re := regexp.MustCompile("(?s)\n```" + regexp.QuoteMeta(lang) + "\n(.*?\n)```\n")
-	var out []string
-	for _, m := range re.FindAllStringSubmatch(rest, -1) {
-		out = append(out, m[1])
-	}
-	return out
-}
-
 // TestReadmeWritingPolicies: the README's rule and test are the files of
 // testdata/userpolicies/example, their tests pass, and --policy loads the rule.
 func TestReadmeWritingPolicies(t *testing.T) {
 	t.Chdir(repoRoot)
-	readme, err := os.ReadFile("README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	blocks := fencedBlocksUnder(t, string(readme), "## Writing policies", "rego")
+	blocks := testutil.ReadmeBlocks(t, "## Writing policies", "rego")
 	files := []string{"auth_type.rego", "auth_type_test.rego"}
 	if len(blocks) != len(files) {
 		t.Fatalf("the Writing policies section has %d rego blocks, want %d (the rule and its test)", len(blocks), len(files))
@@ -250,7 +226,7 @@ func TestReadmeWritingPolicies(t *testing.T) {
 			t.Errorf("README block %d differs from testdata/userpolicies/example/%s", i+1, f)
 		}
 	}
-	sh := strings.Join(fencedBlocksUnder(t, string(readme), "## Writing policies", "sh"), "")
+	sh := strings.Join(testutil.ReadmeBlocks(t, "## Writing policies", "sh"), "")
 	if !strings.Contains(sh, "certgate policies test my-policies/\n") {
 		t.Errorf("the Writing policies section does not show certgate policies test:\n%s", sh)
 	}

@@ -405,19 +405,7 @@ func writeCompose(t *testing.T, dir string) {
 // TestReadmeGitHubAction: the README's GitHub Action section shows the
 // example workflow as committed.
 func TestReadmeGitHubAction(t *testing.T) {
-	readme := readRepoFile(t, "README.md")
-	_, section, ok := strings.Cut(readme, "\n## GitHub Action\n")
-	if !ok {
-		t.Fatal(`README has no "## GitHub Action" section`)
-	}
-	if i := strings.Index(section, "\n## "); i >= 0 {
-		section = section[:i]
-	}
-	m := regexp.MustCompile("(?s)\n```yaml\n(.*?\n)```\n").FindStringSubmatch(section)
-	if m == nil {
-		t.Fatal("the GitHub Action section has no yaml block")
-	}
-	if m[1] != readRepoFile(t, exampleWorkflow) {
+	if testutil.ReadmeBlock(t, "## GitHub Action", "yaml") != readRepoFile(t, exampleWorkflow) {
 		t.Fatalf("the README's workflow differs from %s", exampleWorkflow)
 	}
 }

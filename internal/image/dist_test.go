@@ -30,17 +30,9 @@ const (
 
 // installCommands are the command lines of the fenced sh blocks of the
 // README's "## Install" section, comments stripped.
-func installCommands(t *testing.T, root string) []string {
+func installCommands(t *testing.T) []string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(root, "README.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, section, ok := strings.Cut(string(b), "\n## Install\n")
-	if !ok {
-		t.Fatal(`README.md has no "## Install" section`)
-	}
-	section, _, _ = strings.Cut(section, "\n## ")
+	section := testutil.ReadmeSection(t, "## Install")
 	var cmds []string
 	inBlock := false
 	for _, line := range strings.Split(section, "\n") {
@@ -181,7 +173,7 @@ func TestInstall(t *testing.T) {
 	stamps := []string{"VERSION=" + testVersion, "COMMIT=" + testCommit}
 
 	seen := map[string]bool{}
-	for _, line := range installCommands(t, root) {
+	for _, line := range installCommands(t) {
 		switch m := goInstall.FindStringSubmatch(line); {
 		case m != nil:
 			if want := string(modLine[1]) + "/cmd/certgate"; m[1] != want {

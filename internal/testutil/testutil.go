@@ -84,8 +84,8 @@ func SARIFSchema(t testing.TB) *jsonschema.Schema {
 	return sch
 }
 
-// RemoveBinary deletes the binary CertgateBinary built, if any; call it from
-// TestMain after m.Run.
+// RemoveBinary deletes the binary CertgateBinary built, if any: from TestMain
+// after m.Run (Main does both).
 func RemoveBinary() {
 	if binPath != "" {
 		os.RemoveAll(filepath.Dir(binPath))

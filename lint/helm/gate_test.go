@@ -26,11 +26,7 @@ import (
 	"github.com/certgate/certgate/lint/helm"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	testutil.RemoveBinary()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testutil.Main(m) }
 
 const repoRoot = "../.."
 
@@ -320,20 +316,7 @@ func TestGateImageIsDocumented(t *testing.T) {
 // written, with the helm CLI, in the repository root.
 func TestGateREADMEExample(t *testing.T) {
 	helmBin := testutil.Tool(t, "helm", "helm.sh/helm/v3/cmd/helm@v3.22.0")
-	b, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, rest, ok := strings.Cut(string(b), "\n## The gate in the chart\n")
-	if !ok {
-		t.Fatal(`README.md has no "## The gate in the chart" section`)
-	}
-	rest, _, _ = strings.Cut(rest, "\n## ")
-	_, block, ok := strings.Cut(rest, "```sh\n")
-	if !ok {
-		t.Fatal("the README's gate section has no sh block")
-	}
-	block, _, _ = strings.Cut(block, "```")
+	block := testutil.ReadmeBlock(t, "## The gate in the chart", "sh")
 	cmd := exec.Command("sh", "-ec", block)
 	cmd.Dir = repoRoot
 	cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(helmBin)+string(os.PathListSeparator)+os.Getenv("PATH"))

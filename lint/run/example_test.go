@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/certgate/certgate/internal/testutil"
 	"github.com/certgate/certgate/lint/run"
 )
 
@@ -35,19 +36,7 @@ func ExampleRunner() {
 // TestReadmeShowsTheExample: the README's library example is ExampleRunner's
 // code, which go test compiles and runs.
 func TestReadmeShowsTheExample(t *testing.T) {
-	readme, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, section, ok := strings.Cut(string(readme), "\n## As a Go library\n")
-	if !ok {
-		t.Fatal("README has no ## As a Go library section")
-	}
-	_, block, _ := strings.Cut(section, "```go\n")
-	block, _, ok = strings.Cut(block, "```")
-	if !ok {
-		t.Fatal("the section has no go block")
-	}
+	block := testutil.ReadmeBlock(t, "## As a Go library", "go")
 	src, err := os.ReadFile("example_test.go")
 	if err != nil {
 		t.Fatal(err)
