@@ -23,8 +23,8 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/certgate/certgate/internal/testutil"
 	"github.com/certgate/certgate/lint"
-	"github.com/certgate/certgate/lint/config"
 	"github.com/certgate/certgate/lint/load"
 )
 
@@ -134,22 +134,9 @@ type chartBoot struct {
 // sources no profile uses.
 func chartBoots(t *testing.T) []chartBoot {
 	t.Helper()
-	cfg, err := config.Load(chartRepoRoot())
-	if err != nil {
-		t.Fatal(err)
-	}
 	var out []chartBoot
-	for _, ch := range cfg.Charts {
-		if ch.Path != "charts/certctl" {
-			continue
-		}
-		for _, name := range ch.ProfileNames() {
-			p := ch.Profiles[name]
-			out = append(out, chartBoot{"profile " + name, p.Values, p.Set})
-		}
-	}
-	if len(out) < 2 {
-		t.Fatalf("certgate.yaml declares %d profiles of charts/certctl, want default and ha", len(out))
+	for _, p := range testutil.CertctlProfiles(t) {
+		out = append(out, chartBoot{p.Name, p.Values, p.Set})
 	}
 	return append(out,
 		chartBoot{name: "cert-manager", values: []string{"testdata/chart/cert-manager.yaml"}},

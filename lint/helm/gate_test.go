@@ -22,7 +22,6 @@ import (
 
 	"github.com/certgate/certgate/internal/testutil"
 	"github.com/certgate/certgate/lint"
-	"github.com/certgate/certgate/lint/config"
 	"github.com/certgate/certgate/lint/helm"
 )
 
@@ -42,22 +41,9 @@ type gateCase struct {
 // alone on a TLS source, plus values that change what the server gets.
 func gateCases(t *testing.T) []gateCase {
 	t.Helper()
-	cfg, err := config.Load(repoRoot)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var out []gateCase
-	for _, ch := range cfg.Charts {
-		if ch.Path != "charts/certctl" {
-			continue
-		}
-		for _, name := range ch.ProfileNames() {
-			p := ch.Profiles[name]
-			out = append(out, gateCase{"profile " + name, p.Values, p.Set})
-		}
-	}
-	if len(out) < 2 {
-		t.Fatalf("certgate.yaml declares %d profiles of charts/certctl, want at least default and ha", len(out))
+	for _, p := range testutil.CertctlProfiles(t) {
+		out = append(out, gateCase{p.Name, p.Values, p.Set})
 	}
 	files, err := filepath.Glob(filepath.Join(chartDir, "values-*.yaml"))
 	if err != nil || len(files) < 2 {
