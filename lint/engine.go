@@ -442,7 +442,7 @@ func (e *Engine) finding(files map[string]*File, r rawResult) Finding {
 			f.File = r.ref.File
 		}
 	}
-	f.Fingerprint = f.fingerprint()
+	f.Fingerprint = f.ComputeFingerprint()
 	return f
 }
 

@@ -102,8 +102,6 @@ func (f Finding) ComputeFingerprint() string {
 	return hex.EncodeToString(h[:8])
 }
 
-func (f Finding) fingerprint() string { return f.ComputeFingerprint() }
-
 var digits = regexp.MustCompile(`[0-9]+`)
 
 // Summary counts findings by severity; waived findings are counted apart.

@@ -30,7 +30,7 @@ type Probe interface {
 // environment being judged and the gate's trust settings.
 type ProbeEnv struct {
 	// Vars holds the known values of the server environment (values only known
-	// at run time are absent), with its TrustVars (SSL_CERT_FILE, SSL_CERT_DIR).
+	// at run time are absent), with envvar.TrustVars (SSL_CERT_FILE, SSL_CERT_DIR).
 	Vars map[string]string
 	// CACertificates are PEM bundle paths the ACME probe trusts in addition
 	// to the server's own roots (WithCACertificates): an operator's explicit

@@ -26,8 +26,6 @@ import (
 	"github.com/go-acme/lego/v4/acme/api"
 
 	"github.com/certgate/certgate/internal/readfile"
-	"github.com/certgate/certgate/lint"
-	"github.com/certgate/certgate/lint/envvar"
 	"github.com/certgate/certgate/lint/redact"
 )
 
@@ -250,14 +248,6 @@ func isLoopback(host string) bool {
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
 }
-
-// TrustVars are the variables outside certctl's own prefixes that decide what
-// a certctl server trusts: Go's crypto/x509 reads them for its system roots.
-var TrustVars = envvar.TrustVars
-
-// AddTrustVars copies the TrustVars that environ (os.Environ form) sets into
-// e, as known values, so the probes see the trust of the process being judged.
-func AddTrustVars(e *lint.Env, environ []string) { envvar.AddTrustVars(e, environ) }
 
 // Roots are the roots a certctl server trusts for outgoing TLS (its ACME
 // directory): Go's system roots as its runtime loads them.

@@ -18,15 +18,15 @@ var TrustVars = []string{"SSL_CERT_FILE", "SSL_CERT_DIR"}
 // (server.Check) all read a process environment through it.
 func Process(environ []string, role string) lint.Env {
 	e := FromEnviron(environ)
-	AddTrustVars(&e, environ)
+	addTrustVars(&e, environ)
 	if role != "" {
 		e.Role = role
 	}
 	return e
 }
 
-// AddTrustVars copies the TrustVars that environ sets into e.
-func AddTrustVars(e *lint.Env, environ []string) {
+// addTrustVars copies the TrustVars that environ sets into e.
+func addTrustVars(e *lint.Env, environ []string) {
 	for _, kv := range environ {
 		name, value, ok := strings.Cut(kv, "=")
 		if ok && slices.Contains(TrustVars, name) {

@@ -72,12 +72,7 @@ type Spec struct {
 }
 
 // display is how the path p (as read) is named in findings and messages.
-func (s Spec) display(p string) string {
-	if s.Root == "" {
-		return filepath.ToSlash(filepath.Clean(p))
-	}
-	return displaypath.Rel(s.Root, p)
-}
+func (s Spec) display(p string) string { return displaypath.Rel(s.Root, p) }
 
 // under is p read from root (p itself when root is empty or p absolute).
 func under(root, p string) string {

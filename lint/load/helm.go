@@ -67,16 +67,13 @@ func withFlags(s helm.Spec, opts Options) helm.Spec {
 
 // readRoot is the directory a chart's displayed path (input.releases'
 // chart_path) is read from, for its files (ChartFiles): an absolute root,
-// unless it is the working directory.
+// which displaypath.Rel made it relative to; a relative root left it as
+// given.
 func readRoot(root string) string {
 	if !filepath.IsAbs(root) {
-		return "" // displayed paths are then as given (displaypath.Rel)
-	}
-	abs, err := filepath.Abs(root)
-	if wd, werr := os.Getwd(); err != nil || werr != nil || abs == wd {
 		return ""
 	}
-	return abs
+	return root
 }
 
 // declaredChart returns the certgate.yaml entry for the chart directory p.

@@ -18,6 +18,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/certgate/certgate/lint"
@@ -213,11 +214,10 @@ func (r Runner) compile(ctx context.Context) func() (*lint.Engine, error) {
 		}()
 		res.eng, res.err = compile(ctx)
 	}()
-	return func() (*lint.Engine, error) {
+	return sync.OnceValues(func() (*lint.Engine, error) {
 		res := <-done
-		done <- res
 		return res.eng, res.err
-	}
+	})
 }
 
 // config reads certgate.yaml: ConfigFile, else the one in root (none there
@@ -251,7 +251,6 @@ func (r Runner) load(ctx context.Context, paths []string, res *Result) (*lint.In
 			return nil, errors.New("an environment is judged alone: give no paths with it")
 		}
 	} else {
-		opts.Env = load.EnvSettings{}
 		if len(paths) == 0 {
 			// The root ("." when it is the working directory, as messages
 			// name it) and the charts certgate.yaml declares, wherever they
