@@ -19,7 +19,7 @@ var (
 )
 
 func (GitHub) Write(w io.Writer, r *lint.Report) error {
-	ew := &errWriter{w: w}
+	ew := &ErrWriter{W: w}
 	for _, f := range r.Findings {
 		if f.Carveout != nil {
 			continue // acknowledged: not something to annotate
@@ -49,7 +49,7 @@ func (GitHub) Write(w io.Writer, r *lint.Report) error {
 		if f.Remediation != "" {
 			msg += "\nFix: " + f.Remediation
 		}
-		ew.printf("::%s %s::%s\n", cmd, strings.Join(props, ","), ghData.Replace(msg))
+		ew.Printf("::%s %s::%s\n", cmd, strings.Join(props, ","), ghData.Replace(msg))
 	}
-	return ew.err
+	return ew.Err
 }

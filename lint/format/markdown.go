@@ -16,21 +16,21 @@ type Markdown struct{}
 var mdCell = strings.NewReplacer("|", `\|`, "\r\n", " ", "\n", " ", "\r", " ")
 
 func (Markdown) Write(w io.Writer, r *lint.Report) error {
-	ew := &errWriter{w: w}
+	ew := &ErrWriter{W: w}
 	s := r.Summary
-	ew.printf("**certgate**: %s, %s, %s", plural(s.Errors, "error"), plural(s.Warnings, "warning"), plural(s.Infos, "info"))
+	ew.Printf("**certgate**: %s, %s, %s", plural(s.Errors, "error"), plural(s.Warnings, "warning"), plural(s.Infos, "info"))
 	if s.Waived > 0 {
-		ew.printf(", %d waived", s.Waived)
+		ew.Printf(", %d waived", s.Waived)
 	}
 	if t := r.Target; t != nil {
-		ew.printf("; certctl %s", t)
+		ew.Printf("; certctl %s", t)
 	}
-	ew.printf("\n")
+	ew.Printf("\n")
 	if len(r.Findings) == 0 {
-		ew.printf("\nNo findings.\n")
-		return ew.err
+		ew.Printf("\nNo findings.\n")
+		return ew.Err
 	}
-	ew.printf("\n| Severity | Rule | Location | Message |\n|---|---|---|---|\n")
+	ew.Printf("\n| Severity | Rule | Location | Message |\n|---|---|---|---|\n")
 	for _, f := range r.Findings {
 		sev := string(f.Severity)
 		msg := f.Message
@@ -42,7 +42,7 @@ func (Markdown) Write(w io.Writer, r *lint.Report) error {
 		if loc != "" {
 			loc = "`" + strings.ReplaceAll(loc, "`", "'") + "`"
 		}
-		ew.printf("| %s | %s | %s | %s |\n", mdCell.Replace(sev), mdCell.Replace(f.Rule), mdCell.Replace(loc), mdCell.Replace(msg))
+		ew.Printf("| %s | %s | %s | %s |\n", mdCell.Replace(sev), mdCell.Replace(f.Rule), mdCell.Replace(loc), mdCell.Replace(msg))
 	}
-	return ew.err
+	return ew.Err
 }

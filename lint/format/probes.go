@@ -60,13 +60,13 @@ func (x extras) addJSON(doc []byte, w io.Writer) error {
 
 // writeText is the text section: name, reachable, TLS, latency; then a line
 // per note.
-func (x extras) writeText(ew *errWriter) {
+func (x extras) writeText(ew *ErrWriter) {
 	if len(x.probes) > 0 {
-		ew.printf("\nProbes:\n")
+		ew.Printf("\nProbes:\n")
 	}
 	for _, p := range x.probes {
 		if p.Skipped != "" {
-			ew.printf("  %-5s skipped: %s\n", p.Name, p.Skipped)
+			ew.Printf("  %-5s skipped: %s\n", p.Name, p.Skipped)
 			continue
 		}
 		tls := "-"
@@ -76,14 +76,14 @@ func (x extras) writeText(ew *errWriter) {
 				tls += map[bool]string{true: " (verified)", false: " (not verified)"}[v]
 			}
 		}
-		ew.printf("  %-5s reachable=%s tls=%s latency=%.1fms", p.Name, yesNo(p.Reachable), tls, p.LatencyMS)
+		ew.Printf("  %-5s reachable=%s tls=%s latency=%.1fms", p.Name, yesNo(p.Reachable), tls, p.LatencyMS)
 		if p.Error != "" {
-			ew.printf(" error=%q", p.Error)
+			ew.Printf(" error=%q", p.Error)
 		}
-		ew.printf("\n")
+		ew.Printf("\n")
 	}
 	for _, n := range x.notes {
-		ew.printf("note: %s\n", n)
+		ew.Printf("note: %s\n", n)
 	}
 }
 

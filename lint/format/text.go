@@ -13,45 +13,45 @@ import (
 type Text struct{ extras }
 
 func (t Text) Write(w io.Writer, r *lint.Report) error {
-	ew := &errWriter{w: w}
+	ew := &ErrWriter{W: w}
 	for _, f := range r.Findings {
 		loc := f.Location()
 		if loc == "" {
 			loc = "(input)"
 		}
-		ew.printf("%s: %s %s: %s", loc, f.Severity, f.Rule, f.Message)
+		ew.Printf("%s: %s %s: %s", loc, f.Severity, f.Rule, f.Message)
 		if f.File != "" && f.Subject != "" {
-			ew.printf(" [%s]", f.Subject)
+			ew.Printf(" [%s]", f.Subject)
 		}
-		ew.printf("\n")
+		ew.Printf("\n")
 		if f.Carveout != nil {
-			ew.printf("    waived by %s: %s", f.Carveout.Source, f.Carveout.Reason)
+			ew.Printf("    waived by %s: %s", f.Carveout.Source, f.Carveout.Reason)
 			if f.Carveout.Expires != "" {
-				ew.printf(" (until %s)", f.Carveout.Expires)
+				ew.Printf(" (until %s)", f.Carveout.Expires)
 			}
-			ew.printf("\n")
+			ew.Printf("\n")
 		} else if f.Remediation != "" {
-			ew.printf("    fix: %s\n", f.Remediation)
+			ew.Printf("    fix: %s\n", f.Remediation)
 		}
 	}
 	s := r.Summary
-	ew.printf("%s, %s, %s", plural(s.Errors, "error"), plural(s.Warnings, "warning"), plural(s.Infos, "info"))
+	ew.Printf("%s, %s, %s", plural(s.Errors, "error"), plural(s.Warnings, "warning"), plural(s.Infos, "info"))
 	if s.Waived > 0 {
-		ew.printf(", %d waived", s.Waived)
+		ew.Printf(", %d waived", s.Waived)
 	}
 	if c := r.Checked; c != nil {
-		ew.printf(" (checked %s, %s", plural(len(c.Files), "file"), plural(len(c.Environments), "environment"))
+		ew.Printf(" (checked %s, %s", plural(len(c.Files), "file"), plural(len(c.Environments), "environment"))
 		if len(c.Skipped) > 0 {
-			ew.printf("; skipped %s", plural(len(c.Skipped), "path"))
+			ew.Printf("; skipped %s", plural(len(c.Skipped), "path"))
 		}
-		ew.printf(")")
+		ew.Printf(")")
 	}
 	if target := r.Target; target != nil {
-		ew.printf("; certctl %s", target)
+		ew.Printf("; certctl %s", target)
 	}
-	ew.printf("\n")
+	ew.Printf("\n")
 	t.writeText(ew)
-	return ew.err
+	return ew.Err
 }
 
 func plural(n int, word string) string {
@@ -61,15 +61,17 @@ func plural(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
-// errWriter keeps the first write error so writers can print without checking
-// every call.
-type errWriter struct {
-	w   io.Writer
-	err error
+// ErrWriter prints to W until a write fails and keeps that first error
+// (Err), so a writer prints without checking every call; certgate's other
+// text reports (policies test) use it too.
+type ErrWriter struct {
+	W   io.Writer
+	Err error
 }
 
-func (e *errWriter) printf(format string, args ...any) {
-	if e.err == nil {
-		_, e.err = fmt.Fprintf(e.w, format, args...)
+// Printf prints unless an earlier write failed.
+func (e *ErrWriter) Printf(format string, args ...any) {
+	if e.Err == nil {
+		_, e.Err = fmt.Fprintf(e.W, format, args...)
 	}
 }

@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/certgate/certgate/lint/format"
 )
 
 // Report is the outcome of one Run: every test in (file, line, name) order,
@@ -90,15 +92,15 @@ func (r *Report) WriteJSON(w io.Writer) error {
 // print() output of the tests that did not pass, the summary, and the
 // coverage when the report has it. It returns the first write error.
 func (r *Report) WriteText(w io.Writer) error {
-	ew := &errWriter{w: w}
+	ew := &format.ErrWriter{W: w}
 	file := ""
 	for _, t := range r.Tests {
 		if t.File != file {
 			if file != "" {
-				ew.printf("\n")
+				ew.Printf("\n")
 			}
 			file = t.File
-			ew.printf("%s:\n", file)
+			ew.Printf("%s:\n", file)
 		}
 		status := "PASS"
 		switch {
@@ -109,55 +111,43 @@ func (r *Report) WriteText(w io.Writer) error {
 		case !t.Pass:
 			status = "FAIL"
 		}
-		ew.printf("%s.%s: %s\n", t.Package, t.Name, status)
+		ew.Printf("%s.%s: %s\n", t.Package, t.Name, status)
 		if t.Error {
-			ew.printf("  %s\n", t.FailReason)
+			ew.Printf("  %s\n", t.FailReason)
 		} else if !t.Pass && !t.Skip {
-			ew.printf("  %s:%d: %s\n", t.File, t.Line, t.FailReason)
+			ew.Printf("  %s:%d: %s\n", t.File, t.Line, t.FailReason)
 		}
 		if !t.Pass && !t.Skip {
 			for line := range strings.Lines(t.Output) {
-				ew.printf("  | %s", strings.TrimSuffix(line, "\n")+"\n")
+				ew.Printf("  | %s", strings.TrimSuffix(line, "\n")+"\n")
 			}
 		}
 	}
 	s := r.Summary
-	ew.printf("%s\n", strings.Repeat("-", 72))
-	ew.printf("PASS: %d/%d\n", s.Pass, s.Total)
+	ew.Printf("%s\n", strings.Repeat("-", 72))
+	ew.Printf("PASS: %d/%d\n", s.Pass, s.Total)
 	if s.Fail > 0 {
-		ew.printf("FAIL: %d/%d\n", s.Fail, s.Total)
+		ew.Printf("FAIL: %d/%d\n", s.Fail, s.Total)
 	}
 	if s.Error > 0 {
-		ew.printf("ERROR: %d/%d\n", s.Error, s.Total)
+		ew.Printf("ERROR: %d/%d\n", s.Error, s.Total)
 	}
 	if s.Skip > 0 {
-		ew.printf("SKIPPED: %d/%d\n", s.Skip, s.Total)
+		ew.Printf("SKIPPED: %d/%d\n", s.Skip, s.Total)
 	}
 	if c := r.Coverage; c != nil {
-		ew.printf("\nCoverage: %.1f%%\n", c.Percent)
+		ew.Printf("\nCoverage: %.1f%%\n", c.Percent)
 		for _, f := range c.Files {
-			ew.printf("  %5.1f%%  %s", f.Percent, f.File)
+			ew.Printf("  %5.1f%%  %s", f.Percent, f.File)
 			if len(f.NotCovered) > 0 {
 				lines := make([]string, len(f.NotCovered))
 				for i, l := range f.NotCovered {
 					lines[i] = l.String()
 				}
-				ew.printf("  (not covered: lines %s)", strings.Join(lines, ", "))
+				ew.Printf("  (not covered: lines %s)", strings.Join(lines, ", "))
 			}
-			ew.printf("\n")
+			ew.Printf("\n")
 		}
 	}
-	return ew.err
-}
-
-// errWriter keeps the first write error.
-type errWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (e *errWriter) printf(format string, args ...any) {
-	if e.err == nil {
-		_, e.err = fmt.Fprintf(e.w, format, args...)
-	}
+	return ew.Err
 }
