@@ -21,6 +21,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/certgate/certgate/internal/displaypath"
 	"github.com/certgate/certgate/lint"
 	"github.com/certgate/certgate/lint/carveout"
 	"github.com/certgate/certgate/lint/config"
@@ -265,15 +266,13 @@ func (r Runner) load(ctx context.Context, paths []string, res *Result) (*lint.In
 	return load.Load(ctx, paths, opts)
 }
 
-// configDisplay is certgate.yaml's path relative to root.
+// configDisplay is certgate.yaml's path as findings show it (relative to
+// root when inside it).
 func configDisplay(cfg *config.Config, root string) string {
 	if cfg == nil || cfg.Path == "" {
 		return config.FileName
 	}
-	if rel, err := filepath.Rel(root, cfg.Path); err == nil {
-		return filepath.ToSlash(rel)
-	}
-	return filepath.ToSlash(cfg.Path)
+	return displaypath.Rel(root, cfg.Path)
 }
 
 // recoverPanic turns a panic in a loader, a policy or the evaluator into the
