@@ -272,48 +272,51 @@ func (in *Input) File(id string) *File {
 	return nil
 }
 
-// Merge adds other to in: files, envs, manifests, compose projects, releases
-// and skipped entries are appended (a file other shares with in, the same
-// *File or the same ID, path, kind, role and digest, is kept once). It
-// refuses, naming the conflict and changing nothing, two inputs that both
-// carry a single-valued section (probes, host, carve-outs), a meta field set
-// to different values, two different files with one ID, or two releases
-// with one ID. A meta field in leaves unset takes other's.
-func (in *Input) Merge(other *Input) error {
-	files := make(map[string]*File, len(in.Files))
+// Merge adds others to in, in order: files, envs, manifests, compose
+// projects, releases and skipped entries are appended (a file already held,
+// the same *File or the same ID, path, kind, role and digest, is kept once).
+// It refuses, naming every conflict and changing nothing, an input that
+// carries a single-valued section (probes, host, carve-outs) in or an
+// earlier one carries too, a meta field set to another value, a file with an
+// ID already held by a different file, or a release whose ID in already
+// holds. A meta field left unset takes the first value given. Merging many
+// inputs in one call costs their size, not their number times in's.
+func (in *Input) Merge(others ...*Input) error {
+	st := newMergeState(in)
+	var errs []error
+	for _, o := range others {
+		errs = append(errs, st.admit(o)...)
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("merge inputs: %w", errors.Join(errs...))
+	}
+	held := make(map[string]bool, len(in.Files))
 	for _, f := range in.Files {
-		if _, ok := files[f.ID]; !ok {
-			files[f.ID] = f
+		held[f.ID] = true
+	}
+	for _, o := range others {
+		for _, f := range o.Files {
+			if !held[f.ID] {
+				in.Files = append(in.Files, f)
+				held[f.ID] = true
+			}
+		}
+		in.Envs = append(in.Envs, o.Envs...)
+		in.Manifests = append(in.Manifests, o.Manifests...)
+		in.Compose = append(in.Compose, o.Compose...)
+		in.Releases = appendSection(in.Releases, o.Releases)
+		in.Skipped = appendSection(in.Skipped, o.Skipped)
+		if o.Carveouts != nil {
+			in.Carveouts = o.Carveouts
+		}
+		if o.Probes != nil {
+			in.Probes = o.Probes
+		}
+		if o.Host != nil {
+			in.Host = o.Host
 		}
 	}
-	if err := in.mergeConflicts(other, files); err != nil {
-		return err
-	}
-	for _, f := range other.Files {
-		if _, ok := files[f.ID]; !ok {
-			in.Files = append(in.Files, f)
-			files[f.ID] = f
-		}
-	}
-	in.Envs = append(in.Envs, other.Envs...)
-	in.Manifests = append(in.Manifests, other.Manifests...)
-	in.Compose = append(in.Compose, other.Compose...)
-	in.Releases = appendSection(in.Releases, other.Releases)
-	in.Skipped = appendSection(in.Skipped, other.Skipped)
-	if other.Carveouts != nil {
-		in.Carveouts = other.Carveouts
-	}
-	if other.Probes != nil {
-		in.Probes = other.Probes
-	}
-	if other.Host != nil {
-		in.Host = other.Host
-	}
-	m, o := &in.Meta, other.Meta
-	m.NowUnix = cmp.Or(m.NowUnix, o.NowUnix)
-	m.CertctlVersion = cmp.Or(m.CertctlVersion, o.CertctlVersion)
-	m.CertctlVersionSource = cmp.Or(m.CertctlVersionSource, o.CertctlVersionSource)
-	m.Profile = cmp.Or(m.Profile, o.Profile)
+	in.Meta = st.meta
 	return nil
 }
 
@@ -326,23 +329,50 @@ func appendSection[T any](a, b []T) []T {
 	return append(a, b...)
 }
 
-// mergeConflicts lists why other cannot be merged into in (whose files by
-// ID are files).
-func (in *Input) mergeConflicts(other *Input, files map[string]*File) error {
+// mergeState is what a Merge holds so far: its files by ID, its release
+// IDs, which single-valued sections are taken, and the meta.
+type mergeState struct {
+	files                   map[string]*File
+	releases                map[string]bool
+	probes, host, carveouts bool
+	meta                    Meta
+}
+
+func newMergeState(in *Input) *mergeState {
+	st := &mergeState{
+		files: make(map[string]*File, len(in.Files)), releases: make(map[string]bool, len(in.Releases)),
+		probes: in.Probes != nil, host: in.Host != nil, carveouts: in.Carveouts != nil, meta: in.Meta,
+	}
+	for _, f := range in.Files {
+		if _, ok := st.files[f.ID]; !ok {
+			st.files[f.ID] = f
+		}
+	}
+	for _, r := range in.Releases {
+		st.releases[r.ID] = true
+	}
+	return st
+}
+
+// admit lists why other cannot join what the state holds, then adds it.
+func (st *mergeState) admit(other *Input) []error {
 	var errs []error
 	conflict := func(format string, args ...any) {
 		errs = append(errs, fmt.Errorf(format, args...))
 	}
-	if in.Probes != nil && other.Probes != nil {
-		conflict("both inputs carry input.probes")
+	for _, c := range []struct {
+		name       string
+		held, also bool
+	}{
+		{"probes", st.probes, other.Probes != nil},
+		{"host", st.host, other.Host != nil},
+		{"carveouts", st.carveouts, other.Carveouts != nil},
+	} {
+		if c.held && c.also {
+			conflict("both inputs carry input.%s", c.name)
+		}
 	}
-	if in.Host != nil && other.Host != nil {
-		conflict("both inputs carry input.host")
-	}
-	if in.Carveouts != nil && other.Carveouts != nil {
-		conflict("both inputs carry input.carveouts")
-	}
-	m, o := in.Meta, other.Meta
+	m, o := st.meta, other.Meta
 	if m.NowUnix != 0 && o.NowUnix != 0 && m.NowUnix != o.NowUnix {
 		conflict("meta.now_unix differs: %d and %d", m.NowUnix, o.NowUnix)
 	}
@@ -356,23 +386,31 @@ func (in *Input) mergeConflicts(other *Input, files map[string]*File) error {
 		}
 	}
 	for _, f := range other.Files {
-		if prev := files[f.ID]; prev != nil && !sameFile(prev, f) {
+		if prev := st.files[f.ID]; prev != nil && !sameFile(prev, f) {
 			conflict("file %s: two different files with this ID (paths %s and %s)", f.ID, prev.Path, f.Path)
 		}
 	}
-	ids := make(map[string]bool, len(in.Releases))
-	for _, r := range in.Releases {
-		ids[r.ID] = true
-	}
 	for _, r := range other.Releases {
-		if ids[r.ID] {
+		if st.releases[r.ID] {
 			conflict("release %s: both inputs carry it", r.ID)
 		}
 	}
-	if len(errs) == 0 {
-		return nil
+	for _, f := range other.Files {
+		if _, ok := st.files[f.ID]; !ok {
+			st.files[f.ID] = f
+		}
 	}
-	return fmt.Errorf("merge inputs: %w", errors.Join(errs...))
+	for _, r := range other.Releases {
+		st.releases[r.ID] = true
+	}
+	st.probes = st.probes || other.Probes != nil
+	st.host = st.host || other.Host != nil
+	st.carveouts = st.carveouts || other.Carveouts != nil
+	st.meta.NowUnix = cmp.Or(m.NowUnix, o.NowUnix)
+	st.meta.CertctlVersion = cmp.Or(m.CertctlVersion, o.CertctlVersion)
+	st.meta.CertctlVersionSource = cmp.Or(m.CertctlVersionSource, o.CertctlVersionSource)
+	st.meta.Profile = cmp.Or(m.Profile, o.Profile)
+	return errs
 }
 
 // sameFile reports whether a and b are one file: the same *File, or the same

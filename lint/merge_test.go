@@ -144,3 +144,29 @@ func TestMergeRefusesConflicts(t *testing.T) {
 		})
 	}
 }
+
+// TestMergeMany: several inputs merge in one call, each checked against in
+// and the ones before it; a conflict among them changes nothing.
+func TestMergeMany(t *testing.T) {
+	in := &lint.Input{}
+	a := helmPart("a.yaml", "aa", "rel a")
+	b := helmPart("b.yaml", "bb", "rel b")
+	if err := in.Merge(a, b); err != nil {
+		t.Fatal(err)
+	}
+	if len(in.Files) != 2 || len(in.Releases) != 2 || len(in.Envs) != 2 {
+		t.Fatalf("files %d releases %d envs %d", len(in.Files), len(in.Releases), len(in.Envs))
+	}
+	in = &lint.Input{}
+	clash := helmPart("a.yaml", "cc", "rel c")
+	if err := in.Merge(a, clash); err == nil || !strings.Contains(err.Error(), "file a.yaml") {
+		t.Fatalf("Merge(a, clash) = %v, want the file conflict", err)
+	}
+	if len(in.Files) != 0 || len(in.Releases) != 0 {
+		t.Fatalf("a refused merge changed in: %+v", in)
+	}
+	one, two := &lint.Input{Host: &lint.HostFacts{}}, &lint.Input{Host: &lint.HostFacts{}}
+	if err := (&lint.Input{}).Merge(one, two); err == nil || !strings.Contains(err.Error(), "input.host") {
+		t.Fatalf("two host sections in one call: %v", err)
+	}
+}

@@ -30,6 +30,7 @@ func detectManifest(path string, isDir bool) bool {
 // the stream they come from.
 func loadManifests(ctx context.Context, paths []string, opts Options) (*lint.Input, error) {
 	in := &lint.Input{}
+	var parts []*lint.Input
 	for _, p := range paths {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -66,9 +67,10 @@ func loadManifests(ctx context.Context, paths []string, opts Options) (*lint.Inp
 				f.Role = "demo"
 			}
 		}
-		if err := in.Merge(part); err != nil {
-			return nil, err
-		}
+		parts = append(parts, part)
+	}
+	if err := in.Merge(parts...); err != nil {
+		return nil, err
 	}
 	return in, nil
 }

@@ -307,8 +307,19 @@ where(r) := "--set" if {
 } else := file_path(r.file)
 
 # file_path: the path of the input file with ID id; the ID itself when the
-# input lists no such file.
+# input lists no such file. It looks the ID up in paths_by_file_id, so naming
+# the files of thousands of objects costs one lookup each, not a pass over
+# input.files each.
 file_path(id) := min(paths) if {
-	paths := {f.path | some f in input.files; f.id == id}
-	count(paths) > 0
+	index := paths_by_file_id
+	paths := index[id]
 } else := id
+
+# paths_by_file_id: the paths of the input files of each ID, grouped in one
+# pass like the indexes above.
+file_keys := [[f.id, f.path] | some f in input.files]
+
+paths_by_file_id := {id: paths |
+	some id in {k | some [k, _] in file_keys}
+	paths := {p | some [k, p] in file_keys; k == id}
+}
