@@ -96,6 +96,7 @@ func (s Spec) ID() string {
 func Load(ctx context.Context, specs []Spec) (*lint.Input, error) {
 	in := &lint.Input{Releases: make([]lint.Release, 0, len(specs))}
 	byID := map[string]*lint.File{}
+	releases := make([]*lint.Input, 0, len(specs))
 	for _, s := range specs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -116,9 +117,12 @@ func Load(ctx context.Context, specs []Spec) (*lint.Input, error) {
 		}
 		in.Envs = append(in.Envs, part.Envs...)
 		in.Manifests = append(in.Manifests, part.Manifests...)
-		if err := in.Merge(&lint.Input{Releases: []lint.Release{*rel}}); err != nil {
-			return nil, err
-		}
+		releases = append(releases, &lint.Input{Releases: []lint.Release{*rel}})
+	}
+	// One Merge for every render's release: two renders with one release ID
+	// are refused, in one pass.
+	if err := in.Merge(releases...); err != nil {
+		return nil, err
 	}
 	return in, nil
 }

@@ -324,3 +324,18 @@ func TestChartFilesAreSources(t *testing.T) {
 		t.Error("a directory without Chart.yaml is listed as a chart")
 	}
 }
+
+// TestLoadRefusesOneReleaseTwice: two renders with one release ID would
+// make findings ambiguous; Load refuses them, and keeps two distinct ones.
+func TestLoadRefusesOneReleaseTwice(t *testing.T) {
+	s := helm.Spec{Chart: chartDir, Values: []string{tlsValues}}
+	if _, err := helm.Load(context.Background(), []helm.Spec{s, s}); err == nil || !strings.Contains(err.Error(), "both inputs carry it") {
+		t.Fatalf("err = %v, want the release refused", err)
+	}
+	ha := s
+	ha.Profile = "ha"
+	in, err := helm.Load(context.Background(), []helm.Spec{s, ha})
+	if err != nil || len(in.Releases) != 2 {
+		t.Fatalf("two profiles: err %v, releases %v", err, in.Releases)
+	}
+}
