@@ -126,16 +126,11 @@ func EnvsWithRoles(objs []lint.Object, roles map[string]string) []lint.Env {
 	var out []lint.Env
 	for i := range objs {
 		envs, role := objectEnvs(&objs[i], st, roles)
-		setRole(&objs[i], role)
+		objs[i].Role = role
 		out = append(out, envs...)
 	}
 	return out
 }
-
-// setRole records the role of a workload (role "": not a workload) on its
-// object (lint.Object.Role); the object's Labels map stays as the loader
-// made it.
-func setRole(o *lint.Object, role string) { o.Role = role }
 
 // objectEnvs returns the environments of the containers of o, resolved
 // against st, and the role of the workload; nil and "" for objects that are

@@ -197,7 +197,7 @@ func loadText(src []byte, path string, labels Labels, roles map[string]string, p
 			envs = append(envs, make([][]lint.Env, i+1-len(envs))...)
 			e, role := objectEnvs(o, ws, roles)
 			envs[i] = packedEnvs(e)
-			setRole(o, role)
+			o.Role = role
 		}
 		o.KeepCrossView()
 	}
@@ -221,7 +221,7 @@ func loadText(src []byte, path string, labels Labels, roles map[string]string, p
 		whole := lint.Object{Ref: o.Ref, Value: full, Labels: o.Labels}
 		e, role := objectEnvs(&whole, st, roles)
 		envs[w] = packedEnvs(e)
-		setRole(o, role)
+		o.Role = role
 		o.Value = full
 		o.KeepCrossView()
 	}
