@@ -52,26 +52,33 @@ func TestServerEnviron(t *testing.T) {
 	}
 }
 
-// finding is what both tools must agree on: rule, severity and message
-// (subjects differ: conftest does not see # Source: comments).
-type finding struct{ rule, severity, message string }
-
-func certgateFindings(t *testing.T, bin, dir string, args ...string) []finding {
+// findingsOutput runs cmd (named name in failures) in dir and returns its
+// stdout: exit 0 (no finding) or 1 (findings) only, as both tools exit.
+func findingsOutput(t *testing.T, name string, cmd *exec.Cmd, dir string) []byte {
 	t.Helper()
-	cmd := exec.Command(bin, append(args, "--format", "json")...)
 	cmd.Dir = dir
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
 		var ee *exec.ExitError
 		if !errors.As(err, &ee) || ee.ExitCode() != 1 {
-			t.Fatalf("certgate %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+			t.Fatalf("%s %s: %v\n%s", name, strings.Join(cmd.Args[1:], " "), err, stderr.String())
 		}
 	}
+	return stdout.Bytes()
+}
+
+// finding is what both tools must agree on: rule, severity and message
+// (subjects differ: conftest does not see # Source: comments).
+type finding struct{ rule, severity, message string }
+
+func certgateFindings(t *testing.T, bin, dir string, args ...string) []finding {
+	t.Helper()
+	stdout := findingsOutput(t, "certgate", exec.Command(bin, append(args, "--format", "json")...), dir)
 	var rep struct {
 		Findings []struct{ Rule, Severity, Message string } `json:"findings"`
 	}
-	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
+	if err := json.Unmarshal(stdout, &rep); err != nil {
 		t.Fatalf("certgate %s: %v", strings.Join(args, " "), err)
 	}
 	var out []finding
@@ -83,24 +90,15 @@ func certgateFindings(t *testing.T, bin, dir string, args ...string) []finding {
 
 func conftestFindings(t *testing.T, conftest, peer, dir string, args ...string) []finding {
 	t.Helper()
-	cmd := exec.Command(conftest, append([]string{"test", "-p", peer, "--output", "json"}, args...)...)
-	cmd.Dir = dir
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		var ee *exec.ExitError
-		if !errors.As(err, &ee) || ee.ExitCode() != 1 {
-			t.Fatalf("conftest %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
-		}
-	}
+	stdout := findingsOutput(t, "conftest", exec.Command(conftest, append([]string{"test", "-p", peer, "--output", "json"}, args...)...), dir)
 	type result struct {
 		Metadata struct{ Package, Severity, Message string } `json:"metadata"`
 	}
 	var rep []struct {
 		Failures, Warnings []result
 	}
-	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
-		t.Fatalf("conftest %s: %v\n%s", strings.Join(args, " "), err, stdout.String())
+	if err := json.Unmarshal(stdout, &rep); err != nil {
+		t.Fatalf("conftest %s: %v\n%s", strings.Join(args, " "), err, stdout)
 	}
 	var out []finding
 	for _, r := range rep {
