@@ -178,13 +178,7 @@ func Prepare(in *lint.Input, reg Register, catalog []lint.Policy, now time.Time)
 		prep.File = &lint.File{ID: reg.File, Path: reg.File, Kind: FileConfig, Docs: []any{}, SHA256: hex.EncodeToString(sum[:]), Locator: s.regLoc, Source: reg.Source}
 	}
 	for i, rc := range reg.Carveouts {
-		c := &Carveout{Carveout: rc, index: i, fileID: reg.File}
-		c.Source = fmt.Sprintf("%s carveouts[%d]", reg.File, i)
-		if s.regLoc != nil {
-			if line, _ := s.regLoc.Locate(0, []any{"carveouts", i}); line > 0 {
-				c.Source, c.File, c.Line = fmt.Sprintf("%s:%d", reg.File, line), reg.File, line
-			}
-		}
+		c := registerEntry(reg, s.regLoc, i, rc)
 		if err := s.validate(c); err != nil {
 			errs = append(errs, err)
 		}
@@ -424,16 +418,23 @@ func Describe(reg Register) []*Carveout {
 	loc := registerLocator(reg.Source)
 	out := make([]*Carveout, 0, len(reg.Carveouts))
 	for i, rc := range reg.Carveouts {
-		c := &Carveout{Carveout: rc, index: i, fileID: reg.File, Source: fmt.Sprintf("%s carveouts[%d]", reg.File, i)}
-		if loc != nil {
-			if line, _ := loc.Locate(0, []any{"carveouts", i}); line > 0 {
-				c.Source, c.File, c.Line = fmt.Sprintf("%s:%d", reg.File, line), reg.File, line
-			}
-		}
+		c := registerEntry(reg, loc, i, rc)
 		if d, err := time.Parse(DateLayout, rc.Expires); err == nil {
 			c.End = d.AddDate(0, 0, 1)
 		}
 		out = append(out, c)
 	}
 	return out
+}
+
+// registerEntry is entry i of the register, named by its line of
+// certgate.yaml when loc can place it (certgate.yaml:12), else by its index.
+func registerEntry(reg Register, loc lint.Locator, i int, rc config.Carveout) *Carveout {
+	c := &Carveout{Carveout: rc, index: i, fileID: reg.File, Source: fmt.Sprintf("%s carveouts[%d]", reg.File, i)}
+	if loc != nil {
+		if line, _ := loc.Locate(0, []any{"carveouts", i}); line > 0 {
+			c.Source, c.File, c.Line = fmt.Sprintf("%s:%d", reg.File, line), reg.File, line
+		}
+	}
+	return c
 }
